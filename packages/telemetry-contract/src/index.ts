@@ -1,0 +1,6 @@
+export * from './labels';
+export * from './naming';
+export * from './metrics';
+export * from './promql';
+export * from './queries';
+export * from './links';

@@ -1,0 +1,129 @@
+import { LABEL_NAMES } from './labels';
+import { METRICS, promName, type MetricKey } from './metrics';
+
+/**
+ * Typed PromQL builders. Every query of the pack is built here from the contract, so a label value can
+ * never change a query's structure: values are escaped as PromQL string literals, regex values are
+ * RE2-escaped on request, label and metric names are checked against the contract.
+ */
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface Matcher {
+  op: MatchOp;
+  value: string;
+  /** A Grafana template variable reference such as `$api`, passed through for Grafana to interpolate. */
+  variable?: true;
+}
+
+/** Escapes a string for a double-quoted PromQL string literal. */
+export function escapeLabelValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    switch (ch) {
+      case '\\': out += '\\\\'; break;
+      case '"': out += '\\"'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += '\\t'; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+/** Escapes RE2 metacharacters so that a value matches itself literally inside `=~`. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+export const eq = (value: string): Matcher => ({ op: '=', value });
+export const neq = (value: string): Matcher => ({ op: '!=', value });
+/** Regex match; `value` is a regex written by the caller (not user input). */
+export const re = (value: string): Matcher => ({ op: '=~', value });
+export const nre = (value: string): Matcher => ({ op: '!~', value });
+/** Matches any of the literal values (user input safe). */
+export const oneOf = (values: readonly string[]): Matcher => {
+  if (values.length === 0) throw new RangeError('oneOf needs at least one value');
+  return { op: '=~', value: values.map(escapeRegex).join('|') };
+};
+
+const VARIABLE = /^\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*(?::[A-Za-z]+)?\})$/;
+/** `label=~"$name"`: a Grafana multi-value variable; Grafana escapes the values it interpolates. */
+export function grafanaVar(name: string): Matcher {
+  const value = name.startsWith('$') ? name : `$${name}`;
+  if (!VARIABLE.test(value)) throw new RangeError(`not a Grafana variable reference: ${JSON.stringify(name)}`);
+  return { op: '=~', value, variable: true };
+}
+
+export type Matchers = Readonly<Record<string, Matcher | string | undefined>>;
+
+function assertLabel(name: string): void {
+  if (!LABEL_NAMES.has(name)) throw new RangeError(`label ${JSON.stringify(name)} is not in the telemetry contract`);
+}
+
+function renderMatcher(label: string, m: Matcher | string): string {
+  assertLabel(label);
+  const matcher = typeof m === 'string' ? eq(m) : m;
+  if (matcher.variable && !VARIABLE.test(matcher.value)) throw new RangeError(`bad variable matcher for ${label}`);
+  return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
+}
+
+/** A series selector of a contract metric: `name{label="value",...}`; undefined matchers are omitted. */
+export function selector(series: string, matchers: Matchers = {}): string {
+  if (!CONTRACT_SERIES.has(series)) throw new RangeError(`series ${JSON.stringify(series)} is not in the telemetry contract`);
+  const parts = Object.entries(matchers)
+    .filter((e): e is [string, Matcher | string] => e[1] !== undefined)
+    .map(([k, v]) => renderMatcher(k, v));
+  return parts.length ? `${series}{${parts.join(',')}}` : series;
+}
+
+/** Series names the contract defines (histograms contribute _bucket, _sum and _count). */
+export const CONTRACT_SERIES: ReadonlySet<string> = new Set(
+  Object.values(METRICS).flatMap((d) => {
+    const n = promName(d);
+    return d.type === 'histogram' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n];
+  }),
+);
+
+const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
+const GRAFANA_WINDOW = /^\$(?:__rate_interval|__interval|__range)$/;
+export type Window = string;
+
+/** Validates a range window: a PromQL duration (`5m`, `1h30m`) or a Grafana interval variable. */
+export function window(w: Window): Window {
+  if (!DURATION.test(w) && !GRAFANA_WINDOW.test(w)) throw new RangeError(`not a PromQL duration or Grafana interval: ${JSON.stringify(w)}`);
+  return w;
+}
+
+/** Grafana's recommended window for rate() over scraped counters. */
+export const RATE_INTERVAL = '$__rate_interval';
+
+function byClause(by: readonly string[]): string {
+  by.forEach(assertLabel);
+  return by.length ? ` by (${by.join(', ')})` : '';
+}
+
+export const rate = (expr: string, w: Window): string => `rate(${expr}[${window(w)}])`;
+export const increase = (expr: string, w: Window): string => `increase(${expr}[${window(w)}])`;
+export const sum = (expr: string, by: readonly string[] = []): string => `sum${byClause(by)} (${expr})`;
+export const topk = (k: number, expr: string): string => {
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`topk needs a positive integer, got ${k}`);
+  return `topk(${k}, ${expr})`;
+};
+
+/** Builds a selector for a contract metric by key; for histograms pass which series. */
+export function metricSelector(key: MetricKey, matchers: Matchers = {}, part?: 'bucket' | 'sum' | 'count'): string {
+  const def = METRICS[key];
+  const name = promName(def);
+  if (def.type === 'histogram') {
+    if (!part) throw new RangeError(`${key} is a histogram: say which series (bucket, sum or count)`);
+    return selector(`${name}_${part}`, matchers);
+  }
+  if (part) throw new RangeError(`${key} is a ${def.type}, it has no ${part} series`);
+  return selector(name, matchers);
+}
+
+export function histogramQuantile(q: number, bucketRate: string, by: readonly string[] = []): string {
+  if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be in (0, 1), got ${q}`);
+  return `histogram_quantile(${q}, ${sum(bucketRate, ['le', ...by])})`;
+}
