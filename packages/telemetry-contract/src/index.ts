@@ -4,3 +4,5 @@ export * from './metrics';
 export * from './promql';
 export * from './queries';
 export * from './links';
+export * from './client';
+export * from './platform';

@@ -27,7 +27,16 @@ export const LABELS = {
   tenant: { attribute: 'tenant', label: 'tenant', description: 'Tenant, derived from the JWT azp claim (falls back to sub).' },
   country: { attribute: 'country', label: 'country', description: 'ISO 3166-1 alpha-2 country of the client.' },
   direction: { attribute: 'direction', label: 'direction', description: 'Bandwidth direction: ingress or egress.' },
+  baselineVersion: { attribute: 'baseline_version', label: 'baseline_version', description: 'Version a canary is compared against.' },
+  decision: { attribute: 'decision', label: 'decision', description: 'Canary gate decision: promote, continue or rollback.' },
+  gateMetric: { attribute: 'gate_metric', label: 'gate_metric', description: 'Name of a metric in a canary gate config.' },
+  result: { attribute: 'result', label: 'result', description: 'Per-metric canary result: pass, high, low or nodata.' },
 } as const;
+
+export const CANARY_DECISIONS = ['promote', 'continue', 'rollback'] as const;
+export type CanaryDecision = (typeof CANARY_DECISIONS)[number];
+export const CANARY_METRIC_RESULTS = ['pass', 'high', 'low', 'nodata'] as const;
+export type CanaryMetricResult = (typeof CANARY_METRIC_RESULTS)[number];
 
 export type LabelKey = keyof typeof LABELS;
 export type LabelName = (typeof LABELS)[LabelKey]['label'];

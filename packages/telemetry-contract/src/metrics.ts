@@ -2,10 +2,11 @@ import type { LabelKey } from './labels';
 
 export type MetricType = 'counter' | 'histogram' | 'gauge';
 /** UCUM units as OTel writes them; `{request}` is an annotation and adds no Prometheus suffix. */
-export type Unit = 's' | 'By' | '{request}' | '1';
+export type Unit = 's' | 'By' | '{request}' | '{decision}' | '{score}' | '{evaluation}' | '1';
 
 /** Where a series comes from, so a reader knows which pipeline to debug when it is missing. */
 export type MetricSource = 'gateway-scrape' | 'span-metrics' | 'canary-gate';
+
 
 export interface MetricDef {
   /** OpenTelemetry metric name as the collector produces it. */
@@ -90,6 +91,40 @@ export const METRICS = {
     labels: [...WORKLOAD, 'method', 'statusCode', 'statusClass', 'consumer', 'plan', 'tenant', 'country'],
     source: 'span-metrics',
   },
+  /** Canary gate: 1 on the series of the latest decision, 0 on the others (a state set). */
+  canaryDecision: {
+    otelName: 'canary_gate.decision',
+    type: 'gauge',
+    unit: '{decision}',
+    description: 'Latest canary gate decision per API and canary version: 1 on the current decision.',
+    labels: ['api', 'apiVersion', 'baselineVersion', 'decision'],
+    source: 'canary-gate',
+  },
+  canaryScore: {
+    otelName: 'canary_gate.score',
+    type: 'gauge',
+    unit: '{score}',
+    description: 'Latest canary gate score, 0 to 100.',
+    labels: ['api', 'apiVersion', 'baselineVersion'],
+    source: 'canary-gate',
+  },
+  /** Per-metric results as a state set: 1 on the current result of each gate metric. */
+  canaryMetricResult: {
+    otelName: 'canary_gate.metric_result',
+    type: 'gauge',
+    unit: '{decision}',
+    description: 'Latest per-metric canary result: 1 on the current result (pass, high, low, nodata).',
+    labels: ['api', 'apiVersion', 'baselineVersion', 'gateMetric', 'result'],
+    source: 'canary-gate',
+  },
+  canaryEvaluations: {
+    otelName: 'canary_gate.evaluations',
+    type: 'counter',
+    unit: '{evaluation}',
+    description: 'Canary gate evaluations by decision.',
+    labels: ['api', 'apiVersion', 'decision'],
+    source: 'canary-gate',
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -97,7 +132,7 @@ export type MetricKey = keyof typeof METRICS;
 /** spanmetrics connector namespace that yields the trafficCalls / trafficDuration names. */
 export const SPAN_METRICS_NAMESPACE = 'apigw.traffic';
 
-const UNIT_SUFFIX: Record<Unit, string> = { s: 'seconds', By: 'bytes', '{request}': '', '1': 'ratio' };
+const UNIT_SUFFIX: Record<Unit, string> = { s: 'seconds', By: 'bytes', '{request}': '', '{decision}': '', '{score}': '', '{evaluation}': '', '1': 'ratio' };
 
 /**
  * Prometheus name of a metric after the collector's Prometheus remote-write exporter

@@ -1,4 +1,5 @@
 import { LABEL_NAMES } from './labels';
+import { PLATFORM_LABELS, PLATFORM_METRICS, type PlatformMetric } from './platform';
 import { METRICS, promName, type MetricKey } from './metrics';
 
 /**
@@ -58,7 +59,7 @@ export function grafanaVar(name: string): Matcher {
 export type Matchers = Readonly<Record<string, Matcher | string | undefined>>;
 
 function assertLabel(name: string): void {
-  if (!LABEL_NAMES.has(name)) throw new RangeError(`label ${JSON.stringify(name)} is not in the telemetry contract`);
+  if (!LABEL_NAMES.has(name) && !PLATFORM_LABELS.has(name)) throw new RangeError(`label ${JSON.stringify(name)} is not in the telemetry contract`);
 }
 
 function renderMatcher(label: string, m: Matcher | string): string {
@@ -77,13 +78,16 @@ export function selector(series: string, matchers: Matchers = {}): string {
   return parts.length ? `${series}{${parts.join(',')}}` : series;
 }
 
-/** Series names the contract defines (histograms contribute _bucket, _sum and _count). */
-export const CONTRACT_SERIES: ReadonlySet<string> = new Set(
-  Object.values(METRICS).flatMap((d) => {
+/** Series names the contract defines (histograms contribute _bucket, _sum and _count), plus platform series. */
+export const CONTRACT_SERIES: ReadonlySet<string> = new Set([
+  ...Object.values(METRICS).flatMap((d) => {
     const n = promName(d);
     return d.type === 'histogram' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n];
   }),
-);
+  ...Object.values(PLATFORM_METRICS as Record<string, PlatformMetric>).flatMap((m) =>
+    m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+  ),
+]);
 
 const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
 const GRAFANA_WINDOW = /^\$(?:__rate_interval|__interval|__range)$/;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything the sandbox and the tests need, idempotently: Node 22, npm packages, the Go-built
+# components (Prometheus, the collector, Jaeger) and the TypeScript build. Safe to run again; it skips what is current.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+step() { printf '[setup] %s\n' "$*"; }
+
+node_bin="$(bash scripts/tools/install-node.sh)"
+export PATH="$node_bin:$root/.tools/bin:$PATH"
+step "node $(node -v) from $( [ "$node_bin" = "$root/.tools/node/bin" ] && echo 'the project folder' || echo 'the machine')"
+
+# npm ci when the lockfile changed since the last install.
+stamp=.tools/npm-ci.stamp
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  mkdir -p .tools && echo "$lock_hash" > "$stamp"
+else
+  step "npm packages current"
+fi
+
+bash scripts/tools/build-go-tools.sh
+
+step "build TypeScript packages"
+npm run --silent build
+step "done"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: sets up, type-checks, then runs every unit and integration test against the real
+# components (Prometheus, the collector, Jaeger) on loopback.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export PATH="$(bash scripts/tools/install-node.sh):$root/.tools/bin:$root/node_modules/.bin:$PATH"
+echo "[test] typecheck"
+npm run --silent typecheck
+echo "[test] unit and integration tests"
+node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
+  'packages/*/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts'
