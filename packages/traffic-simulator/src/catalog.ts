@@ -1,0 +1,200 @@
+import { formatGatewayService, type DeploymentRole, type Plan } from '@api-observatory/telemetry-contract';
+import { Rng } from './prng';
+
+/** One gateway route of an API: a name, an HTTP method and a URI template. */
+export interface RouteDef {
+  /** Gateway route name, `<api>-<operation>` (becomes the contract's route label). */
+  name: string;
+  method: string;
+  /** URI template with `{param}` placeholders, e.g. `/orders/{id}`. */
+  uriTemplate: string;
+  /** APISIX matched URI pattern (`/orders/*`) and Kong's first route path (`/orders`). */
+  matchedUri: string;
+  kongPath: string;
+  /** Relative traffic weight within the API. */
+  weight: number;
+  /** Multiplier of the API's upstream latency median. */
+  latencyFactor: number;
+  /** Median response body size in bytes. */
+  responseBytes: number;
+  /** Median request body size in bytes (0 for bodiless methods). */
+  requestBodyBytes: number;
+}
+
+export interface Deployment {
+  role: DeploymentRole;
+  version: string;
+  /** Gateway service name `<api>-<version>-<role>` from the contract's naming convention. */
+  service: string;
+  /** Upstream node IP (APISIX `node` label, Kong balancer `net.peer.ip`). */
+  nodeIp: string;
+  /** Share of the API's traffic, 0..1. */
+  share: number;
+}
+
+export interface ApiDef {
+  name: string;
+  routes: RouteDef[];
+  deployments: Deployment[];
+  /** Relative traffic weight among APIs. */
+  weight: number;
+  /** Baseline probabilities of server errors and of upstream client errors (400/404/409/422). */
+  serverErrorRate: number;
+  clientErrorRate: number;
+  /** Probability that the gateway rejects the request itself (401/403/429). */
+  gatewayRejectRate: number;
+  upstreamMedianMs: number;
+  upstreamSigma: number;
+}
+
+export interface Consumer {
+  /** Gateway consumer name (Kong username, APISIX consumer name). */
+  name: string;
+  plan: Plan;
+  /** JWT `sub`. */
+  sub: string;
+  /** JWT `azp`; absent for service accounts, where the tenant falls back to `sub`. */
+  azp: string | undefined;
+  /** Tenant as the contract derives it: azp, else sub. */
+  tenant: string;
+  email: string;
+  homeCountry: string;
+  /** Relative traffic weight. */
+  weight: number;
+}
+
+/** ISO 3166-1 alpha-2 countries and their traffic weights. */
+export const COUNTRIES: ReadonlyArray<readonly [string, number]> = [
+  ['US', 30], ['DE', 10], ['GB', 8], ['IN', 8], ['FR', 7], ['BR', 6], ['JP', 6], ['CA', 5],
+  ['NL', 4], ['ES', 4], ['IT', 3], ['AU', 3], ['SG', 2], ['MX', 2], ['SE', 2], ['PL', 2], ['KR', 2], ['ZA', 1],
+];
+
+const API_BLUEPRINTS: ReadonlyArray<{ name: string; version: string; ops: ReadonlyArray<readonly [string, string, string]> }> = [
+  { name: 'orders', version: 'v2', ops: [['list', 'GET', ''], ['get', 'GET', '/{id}'], ['create', 'POST', ''], ['cancel', 'POST', '/{id}/cancel'], ['items', 'GET', '/{id}/items']] },
+  { name: 'payments', version: 'v1', ops: [['authorize', 'POST', ''], ['get', 'GET', '/{id}'], ['refund', 'POST', '/{id}/refunds']] },
+  { name: 'inventory', version: 'v3', ops: [['list', 'GET', ''], ['get', 'GET', '/{sku}'], ['reserve', 'POST', '/{sku}/reservations'], ['update', 'PUT', '/{sku}']] },
+  { name: 'customers', version: 'v1', ops: [['get', 'GET', '/{id}'], ['search', 'GET', ''], ['update', 'PATCH', '/{id}']] },
+  { name: 'shipping', version: 'v2', ops: [['quote', 'POST', '/quotes'], ['track', 'GET', '/{id}/tracking']] },
+  { name: 'notifications', version: 'v1', ops: [['send', 'POST', ''], ['list', 'GET', ''], ['get', 'GET', '/{id}'], ['delete', 'DELETE', '/{id}']] },
+  { name: 'catalog', version: 'v4', ops: [['list', 'GET', ''], ['get', 'GET', '/{id}'], ['search', 'GET', '/search']] },
+  { name: 'pricing', version: 'v1', ops: [['quote', 'POST', '/quotes'], ['get', 'GET', '/{sku}']] },
+  { name: 'reviews', version: 'v2', ops: [['list', 'GET', ''], ['create', 'POST', '']] },
+  { name: 'accounts', version: 'v1', ops: [['get', 'GET', '/{id}'], ['update', 'PUT', '/{id}'], ['list', 'GET', '']] },
+];
+
+const COMPANIES = [
+  'acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'wonka', 'tyrell', 'cyberdyne', 'soylent', 'vandelay',
+  'oscorp', 'aperture', 'massive', 'gringotts', 'duff', 'monarch', 'nakatomi', 'pied-piper', 'dunder', 'krusty', 'zorg', 'virtucon',
+];
+const APPS = ['web', 'mobile', 'batch', 'partner', 'pos', 'analytics'];
+
+export interface CatalogOptions {
+  seed: number | string;
+  apis: number;
+  consumers: number;
+  /** API with a canary rollout (stable / baseline / canary). */
+  canaryApi: string | undefined;
+  /** Traffic shares of the canary API's roles, 0..1. */
+  canaryShare: number;
+  baselineShare: number;
+}
+
+export interface Catalog {
+  apis: ApiDef[];
+  consumers: Consumer[];
+}
+
+/** Bumps the minor version: v2 → v2.1, v2.1 → v2.2 (the canary runs the next release). */
+export function nextVersion(version: string): string {
+  const m = /^v(\d+)(?:\.(\d+))?/.exec(version);
+  if (!m) return `${version}.1`;
+  return `v${m[1]}.${Number(m[2] ?? 0) + 1}`;
+}
+
+function ip(rng: Rng): string {
+  return `10.0.${1 + rng.int(250)}.${2 + rng.int(250)}`;
+}
+
+export function apiNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => (i < API_BLUEPRINTS.length ? API_BLUEPRINTS[i]!.name : `api${i + 1}`));
+}
+
+export function buildCatalog(o: CatalogOptions): Catalog {
+  if (!Number.isInteger(o.apis) || o.apis < 1) throw new RangeError(`apis must be a positive integer, got ${o.apis}`);
+  if (!Number.isInteger(o.consumers) || o.consumers < 1) throw new RangeError(`consumers must be a positive integer, got ${o.consumers}`);
+  const rng = Rng.derive(o.seed, 'catalog');
+  const apis: ApiDef[] = [];
+  for (let i = 0; i < o.apis; i++) {
+    const bp = API_BLUEPRINTS[i] ?? { name: `api${i + 1}`, version: 'v1', ops: [['list', 'GET', ''], ['get', 'GET', '/{id}']] as const };
+    const base = `/${bp.name}`;
+    const routes: RouteDef[] = bp.ops.map(([op, method, suffix], j) => {
+      const uriTemplate = `${base}${suffix}`;
+      const matched = suffix === '' ? base : `${base}/*`;
+      return {
+        name: `${bp.name}-${op}`,
+        method,
+        uriTemplate,
+        matchedUri: matched,
+        kongPath: base,
+        weight: method === 'GET' ? 3 + (j === 0 ? 2 : 0) : 1,
+        latencyFactor: method === 'GET' ? 0.7 + rng.next() * 0.6 : 1.2 + rng.next() * 0.8,
+        responseBytes: method === 'GET' ? 800 + rng.int(12_000) : 200 + rng.int(1200),
+        requestBodyBytes: method === 'GET' || method === 'DELETE' ? 0 : 300 + rng.int(2000),
+      };
+    });
+    const isCanary = o.canaryApi === bp.name;
+    const deployments: Deployment[] = [];
+    const mk = (role: DeploymentRole, version: string, share: number): Deployment => ({
+      role,
+      version,
+      service: formatGatewayService({ api: bp.name, version, role }),
+      nodeIp: ip(rng),
+      share,
+    });
+    if (isCanary) {
+      const stable = Math.max(0, 1 - o.canaryShare - o.baselineShare);
+      deployments.push(mk('stable', bp.version, stable), mk('baseline', bp.version, o.baselineShare), mk('canary', nextVersion(bp.version), o.canaryShare));
+    } else {
+      deployments.push(mk('stable', bp.version, 1));
+    }
+    apis.push({
+      name: bp.name,
+      routes,
+      deployments,
+      weight: 1 + rng.int(4),
+      serverErrorRate: 0.002 + rng.next() * 0.006,
+      clientErrorRate: 0.01 + rng.next() * 0.03,
+      gatewayRejectRate: 0.005 + rng.next() * 0.01,
+      upstreamMedianMs: 15 + rng.int(90),
+      upstreamSigma: 0.45 + rng.next() * 0.2,
+    });
+  }
+  if (o.canaryApi !== undefined && !apis.some((a) => a.name === o.canaryApi)) {
+    throw new RangeError(`canary API ${JSON.stringify(o.canaryApi)} is not among the simulated APIs (${apis.map((a) => a.name).join(', ')})`);
+  }
+
+  const consumers: Consumer[] = [];
+  const countryCodes = COUNTRIES.map((c) => c[0]);
+  const countryWeights = COUNTRIES.map((c) => c[1]);
+  for (let i = 0; i < o.consumers; i++) {
+    const company = COMPANIES[i % COMPANIES.length]!;
+    const round = Math.floor(i / COMPANIES.length);
+    const app = APPS[(i * 7 + round) % APPS.length]!;
+    const name = round < APPS.length ? `${company}-${app}` : `${company}-${app}-${round}`;
+    const plan = rng.weighted(['free', 'pro', 'enterprise'] as const, [50, 35, 15]);
+    const serviceAccount = app === 'batch' || rng.chance(0.1);
+    const azp = serviceAccount ? undefined : `${company}${round > 0 ? `-${round}` : ''}`;
+    const sub = serviceAccount ? `svc-${name}` : `user-${rng.hex(4)}`;
+    consumers.push({
+      name,
+      plan,
+      sub,
+      azp,
+      tenant: azp ?? sub,
+      email: `${app}.${company}${i}@example.com`,
+      homeCountry: rng.weighted(countryCodes, countryWeights),
+      weight: (plan === 'enterprise' ? 4 : plan === 'pro' ? 2 : 1) * (0.5 + rng.next()),
+    });
+  }
+  return { apis, consumers };
+}

@@ -1,0 +1,8 @@
+/** Latency bucket bounds (milliseconds) the gateways' Prometheus plugins use. See GATEWAY-FORMATS.md. */
+
+/** Kong `KONG_LATENCY_BUCKETS` (kong_kong_latency_ms). */
+export const KONG_LATENCY_BUCKETS_MS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000] as const;
+/** Kong `UPSTREAM_LATENCY_BUCKETS` (kong_upstream_latency_ms and kong_request_latency_ms). */
+export const KONG_UPSTREAM_LATENCY_BUCKETS_MS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000] as const;
+/** APISIX `DEFAULT_BUCKETS` (apisix_http_latency, every type). */
+export const APISIX_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000] as const;

@@ -1,0 +1,185 @@
+import { LABELS, type Gateway } from '@api-observatory/telemetry-contract';
+import type { SimRequest } from './traffic';
+
+/** Dimensions the ground truth counts by, named by the contract's Prometheus labels. */
+export const COUNT_DIMENSIONS = [
+  LABELS.gateway.label,
+  LABELS.api.label,
+  LABELS.apiVersion.label,
+  LABELS.deploymentRole.label,
+  LABELS.route.label,
+  LABELS.method.label,
+  LABELS.statusCode.label,
+  LABELS.consumer.label,
+  LABELS.plan.label,
+  LABELS.tenant.label,
+  LABELS.country.label,
+] as const;
+export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
+
+/** Value of each count dimension for a request. */
+export function dimensionsOf(r: SimRequest): Record<CountDimension, string> {
+  return {
+    [LABELS.gateway.label]: r.gateway,
+    [LABELS.api.label]: r.api,
+    [LABELS.apiVersion.label]: r.version,
+    [LABELS.deploymentRole.label]: r.role,
+    [LABELS.route.label]: r.route.name,
+    [LABELS.method.label]: r.method,
+    [LABELS.statusCode.label]: String(r.status),
+    [LABELS.consumer.label]: r.consumer.name,
+    [LABELS.plan.label]: r.consumer.plan,
+    [LABELS.tenant.label]: r.consumer.tenant,
+    [LABELS.country.label]: r.country,
+  } as Record<CountDimension, string>;
+}
+
+export interface TraceRecord {
+  traceId: string;
+  gateway: Gateway;
+  api: string;
+  /** Gateway route name (contract label `http_route`). */
+  route: string;
+  deploymentRole: string;
+  apiVersion: string;
+  statusCode: number;
+  startUnixNano: string;
+  /** True once the batch holding the trace's spans was accepted by the OTLP endpoint. */
+  pushed: boolean;
+}
+
+export interface BreakdownRow extends Record<CountDimension, string> {
+  /** Gateway service name (`<api>-<version>-<role>`). */
+  service: string;
+  count: number;
+}
+
+/** The ground truth of a run: what was sent, for comparison with what the stores say. */
+export interface Summary {
+  schema: 'api-traffic-sim/summary@1';
+  seed: number | string;
+  scenario: string;
+  scenarioParam: number | null;
+  canaryApi: string | null;
+  gateways: Gateway[];
+  rps: number;
+  startTime: string;
+  endTime: string;
+  startUnixMs: number;
+  endUnixMs: number;
+  totals: {
+    requests: number;
+    spansGenerated: number;
+    spansPushed: number;
+    pushBatches: number;
+    pushErrors: number;
+    spansDropped: number;
+    ingressBytes: number;
+    egressBytes: number;
+  };
+  /** Requests per value of each dimension, keyed by contract label name. */
+  counts: Record<CountDimension, Record<string, number>>;
+  /** Requests per full combination of dimensions (one row per distinct combination). */
+  breakdown: BreakdownRow[];
+  traces: TraceRecord[];
+  /** True when more traces were sent than `traces` keeps (maxTraces). */
+  tracesTruncated: boolean;
+}
+
+export interface RunInfo {
+  seed: number | string;
+  scenario: string;
+  scenarioParam: number | undefined;
+  canaryApi: string | undefined;
+  gateways: readonly Gateway[];
+  rps: number;
+}
+
+export class GroundTruth {
+  private readonly counts = Object.fromEntries(COUNT_DIMENSIONS.map((d) => [d, new Map<string, number>()])) as Record<CountDimension, Map<string, number>>;
+  private readonly rows = new Map<string, BreakdownRow>();
+  private readonly traces = new Map<string, TraceRecord>();
+  private truncated = false;
+  requests = 0;
+  spansGenerated = 0;
+  spansPushed = 0;
+  pushBatches = 0;
+  pushErrors = 0;
+  spansDropped = 0;
+  ingressBytes = 0;
+  egressBytes = 0;
+  startUnixMs: number;
+  endUnixMs: number | undefined;
+
+  constructor(private readonly info: RunInfo, private readonly maxTraces = 200_000, startUnixMs = Date.now()) {
+    this.startUnixMs = startUnixMs;
+  }
+
+  record(r: SimRequest, startUnixNano: bigint): void {
+    this.requests++;
+    this.ingressBytes += r.ingressBytes;
+    this.egressBytes += r.egressBytes;
+    const dims = dimensionsOf(r);
+    for (const d of COUNT_DIMENSIONS) {
+      const m = this.counts[d];
+      m.set(dims[d], (m.get(dims[d]) ?? 0) + 1);
+    }
+    const key = COUNT_DIMENSIONS.map((d) => dims[d]).join('\u0000');
+    const row = this.rows.get(key);
+    if (row) row.count++;
+    else this.rows.set(key, { ...dims, service: r.service, count: 1 });
+    if (this.traces.size < this.maxTraces) {
+      this.traces.set(r.traceId, {
+        traceId: r.traceId,
+        gateway: r.gateway,
+        api: r.api,
+        route: r.route.name,
+        deploymentRole: r.role,
+        apiVersion: r.version,
+        statusCode: r.status,
+        startUnixNano: String(startUnixNano),
+        pushed: false,
+      });
+    } else {
+      this.truncated = true;
+    }
+  }
+
+  markPushed(traceIds: readonly string[]): void {
+    for (const id of traceIds) {
+      const t = this.traces.get(id);
+      if (t) t.pushed = true;
+    }
+  }
+
+  summary(endUnixMs = this.endUnixMs ?? Date.now()): Summary {
+    const sortObj = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return {
+      schema: 'api-traffic-sim/summary@1',
+      seed: this.info.seed,
+      scenario: this.info.scenario,
+      scenarioParam: this.info.scenarioParam ?? null,
+      canaryApi: this.info.canaryApi ?? null,
+      gateways: [...this.info.gateways],
+      rps: this.info.rps,
+      startTime: new Date(this.startUnixMs).toISOString(),
+      endTime: new Date(endUnixMs).toISOString(),
+      startUnixMs: this.startUnixMs,
+      endUnixMs,
+      totals: {
+        requests: this.requests,
+        spansGenerated: this.spansGenerated,
+        spansPushed: this.spansPushed,
+        pushBatches: this.pushBatches,
+        pushErrors: this.pushErrors,
+        spansDropped: this.spansDropped,
+        ingressBytes: this.ingressBytes,
+        egressBytes: this.egressBytes,
+      },
+      counts: Object.fromEntries(COUNT_DIMENSIONS.map((d) => [d, sortObj(this.counts[d])])) as Summary['counts'],
+      breakdown: [...this.rows.values()].map((r) => ({ ...r })),
+      traces: [...this.traces.values()].map((t) => ({ ...t })),
+      tracesTruncated: this.truncated,
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { Gateway } from '@api-observatory/telemetry-contract';
+import { ApisixExposition } from './apisix-exposition';
+import { GroundTruth, type Summary } from './ground-truth';
+import { KongExposition } from './kong-exposition';
+import { pushTraces } from './otlp-exporter';
+import { buildTraceExport, countSpans, type ResourceIdentity, type TimedRequest } from './otlp-spans';
+import { Rng } from './prng';
+import { diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
+
+export type GatewayChoice = Gateway | 'both';
+
+export interface LiveOptions extends Partial<TrafficOptions> {
+  gateway: GatewayChoice;
+  host?: string;
+  /** Port of the (first) gateway's /metrics; with `both`, APISIX listens on port + 1. 0 picks free ports. */
+  port?: number;
+  /** OTLP/HTTP base URL (spans go to `<endpoint>/v1/traces`); null disables pushing. */
+  otlpEndpoint?: string | null;
+  rps?: number;
+  /** Stop by itself after this long; undefined runs until stop(). */
+  durationMs?: number;
+  /** Apply the diurnal load shape to the rate (off by default in live mode). */
+  diurnal?: boolean;
+  leakCredentials?: boolean;
+  childSpans?: boolean;
+  progressIntervalMs?: number;
+  onProgress?: (line: string) => void;
+  summaryFile?: string;
+  tickMs?: number;
+  pushIntervalMs?: number;
+  maxBatch?: number;
+  maxPending?: number;
+}
+
+export interface LiveSimulator {
+  /** /metrics URL of the first gateway served. */
+  url: string;
+  /** /metrics URL per gateway served. */
+  metricsUrls: Partial<Record<Gateway, string>>;
+  /** Ground truth so far. */
+  summary(): Summary;
+  /** Current exposition text of a gateway served by this simulator (same snapshot as summary() when called back to back). */
+  exposition(gateway: Gateway): string;
+  /** Stops generating, flushes pending spans, closes the servers, writes the summary file. Idempotent. */
+  stop(): Promise<Summary>;
+  /** Resolves when the simulator stopped (duration elapsed or stop()). */
+  done: Promise<Summary>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly host: string) {
+    super(`${host}:${port} is already in use`);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host) : err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+function uuidFrom(rng: Rng): string {
+  const h = rng.hex(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimulator> {
+  const gateways: Gateway[] = options.gateway === 'both' ? ['kong', 'apisix'] : [options.gateway];
+  const host = options.host ?? '127.0.0.1';
+  const basePort = options.port ?? 9542;
+  const rps = options.rps ?? 50;
+  if (!(rps > 0)) throw new RangeError(`rps must be positive, got ${rps}`);
+  const seed = options.seed ?? 1;
+  const generator = new TrafficGenerator({ ...options, gateways, seed });
+  const idRng = Rng.derive(seed, 'identity');
+  const identity: ResourceIdentity = { kongNodeId: uuidFrom(idRng), apisixHostname: `apisix-sim-${idRng.hex(3)}` };
+  const kong = new KongExposition(identity.kongNodeId);
+  const apisix = new ApisixExposition(identity.apisixHostname);
+  const truth = new GroundTruth({
+    seed,
+    scenario: generator.options.scenario,
+    scenarioParam: generator.options.scenarioParam,
+    canaryApi: generator.options.canaryApi,
+    gateways,
+    rps,
+  });
+  const spanOptions = { leakCredentials: options.leakCredentials ?? true, childSpans: options.childSpans ?? true };
+  const otlpEndpoint = options.otlpEndpoint === undefined ? 'http://127.0.0.1:4318' : options.otlpEndpoint;
+
+  const servers: Server[] = [];
+  const metricsUrls: Partial<Record<Gateway, string>> = {};
+  try {
+    for (let i = 0; i < gateways.length; i++) {
+      const g = gateways[i]!;
+      const server = createServer((req, res) => {
+        const path = (req.url ?? '/').split('?')[0];
+        if (req.method === 'GET' && (path === '/metrics' || (g === 'apisix' && path === '/apisix/prometheus/metrics'))) {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+          res.end(g === 'kong' ? kong.render() : apisix.render());
+        } else if (req.method === 'GET' && path === '/summary') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(truth.summary()));
+        } else if (req.method === 'GET' && path === '/healthz') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('ok\n');
+        } else {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('not found\n');
+        }
+      });
+      const wanted = basePort === 0 ? 0 : basePort + i;
+      const port = await listen(server, wanted, host);
+      servers.push(server);
+      metricsUrls[g] = `http://${host.includes(':') ? `[${host}]` : host}:${port}${g === 'apisix' ? '/apisix/prometheus/metrics' : '/metrics'}`;
+    }
+  } catch (err) {
+    await Promise.all(servers.map(close));
+    throw err;
+  }
+
+  const startMs = Date.now();
+  truth.startUnixMs = startMs;
+  let pending: TimedRequest[] = [];
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+  let due = 0;
+  let lastTick = startMs;
+
+  const generate = (nowMs: number) => {
+    const elapsed = nowMs - lastTick;
+    lastTick = nowMs;
+    due += (rps * (options.diurnal ? diurnalFactor(nowMs) : 1) * elapsed) / 1000;
+    const n = Math.floor(due);
+    due -= n;
+    for (let i = 0; i < n; i++) {
+      const r = generator.next();
+      if (r.gateway === 'kong') kong.record(r);
+      else apisix.record(r);
+      const startUnixNano = BigInt(nowMs - r.requestMs) * 1_000_000n + BigInt(i) * 1000n;
+      truth.record(r, startUnixNano);
+      if (otlpEndpoint !== null) {
+        if (pending.length >= (options.maxPending ?? 50_000)) truth.spansDropped++;
+        else pending.push({ request: r, startUnixNano });
+      }
+    }
+  };
+
+  const push = async (): Promise<void> => {
+    if (otlpEndpoint === null || pending.length === 0) return;
+    const batch = pending.slice(0, options.maxBatch ?? 1000);
+    pending = pending.slice(batch.length);
+    const body = buildTraceExport(batch, spanOptions, identity);
+    const spans = countSpans(body);
+    truth.spansGenerated += spans;
+    truth.pushBatches++;
+    const result = await pushTraces(otlpEndpoint, body);
+    if (result.ok) {
+      truth.spansPushed += spans;
+      truth.markPushed(batch.map((t) => t.request.traceId));
+    } else {
+      truth.pushErrors++;
+    }
+  };
+  const schedulePush = () => {
+    if (!inFlight) inFlight = push().finally(() => (inFlight = undefined));
+  };
+
+  const progress = () => {
+    const s = truth;
+    const secs = ((Date.now() - startMs) / 1000).toFixed(1);
+    options.onProgress?.(
+      `[api-traffic-sim] t=${secs}s gateway=${gateways.join('+')} scenario=${generator.options.scenario} requests=${s.requests} spans_pushed=${s.spansPushed} push_errors=${s.pushErrors} pending=${pending.length}`,
+    );
+  };
+
+  const tick = setInterval(() => generate(Date.now()), options.tickMs ?? 100);
+  const pushTimer = setInterval(schedulePush, options.pushIntervalMs ?? 1000);
+  const progressTimer = options.onProgress ? setInterval(progress, options.progressIntervalMs ?? 5000) : undefined;
+
+  let resolveDone!: (s: Summary) => void;
+  const done = new Promise<Summary>((r) => (resolveDone = r));
+  let stopping: Promise<Summary> | undefined;
+
+  const stop = (): Promise<Summary> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      stopped = true;
+      clearInterval(tick);
+      clearInterval(pushTimer);
+      if (progressTimer) clearInterval(progressTimer);
+      if (durationTimer) clearTimeout(durationTimer);
+      generate(Date.now());
+      truth.endUnixMs = Date.now();
+      const deadline = Date.now() + 10_000;
+      while ((inFlight || pending.length > 0) && Date.now() < deadline) {
+        if (inFlight) await inFlight;
+        else await push();
+      }
+      truth.spansDropped += pending.length;
+      pending = [];
+      if (options.onProgress) progress();
+      await Promise.all(servers.map(close));
+      const summary = truth.summary();
+      if (options.summaryFile) await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
+      resolveDone(summary);
+      return summary;
+    })();
+    return stopping;
+  };
+  const durationTimer = options.durationMs !== undefined ? setTimeout(() => void stop(), options.durationMs) : undefined;
+
+  return {
+    url: metricsUrls[gateways[0]!]!,
+    metricsUrls,
+    summary: () => truth.summary(stopped ? truth.endUnixMs : Date.now()),
+    exposition: (g: Gateway) => {
+      if (!gateways.includes(g)) throw new RangeError(`gateway ${g} is not simulated by this instance`);
+      return g === 'kong' ? kong.render() : apisix.render();
+    },
+    stop,
+    done,
+  };
+}
