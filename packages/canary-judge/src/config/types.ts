@@ -1,0 +1,120 @@
+/** Gate configuration: what the judge checks per metric and how results become a decision. */
+
+/** Which deviation of the canary from the baseline is bad. */
+export type Direction = 'increase' | 'decrease' | 'either';
+
+/** Summary of the canary sample that an absolute guard compares with its bounds. */
+export type GuardStatistic = 'median' | 'mean' | 'max' | 'min' | 'last';
+
+export type OnNoData = 'hold' | 'fail';
+
+export interface Tolerance {
+  /** Allowed shift relative to the baseline median, e.g. 0.1 = 10 %. */
+  relative?: number;
+  /** Allowed shift in the metric's own unit. */
+  absolute?: number;
+}
+
+/** Absolute bounds on the canary, checked regardless of the baseline (like Flagger's thresholdRange). */
+export interface Guard {
+  /** The canary statistic must not exceed this. */
+  max?: number;
+  /** The canary statistic must not fall below this. */
+  min?: number;
+  /** Which summary of the canary sample is compared (default "median"). */
+  statistic?: GuardStatistic;
+}
+
+export interface MetricConfig {
+  /** Key of the metric in the samples, e.g. "error_ratio". Unique within a gate. */
+  name: string;
+  /** Free-text description for reports. */
+  description?: string;
+  /** Unit of the values, for reports only (guards and absolute tolerances are in this unit). */
+  unit?: string;
+  direction: Direction;
+  /** A failing critical metric fails the whole gate. */
+  critical: boolean;
+  /** Weight in the score (> 0). */
+  weight: number;
+  /** Valid values needed on each side; fewer gives "nodata". */
+  minSamples: number;
+  /** Two-sided confidence level of the shift interval. */
+  confidenceLevel: number;
+  tolerance: Tolerance;
+  guard?: Guard;
+}
+
+export interface ScoreThresholds {
+  /** Score at or above which the gate passes (0-100). */
+  pass: number;
+  /** Score at or above which the gate is marginal; below it fails (0-100, <= pass). */
+  marginal: number;
+}
+
+/** Rules that turn a sequence of per-interval verdicts into one decision (see judgeIntervals). */
+export interface IntervalRules {
+  /** Promote after this many consecutive intervals whose own decision is promote. */
+  promoteAfter: number;
+  /** Roll back when the same critical metric fails in this many consecutive intervals. */
+  rollbackAfterCriticalFailures: number;
+  /** Roll back after this many consecutive intervals whose own decision is rollback. */
+  rollbackAfterFailedIntervals: number;
+}
+
+/** A validated gate configuration with every default filled in. */
+export interface GateConfig {
+  name: string;
+  /** What missing data leads to: "hold" (decision continue) or "fail" (decision rollback). */
+  onNoData: OnNoData;
+  thresholds: ScoreThresholds;
+  intervals: IntervalRules;
+  metrics: MetricConfig[];
+}
+
+/** Gate-wide defaults a metric inherits unless it sets its own value. */
+export interface GateDefaultsInput {
+  minSamples?: number;
+  confidenceLevel?: number;
+  weight?: number;
+}
+
+export interface MetricConfigInput {
+  name: string;
+  description?: string;
+  unit?: string;
+  direction: Direction;
+  critical?: boolean;
+  weight?: number;
+  minSamples?: number;
+  confidenceLevel?: number;
+  tolerance?: Tolerance;
+  guard?: Guard;
+}
+
+/** The shape of a gate file (YAML or JSON) before defaults are applied. */
+export interface GateConfigInput {
+  schemaVersion?: 1;
+  name?: string;
+  onNoData?: OnNoData;
+  thresholds?: Partial<ScoreThresholds>;
+  defaults?: GateDefaultsInput;
+  intervals?: Partial<IntervalRules>;
+  metrics: MetricConfigInput[];
+}
+
+export interface MetricDefaults {
+  critical: boolean;
+  weight: number;
+  minSamples: number;
+  confidenceLevel: number;
+}
+
+export const CONFIG_DEFAULTS = {
+  name: 'canary-gate',
+  onNoData: 'hold' as OnNoData,
+  thresholds: { pass: 95, marginal: 75 } satisfies ScoreThresholds,
+  intervals: { promoteAfter: 3, rollbackAfterCriticalFailures: 2, rollbackAfterFailedIntervals: 2 } satisfies IntervalRules,
+  metric: { critical: false, weight: 1, minSamples: 8, confidenceLevel: 0.95 } as MetricDefaults,
+  guardStatistic: 'median' as GuardStatistic,
+} as const;

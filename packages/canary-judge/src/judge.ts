@@ -1,0 +1,256 @@
+/**
+ * Per-metric judgement: rank test of canary against baseline, tolerance on the shift, absolute guards,
+ * and the gate verdict (score, classification, decision) over all metrics of a gate config.
+ */
+import type { GateConfig, Guard, GuardStatistic, MetricConfig } from './config/types';
+import { decide, type Classification, type Decision } from './decision';
+import { mean, median } from './stats/descriptive';
+import { mannWhitney, type ShiftInterval } from './stats/mann-whitney';
+import { cleanSample, type MetricSamples, type SampleSet } from './samples';
+
+export type MetricResult = 'pass' | 'high' | 'low' | 'nodata';
+
+export interface SampleEvidence {
+  /** Finite values used. */
+  n: number;
+  /** Values given, including dropped ones. */
+  total: number;
+  /** null / NaN values dropped. */
+  missing: number;
+  /** +/-Infinity values (kept out of the rank test). */
+  infinite: number;
+  median: number | null;
+  mean: number | null;
+}
+
+export interface MetricEvidence {
+  baseline: SampleEvidence;
+  canary: SampleEvidence;
+  /** Hodges-Lehmann estimate of the shift canary - baseline. */
+  shift: number | null;
+  /** Confidence interval of the shift. */
+  ci: ShiftInterval | null;
+  pValue: number | null;
+  /** Mann-Whitney U of the canary. */
+  u: number | null;
+  method: 'exact' | 'asymptotic' | null;
+  /** shift / |baseline median| (null when the baseline median is 0 or there is no shift). */
+  relativeShift: number | null;
+  /** Common-language effect size P(canary > baseline) + 0.5 P(equal). */
+  cles: number | null;
+  /** Rank-biserial correlation 2 * CLES - 1. */
+  rankBiserial: number | null;
+  /** Largest shift tolerated, in the metric's unit: max(absolute, relative * |baseline median|). */
+  allowedShift: number | null;
+  /** What the rank test and tolerance alone said, before guards. */
+  statisticalResult: Exclude<MetricResult, 'nodata'> | null;
+}
+
+export interface GuardEvidence {
+  statistic: GuardStatistic;
+  /** The canary statistic compared with the bounds (null without enough canary values). */
+  value: number | null;
+  max?: number;
+  min?: number;
+  breached: 'max' | 'min' | null;
+}
+
+export interface MetricVerdict {
+  metric: string;
+  result: MetricResult;
+  /** True when the result is a deviation in the bad direction, or a guard was breached. */
+  failed: boolean;
+  critical: boolean;
+  weight: number;
+  direction: MetricConfig['direction'];
+  /** Valid values that were required on each side. */
+  minSamples: number;
+  reasons: string[];
+  evidence: MetricEvidence;
+  guard: GuardEvidence | null;
+}
+
+export interface GateVerdict {
+  gate: string;
+  /** One verdict per configured metric, in config order. */
+  metrics: MetricVerdict[];
+  /** Weighted share (0-100) of the metrics with data that did not fail; 0 when no metric has data. */
+  score: number;
+  /** "nodata" only when no metric has data. */
+  classification: Classification;
+  decision: Decision;
+  reasons: string[];
+  onNoData: GateConfig['onNoData'];
+  /** Metrics present in the samples but not in the gate config (not judged). */
+  ignoredMetrics: string[];
+}
+
+export function fmt(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined) return '-';
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-4) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}
+
+function sampleEvidence(values: number[], total: number, missing: number, infinite: number): SampleEvidence {
+  return {
+    n: values.length,
+    total,
+    missing,
+    infinite,
+    median: values.length ? median(values) : null,
+    mean: values.length ? mean(values) : null,
+  };
+}
+
+function guardStatistic(values: number[], statistic: GuardStatistic): number {
+  switch (statistic) {
+    case 'median':
+      return median(values);
+    case 'mean':
+      return mean(values);
+    case 'max':
+      return values.reduce((a, b) => (b > a ? b : a));
+    case 'min':
+      return values.reduce((a, b) => (b < a ? b : a));
+    case 'last':
+      return values[values.length - 1] as number;
+  }
+}
+
+function isBad(result: MetricResult, direction: MetricConfig['direction']): boolean {
+  if (result === 'high') return direction === 'increase' || direction === 'either';
+  if (result === 'low') return direction === 'decrease' || direction === 'either';
+  return false;
+}
+
+/** Judge one metric. Missing samples (undefined) give "nodata". */
+export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undefined): MetricVerdict {
+  const name = metric.name;
+  const b = cleanSample(samples?.baseline);
+  const c = cleanSample(samples?.canary);
+  const reasons: string[] = [];
+  const evidence: MetricEvidence = {
+    baseline: sampleEvidence(b.values, b.total, b.missing, b.infinite.length),
+    canary: sampleEvidence(c.values, c.total, c.missing, c.infinite.length),
+    shift: null,
+    ci: null,
+    pValue: null,
+    u: null,
+    method: null,
+    relativeShift: null,
+    cles: null,
+    rankBiserial: null,
+    allowedShift: null,
+    statisticalResult: null,
+  };
+  const verdict = (result: MetricResult, failed: boolean, guard: GuardEvidence | null): MetricVerdict => ({
+    metric: name,
+    result,
+    failed,
+    critical: metric.critical,
+    weight: metric.weight,
+    direction: metric.direction,
+    minSamples: metric.minSamples,
+    reasons,
+    evidence,
+    guard,
+  });
+  const dropped = (side: string, s: ReturnType<typeof cleanSample>) => {
+    if (s.missing > 0) reasons.push(`${name}: ${s.missing} of ${s.total} ${side} values were missing (null/NaN) and dropped`);
+  };
+  dropped('baseline', b);
+  dropped('canary', c);
+
+  if (samples === undefined) reasons.push(`${name}: no samples for this metric`);
+
+  // Absolute guards only need the canary; values +/-Infinity count (an infinite p99 does breach a max).
+  let guard: GuardEvidence | null = null;
+  if (metric.guard) {
+    guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], metric.minSamples);
+    if (guard.breached) {
+      const bound = guard.breached === 'max' ? `max ${fmt(guard.max)}` : `min ${fmt(guard.min)}`;
+      reasons.push(`${name}: guard breached: canary ${guard.statistic} ${fmt(guard.value)} is ${guard.breached === 'max' ? 'above' : 'below'} the ${bound}`);
+    }
+  }
+
+  const enough = b.values.length >= metric.minSamples && c.values.length >= metric.minSamples;
+  const finiteOnly = b.infinite.length === 0 && c.infinite.length === 0;
+  if (enough && finiteOnly) {
+    const t = mannWhitney(b.values, c.values, { confidenceLevel: metric.confidenceLevel });
+    const baseMedian = evidence.baseline.median as number;
+    const allowed = Math.max(metric.tolerance.absolute ?? 0, (metric.tolerance.relative ?? 0) * Math.abs(baseMedian));
+    evidence.shift = t.shift;
+    evidence.ci = t.ci;
+    evidence.pValue = t.pValue;
+    evidence.u = t.u;
+    evidence.method = t.method;
+    evidence.relativeShift = baseMedian !== 0 ? t.shift / Math.abs(baseMedian) : null;
+    evidence.cles = t.cles;
+    evidence.rankBiserial = t.rankBiserial;
+    evidence.allowedShift = allowed;
+    let stat: Exclude<MetricResult, 'nodata'> = 'pass';
+    // Kayenta's Mann-Whitney classifier: significant (the CI excludes 0) AND larger than the tolerance.
+    // Significance also needs p <= 1 - level: for tiny samples the exact CI cannot reach the requested
+    // level (R then widens it to the full range at a lower coverage), and must not count as evidence.
+    const significant = t.pValue <= 1 - metric.confidenceLevel;
+    if (significant && t.ci.lower > 0 && t.shift > allowed) stat = 'high';
+    else if (significant && t.ci.upper < 0 && t.shift < -allowed) stat = 'low';
+    evidence.statisticalResult = stat;
+    const level = `${fmt(t.ci.level * 100, 3)}% CI`;
+    const shiftText = `shift ${signed(t.shift)} (${level} ${signed(t.ci.lower)} to ${signed(t.ci.upper)}, p=${fmt(t.pValue, 3)})`;
+    if (stat === 'pass') {
+      const why = significant && (t.ci.lower > 0 || t.ci.upper < 0) ? `within the tolerance ${fmt(allowed)}` : 'not significant';
+      reasons.push(`${name}: no deviation beyond tolerance: ${shiftText}, ${why}`);
+    } else {
+      const bad = isBad(stat, metric.direction);
+      reasons.push(
+        `${name}: canary is ${stat === 'high' ? 'higher' : 'lower'} than baseline: ${shiftText}, beyond the tolerance ${fmt(allowed)}` +
+          (bad ? '' : ` (a ${stat === 'high' ? 'increase' : 'decrease'} is not bad for direction "${metric.direction}")`),
+      );
+    }
+  } else if (!enough) {
+    reasons.push(
+      `${name}: not enough data: ${b.values.length} baseline and ${c.values.length} canary values, at least ${metric.minSamples} needed on each side`,
+    );
+  } else {
+    reasons.push(`${name}: ${b.infinite.length + c.infinite.length} infinite values; the shift cannot be estimated`);
+  }
+
+  if (guard?.breached) return verdict(guard.breached === 'max' ? 'high' : 'low', true, guard);
+  if (evidence.statisticalResult === null) return verdict('nodata', false, guard);
+  return verdict(evidence.statisticalResult, isBad(evidence.statisticalResult, metric.direction), guard);
+}
+
+function evaluateGuard(g: Guard, canaryValues: number[], minSamples: number): GuardEvidence {
+  const statistic = g.statistic ?? 'median';
+  const out: GuardEvidence = { statistic, value: null, breached: null };
+  if (g.max !== undefined) out.max = g.max;
+  if (g.min !== undefined) out.min = g.min;
+  // Too few canary values say nothing; the metric is then "nodata" unless the rank test can run.
+  if (canaryValues.length < minSamples) return out;
+  const value = guardStatistic(canaryValues, statistic);
+  out.value = value;
+  if (g.max !== undefined && value > g.max) out.breached = 'max';
+  else if (g.min !== undefined && value < g.min) out.breached = 'min';
+  return out;
+}
+
+function signed(x: number): string {
+  return x > 0 ? `+${fmt(x)}` : fmt(x);
+}
+
+/**
+ * Judge every metric of a gate config against a set of samples and decide.
+ * Metrics missing from the samples are "nodata"; samples of metrics not in the config are ignored.
+ */
+export function judgeGate(config: GateConfig, samples: SampleSet): GateVerdict {
+  const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined));
+  const configured = new Set(config.metrics.map((m) => m.name));
+  const ignoredMetrics = Object.keys(samples).filter((k) => !configured.has(k));
+  const { score, classification, decision, reasons } = decide(metrics, config);
+  if (ignoredMetrics.length) reasons.push(`samples of metrics not in the gate config were ignored: ${ignoredMetrics.join(', ')}`);
+  return { gate: config.name, metrics, score, classification, decision, reasons, onNoData: config.onNoData, ignoredMetrics };
+}
