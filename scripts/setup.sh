@@ -8,6 +8,8 @@ step() { printf '[setup] %s\n' "$*"; }
 
 node_bin="$(bash scripts/tools/install-node.sh)"
 export PATH="$node_bin:$root/.tools/bin:$PATH"
+# Native modules (better-sqlite3) compile against the pinned Node's headers; nothing is fetched for them.
+export npm_config_nodedir="$root/.tools/node"
 step "node $(node -v) from $( [ "$node_bin" = "$root/.tools/node/bin" ] && echo 'the project folder' || echo 'the machine')"
 
 # npm ci when the lockfile changed since the last install.
