@@ -10,4 +10,4 @@ echo "[test] typecheck"
 npm run --silent typecheck
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
-  'packages/*/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts'
+  'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts'

@@ -6,3 +6,4 @@ export * from './queries';
 export * from './links';
 export * from './client';
 export * from './platform';
+export * from './rules';

@@ -37,6 +37,60 @@ export const PLATFORM_METRICS = {
     description: 'Items waiting in an exporter queue.',
     labels: ['job', 'instance', 'exporter'],
   },
+  collectorRefusedMetricPoints: {
+    name: 'otelcol_receiver_refused_metric_points_total',
+    type: 'counter',
+    description: 'Metric points the collector refused (e.g. memory limiter), per receiver.',
+    labels: ['job', 'instance', 'receiver', 'transport'],
+  },
+  collectorExporterSentSpans: {
+    name: 'otelcol_exporter_sent_spans_total',
+    type: 'counter',
+    description: 'Spans an exporter sent successfully.',
+    labels: ['job', 'instance', 'exporter'],
+  },
+  collectorExporterSentMetricPoints: {
+    name: 'otelcol_exporter_sent_metric_points_total',
+    type: 'counter',
+    description: 'Metric points an exporter sent successfully.',
+    labels: ['job', 'instance', 'exporter'],
+  },
+  collectorExporterSendFailedMetricPoints: {
+    name: 'otelcol_exporter_send_failed_metric_points_total',
+    type: 'counter',
+    description: 'Metric points an exporter failed to send.',
+    labels: ['job', 'instance', 'exporter'],
+  },
+  collectorExporterEnqueueFailedSpans: {
+    name: 'otelcol_exporter_enqueue_failed_spans_total',
+    type: 'counter',
+    description: 'Spans dropped because the exporter queue was full.',
+    labels: ['job', 'instance', 'exporter'],
+  },
+  collectorExporterEnqueueFailedMetricPoints: {
+    name: 'otelcol_exporter_enqueue_failed_metric_points_total',
+    type: 'counter',
+    description: 'Metric points dropped because the exporter queue was full.',
+    labels: ['job', 'instance', 'exporter'],
+  },
+  collectorExporterQueueCapacity: {
+    name: 'otelcol_exporter_queue_capacity',
+    type: 'gauge',
+    description: 'Capacity of an exporter queue (same unit and labels as otelcol_exporter_queue_size).',
+    labels: ['job', 'instance', 'exporter', 'data_type'],
+  },
+  prometheusRuleEvaluationFailures: {
+    name: 'prometheus_rule_evaluation_failures_total',
+    type: 'counter',
+    description: 'Rule evaluations that failed, per rule group (Prometheus self-telemetry).',
+    labels: ['job', 'instance', 'rule_group'],
+  },
+  prometheusRuleGroupIterationsMissed: {
+    name: 'prometheus_rule_group_iterations_missed_total',
+    type: 'counter',
+    description: 'Rule group evaluations skipped because the previous one was still running.',
+    labels: ['job', 'instance', 'rule_group'],
+  },
 } as const satisfies Record<string, PlatformMetric>;
 
 export type PlatformMetricKey = keyof typeof PLATFORM_METRICS;

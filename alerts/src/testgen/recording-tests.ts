@@ -1,0 +1,122 @@
+import {
+  API_DIRECTION_BANDWIDTH_RATE, API_PLAN_TRAFFIC_RATE, API_ROUTE_REQUEST_RATE, API_ROUTE_STATUS_CLASS_REQUEST_RATE,
+  API_STATUS_CLASS_REQUEST_RATE, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS, GATEWAY_REQUEST_RATE,
+  GATEWAYS, LABELS, PLAN_TRAFFIC_RATE, SLO_LABEL, SLO_OBJECTIVE, SLO_WINDOWS, apiErrorRate, apiErrorRatio,
+  apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate, apiRequestRate, escapeLabelValue,
+  metricSelector, recordedSelector, sloBurnRate, sloErrorRatio, statusClassOf, type Matchers,
+} from '@api-observatory/telemetry-contract';
+import { sloTargets, type SloConfig } from '../slo-config';
+import { leSpellings } from '../slo';
+import { targetFor } from './slo-tests';
+import { counterValues, minutes, type InputSeries, type PromqlExprTest, type TestGroup } from './promtool-file';
+
+/**
+ * Values of the recorded series on steady synthetic traffic. Rates are exact in steady state, so the
+ * expected values are plain arithmetic; expressions are scaled and rounded (`round(1e6 * x)`) so float
+ * noise cannot fail a comparison that promtool makes exactly.
+ */
+
+const A = LABELS.api.label;
+const SCALE = 1_000_000;
+const labelSet = (labels: Record<string, string>) =>
+  `{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(', ')}}`;
+
+function check(expr: string, at: number, samples: Array<[Record<string, string>, number]>): PromqlExprTest {
+  return {
+    expr: `round(${SCALE} * (${expr}))`,
+    eval_time: minutes(at),
+    exp_samples: samples.map(([l, v]) => ({ labels: labelSet(l), value: Math.round(v * SCALE) })),
+  };
+}
+
+export function recordingTestGroups(config: SloConfig): TestGroup[] {
+  const targets = sloTargets(config);
+  // Use the first listed API with a latency SLI (or any API) so SLO series are checked too.
+  const latencyTarget = targets.find((t) => t.sli === 'latency');
+  const api = latencyTarget?.scope.kind === 'api' ? latencyTarget.scope.api : 'orders';
+  const other = `${api}-steady-2xx`;
+  const gw = GATEWAYS[0];
+  const route = `${api}-list`;
+  const L = LABELS;
+  const per = (perMinute: number) => counterValues([[240, perMinute]]);
+
+  const req = (a: string, code: number, perMinute: number, r: string): InputSeries => ({
+    series: metricSelector('requests', { [A]: a, [L.gateway.label]: gw, [L.route.label]: r, [L.statusCode.label]: String(code), [L.statusClass.label]: statusClassOf(code), [L.consumer.label]: 'web' }),
+    values: per(perMinute),
+  });
+  // T: the API's latency threshold when it has one; three bounds including T, then +Inf, so quantiles are known.
+  const T = latencyTarget && latencyTarget.scope.kind === 'api' ? latencyTarget.thresholdSeconds! : 1;
+  const bounds = [...[0.1, 0.5, 2.5].filter((b) => b !== T).slice(0, 2), T].sort((a, b) => a - b);
+  const cum = [240, 540, 594]; // per minute at bounds[0..2]; +Inf 600
+  const bucket = (le: string, perMinute: number): InputSeries => ({
+    series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw, le }, 'bucket'),
+    values: per(perMinute),
+  });
+  const series: InputSeries[] = [
+    req(api, 200, 540, route),
+    req(api, 503, 60, route),
+    req(other, 200, 300, `${other}-get`),
+    { series: metricSelector('bandwidth', { [A]: api, [L.gateway.label]: gw, [L.direction.label]: 'ingress' }), values: per(6000) },
+    { series: metricSelector('trafficCalls', { [A]: api, [L.plan.label]: 'pro', [L.consumer.label]: 'web', [L.country.label]: 'DE' }), values: per(600) },
+    { series: metricSelector('trafficCalls', { [A]: other, [L.plan.label]: 'free', [L.consumer.label]: 'mobile', [L.country.label]: 'FR' }), values: per(120) },
+    ...bounds.map((b, i) => bucket(leSpellings(b)[0]!, cum[i]!)),
+    bucket('+Inf', 600),
+    { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw }, 'count'), values: per(600) },
+    { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw }, 'sum'), values: per(120) },
+  ];
+
+  const at = 200;
+  const sel = (name: string, m: Matchers = {}) => recordedSelector(name, m);
+  // Quantiles by linear interpolation inside the bucket: rank q·10 req/s over cumulative 4 / 9 / 9.9 / 10.
+  const cumRate = cum.map((c) => c / 60);
+  const quantile = (q: number) => {
+    const rank = q * 10;
+    let lo = 0;
+    let loCum = 0;
+    for (let i = 0; i < bounds.length; i++) {
+      if (cumRate[i]! >= rank) return lo + (bounds[i]! - lo) * ((rank - loCum) / (cumRate[i]! - loCum));
+      lo = bounds[i]!;
+      loCum = cumRate[i]!;
+    }
+    return bounds[bounds.length - 1]!;
+  };
+  const tests: PromqlExprTest[] = [
+    check(sel(apiRequestRate('5m')), at, [[{ [A]: api }, 10], [{ [A]: other }, 5]]),
+    check(sel(apiErrorRate('5m')), at, [[{ [A]: api }, 1], [{ [A]: other }, 0]]),
+    ...SLO_WINDOWS.map((w) => check(sel(apiErrorRatio(w)), at, [[{ [A]: api }, 0.1], [{ [A]: other }, 0]])),
+    check(sel(apiRequestRate('1h')), at, [[{ [A]: api }, 10], [{ [A]: other }, 5]]),
+    check(sel(API_STATUS_CLASS_REQUEST_RATE, { [L.statusClass.label]: ERROR_STATUS_CLASS }), at, [[{ [A]: api, [L.statusClass.label]: ERROR_STATUS_CLASS }, 1]]),
+    check(sel(API_ROUTE_REQUEST_RATE, { [A]: api }), at, [[{ [A]: api, [L.route.label]: route }, 10]]),
+    check(sel(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { [A]: api, [L.statusClass.label]: ERROR_STATUS_CLASS }), at, [[{ [A]: api, [L.route.label]: route, [L.statusClass.label]: ERROR_STATUS_CLASS }, 1]]),
+    check(sel(GATEWAY_REQUEST_RATE), at, [[{ [L.gateway.label]: gw }, 15]]),
+    check(sel(API_DIRECTION_BANDWIDTH_RATE), at, [[{ [A]: api, [L.direction.label]: 'ingress' }, 100]]),
+    check(sel(PLAN_TRAFFIC_RATE), at, [[{ [L.plan.label]: 'free' }, 2], [{ [L.plan.label]: 'pro' }, 10]]),
+    check(sel(API_PLAN_TRAFFIC_RATE), at, [[{ [A]: api, [L.plan.label]: 'pro' }, 10], [{ [A]: other, [L.plan.label]: 'free' }, 2]]),
+    check(sel(CONSUMER_PLAN_TRAFFIC_RATE), at, [[{ [L.consumer.label]: 'mobile', [L.plan.label]: 'free' }, 2], [{ [L.consumer.label]: 'web', [L.plan.label]: 'pro' }, 10]]),
+    check(sel(COUNTRY_TRAFFIC_RATE), at, [[{ [L.country.label]: 'DE' }, 10], [{ [L.country.label]: 'FR' }, 2]]),
+    check(sel(apiLatencyBucketRate('request'), { le: '+Inf' }), at, [[{ [A]: api, le: '+Inf' }, 10]]),
+    check(sel(apiLatencyCountRate('request')), at, [[{ [A]: api }, 10]]),
+    check(sel(apiLatencySumRate('request')), at, [[{ [A]: api }, 2]]),
+    check(sel(apiLatencyQuantile(0.5)), at, [[{ [A]: api }, quantile(0.5)]]),
+    check(sel(apiLatencyQuantile(0.95)), at, [[{ [A]: api }, quantile(0.95)]]),
+  ];
+
+  // SLO series of the API, when slo.yaml gives it SLOs.
+  const avail = targetFor(targets, api, 'availability');
+  if (avail) {
+    tests.push(
+      check(sel(sloErrorRatio('1h'), { [A]: api, [SLO_LABEL]: 'availability' }), at, [[{ [A]: api, [SLO_LABEL]: 'availability' }, 0.1]]),
+      check(sel(SLO_OBJECTIVE, { [A]: api, [SLO_LABEL]: 'availability' }), at, [[{ [A]: api, [SLO_LABEL]: 'availability' }, avail.objective / 100]]),
+      check(sloBurnRate('1h', { [A]: api, [SLO_LABEL]: 'availability' }), at, [[{ [A]: api, [SLO_LABEL]: 'availability' }, 0.1 / (1 - avail.objective / 100)]]),
+    );
+  }
+  if (latencyTarget && latencyTarget.scope.kind === 'api') {
+    const slow = 1 - cumRate[bounds.indexOf(T)]! / 10;
+    tests.push(
+      check(sel(sloErrorRatio('5m'), { [A]: api, [SLO_LABEL]: 'latency' }), at, [[{ [A]: api, [SLO_LABEL]: 'latency' }, slow]]),
+      check(sel(sloErrorRatio('6h'), { [A]: api, [SLO_LABEL]: 'latency' }), at, [[{ [A]: api, [SLO_LABEL]: 'latency' }, slow]]),
+      check(sel(SLO_OBJECTIVE, { [A]: api, [SLO_LABEL]: 'latency' }), at, [[{ [A]: api, [SLO_LABEL]: 'latency' }, latencyTarget.objective / 100]]),
+    );
+  }
+  return [{ name: 'recorded series on steady traffic', interval: '1m', input_series: series, promql_expr_test: tests }];
+}

@@ -1,0 +1,199 @@
+import { LABEL_NAMES, LABELS, STATUS_CLASSES, type LabelKey, type StatusClass } from './labels';
+import { METRICS, PROM, promName } from './metrics';
+import { PLATFORM_LABELS } from './platform';
+import { escapeLabelValue, eq, type Matcher, type Matchers } from './promql';
+import type { LatencyKind } from './queries';
+
+/**
+ * Names of the pack's recording rules (the series Prometheus records from the contract's queries), so
+ * dashboards, the Grafana app and Backstage read recorded series by constant instead of retyping them.
+ * The rules themselves are generated in `alerts/` from the contract's builders.
+ *
+ * Naming follows Prometheus' `level:metric:operations` convention: `level` names the labels kept (the
+ * contract's label keys in snake_case joined with `_`, e.g. `api_route`), `metric` the contract metric
+ * (without `_total`), `operations` what was applied, e.g. `rate5m` or `ratio_rate1h`.
+ * Every name here is derived from the contract's metric names; none is typed by hand.
+ */
+
+/** Windows that the multi-window multi-burn-rate SLO alerts need: 5m, 30m, 1h, 6h (page) and 3d (ticket). */
+export const SLO_WINDOWS = ['5m', '30m', '1h', '6h', '3d'] as const;
+export type SloWindow = (typeof SLO_WINDOWS)[number];
+/** The base rate window: every longer window is an average of the recorded 5m rates. */
+export const BASE_WINDOW: SloWindow = '5m';
+/** SLO compliance period the burn-rate factors below are computed for. */
+export const SLO_PERIOD = '30d';
+export const SLO_PERIOD_HOURS = 30 * 24;
+
+/** Quantiles recorded for latency panels. */
+export const LATENCY_QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
+export type LatencyQuantile = (typeof LATENCY_QUANTILES)[number];
+
+/** Label that recorded SLO series carry to say which SLI they measure. */
+export const SLO_LABEL = 'slo';
+export const SLIS = ['availability', 'latency'] as const;
+export type Sli = (typeof SLIS)[number];
+
+/**
+ * Multi-window, multi-burn-rate alert tiers for a 30-day objective (Google SRE workbook, "Alerting on
+ * SLOs", table 5-8): an alert fires when the error ratio exceeds `factor × (1 − objective)` over both the
+ * long and the short window. `budgetSpent` is the share of the 30-day budget the long window consumes at
+ * that burn rate.
+ */
+export const BURN_RATE_TIERS = [
+  { tier: 'fast', severity: 'page', factor: 14.4, longWindow: '1h', shortWindow: '5m', budgetSpent: 0.02 },
+  { tier: 'sustained', severity: 'page', factor: 6, longWindow: '6h', shortWindow: '30m', budgetSpent: 0.05 },
+  { tier: 'slow', severity: 'ticket', factor: 1, longWindow: '3d', shortWindow: '6h', budgetSpent: 0.1 },
+] as const satisfies ReadonlyArray<{ tier: string; severity: 'page' | 'ticket'; factor: number; longWindow: SloWindow; shortWindow: SloWindow; budgetSpent: number }>;
+export type BurnRateTier = (typeof BURN_RATE_TIERS)[number];
+
+/** `apigw_requests_total` → `apigw_requests`: a counter's name without the `_total` a rate removes. */
+function counterBase(name: string): string {
+  return name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;
+}
+
+const LEVEL = /^[a-z][a-z0-9_]*$/;
+const OPERATION = /^[a-z][a-z0-9_.]*$/;
+/** `level:metric:operations`; the level is the level words joined with `_`. */
+export function recordedName(levelLabels: readonly string[], metric: string, operation: string): string {
+  const level = levelLabels.join('_');
+  if (!LEVEL.test(level)) throw new RangeError(`bad recording rule level: ${JSON.stringify(level)}`);
+  if (!/^[a-z][a-z0-9_]*$/.test(metric)) throw new RangeError(`bad recording rule metric: ${JSON.stringify(metric)}`);
+  if (!OPERATION.test(operation)) throw new RangeError(`bad recording rule operation: ${JSON.stringify(operation)}`);
+  return `${level}:${metric}:${operation}`;
+}
+
+const KEPT = new Map<string, readonly string[]>();
+const snake = (key: LabelKey): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Name of a recorded series that keeps the labels of `keys` (contract label keys, named in the level in
+ * snake_case: `route` for `http_route`), plus `extra.level` labels (named in the level too, like `slo`)
+ * and `extra.kept` labels (implied by the metric, like `le` of a `_bucket` series).
+ */
+function rec(keys: readonly LabelKey[], metric: string, operation: string, extra: { level?: readonly string[]; kept?: readonly string[] } = {}): string {
+  const name = recordedName([...keys.map(snake), ...(extra.level ?? [])], metric, operation);
+  KEPT.set(name, [...keys.map((k) => LABELS[k].label), ...(extra.level ?? []), ...(extra.kept ?? [])]);
+  return name;
+}
+
+/** Prometheus labels a recorded series keeps (e.g. `['api', 'le']` for bucket rates). */
+export function recordedLabels(series: string): readonly string[] {
+  const labels = KEPT.get(series);
+  if (!labels) throw new RangeError(`series ${JSON.stringify(series)} is not a recorded series of the pack`);
+  return labels;
+}
+
+const REQUESTS = counterBase(PROM.requests);
+/** The status class the availability SLI counts as bad. */
+export const ERROR_STATUS_CLASS: StatusClass = '5xx';
+if (!STATUS_CLASSES.includes(ERROR_STATUS_CLASS)) throw new Error('unreachable: 5xx is a contract status class');
+const REQUESTS_5XX = `${REQUESTS}_${ERROR_STATUS_CLASS}`;
+const TRAFFIC = counterBase(PROM.trafficCalls);
+const BANDWIDTH = counterBase(PROM.bandwidth);
+
+const rateOp = (w: SloWindow) => `rate${w}`;
+
+/** Requests per second per API over a window (gateway counters). */
+export function apiRequestRate(w: SloWindow): string {
+  return rec(['api'], REQUESTS, rateOp(w));
+}
+/** 5xx responses per second per API over a window (0 while an API has traffic but no 5xx). */
+export function apiErrorRate(w: SloWindow): string {
+  return rec(['api'], REQUESTS_5XX, rateOp(w));
+}
+/** Share of requests answered 5xx per API over a window (ratio of the two rates above). */
+export function apiErrorRatio(w: SloWindow): string {
+  return rec(['api'], REQUESTS_5XX, `ratio_${rateOp(w)}`);
+}
+
+export const API_STATUS_CLASS_REQUEST_RATE = rec(['api', 'statusClass'], REQUESTS, rateOp('5m'));
+export const API_ROUTE_REQUEST_RATE = rec(['api', 'route'], REQUESTS, rateOp('5m'));
+export const API_ROUTE_STATUS_CLASS_REQUEST_RATE = rec(['api', 'route', 'statusClass'], REQUESTS, rateOp('5m'));
+export const GATEWAY_REQUEST_RATE = rec(['gateway'], REQUESTS, rateOp('5m'));
+export const API_DIRECTION_BANDWIDTH_RATE = rec(['api', 'direction'], BANDWIDTH, rateOp('5m'));
+
+/** Span-derived requests per second by business dimension. */
+export const PLAN_TRAFFIC_RATE = rec(['plan'], TRAFFIC, rateOp('5m'));
+export const API_PLAN_TRAFFIC_RATE = rec(['api', 'plan'], TRAFFIC, rateOp('5m'));
+export const CONSUMER_PLAN_TRAFFIC_RATE = rec(['consumer', 'plan'], TRAFFIC, rateOp('5m'));
+export const COUNTRY_TRAFFIC_RATE = rec(['country'], TRAFFIC, rateOp('5m'));
+
+const LATENCY_METRIC = { request: METRICS.requestDuration, upstream: METRICS.upstreamDuration, gateway: METRICS.gatewayDuration } as const;
+export const LATENCY_KINDS: readonly LatencyKind[] = ['request', 'upstream', 'gateway'];
+
+/** Per-API histogram bucket rates (kept labels: api, le), the input of every per-API latency quantile. */
+export function apiLatencyBucketRate(kind: LatencyKind = 'request'): string {
+  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_bucket`, rateOp('5m'), { kept: ['le'] });
+}
+export function apiLatencyCountRate(kind: LatencyKind = 'request'): string {
+  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_count`, rateOp('5m'));
+}
+export function apiLatencySumRate(kind: LatencyKind = 'request'): string {
+  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_sum`, rateOp('5m'));
+}
+/** Per-API latency quantile in seconds, e.g. `api:http_server_request_duration_seconds:p95_rate5m`. */
+export function apiLatencyQuantile(q: LatencyQuantile, kind: LatencyKind = 'request'): string {
+  if (!LATENCY_QUANTILES.includes(q)) throw new RangeError(`quantile ${q} is not recorded; recorded: ${LATENCY_QUANTILES.join(', ')}`);
+  return rec(['api'], promName(LATENCY_METRIC[kind]), `p${Math.round(q * 100)}_${rateOp('5m')}`);
+}
+
+/** SLO series carry `api` and `slo` (availability | latency). */
+const SLO_LEVEL = { level: [SLO_LABEL] };
+/** SLI events per second (requests that count for the SLI) at the base window; latency SLIs only. */
+export const SLO_REQUESTS_RATE = rec(['api'], 'sli_requests', rateOp('5m'), SLO_LEVEL);
+/** SLI bad events per second at the base window; latency SLIs only. */
+export const SLO_ERRORS_RATE = rec(['api'], 'sli_errors', rateOp('5m'), SLO_LEVEL);
+/** SLI error ratio (bad / all) over a window, for every API with an SLO and both SLIs. */
+export function sloErrorRatio(w: SloWindow): string {
+  return rec(['api'], 'sli_error', `ratio_${rateOp(w)}`, SLO_LEVEL);
+}
+/** The objective as a ratio (e.g. 0.999) per API and SLI. */
+export const SLO_OBJECTIVE = rec(['api'], 'objective', 'ratio', SLO_LEVEL);
+
+/** Every recorded series name the pack's rules produce. */
+export const RECORDED_SERIES: ReadonlySet<string> = new Set<string>([
+  ...SLO_WINDOWS.flatMap((w) => [apiRequestRate(w), apiErrorRate(w), apiErrorRatio(w), sloErrorRatio(w)]),
+  API_STATUS_CLASS_REQUEST_RATE,
+  API_ROUTE_REQUEST_RATE,
+  API_ROUTE_STATUS_CLASS_REQUEST_RATE,
+  GATEWAY_REQUEST_RATE,
+  API_DIRECTION_BANDWIDTH_RATE,
+  PLAN_TRAFFIC_RATE,
+  API_PLAN_TRAFFIC_RATE,
+  CONSUMER_PLAN_TRAFFIC_RATE,
+  COUNTRY_TRAFFIC_RATE,
+  ...LATENCY_KINDS.flatMap((k) => [apiLatencyBucketRate(k), apiLatencyCountRate(k), apiLatencySumRate(k), ...LATENCY_QUANTILES.map((q) => apiLatencyQuantile(q, k))]),
+  SLO_REQUESTS_RATE,
+  SLO_ERRORS_RATE,
+  SLO_OBJECTIVE,
+]);
+
+/** Labels recorded series may carry beyond the contract's: the SLI name. */
+export const RULE_LABELS: ReadonlySet<string> = new Set([SLO_LABEL]);
+
+function assertRecordedLabel(name: string): void {
+  if (!LABEL_NAMES.has(name) && !PLATFORM_LABELS.has(name) && !RULE_LABELS.has(name)) {
+    throw new RangeError(`label ${JSON.stringify(name)} is not in the telemetry contract`);
+  }
+}
+
+/** A selector of a recorded series: `name{label="value",...}`, values escaped like the contract's `selector`. */
+export function recordedSelector(series: string, matchers: Matchers = {}): string {
+  if (!RECORDED_SERIES.has(series)) throw new RangeError(`series ${JSON.stringify(series)} is not a recorded series of the pack`);
+  const parts = Object.entries(matchers)
+    .filter((e): e is [string, Matcher | string] => e[1] !== undefined)
+    .map(([label, m]) => {
+      assertRecordedLabel(label);
+      const matcher = typeof m === 'string' ? eq(m) : m;
+      return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
+    });
+  return parts.length ? `${series}{${parts.join(',')}}` : series;
+}
+
+/**
+ * Burn rate of an SLO over a window: error ratio divided by the error budget (1 − objective).
+ * 1 spends the 30-day budget in exactly 30 days; the BURN_RATE_TIERS factors are the alert thresholds.
+ */
+export function sloBurnRate(w: SloWindow, filter: Matchers = {}): string {
+  return `${recordedSelector(sloErrorRatio(w), filter)} / on (${LABELS.api.label}, ${SLO_LABEL}) (1 - ${recordedSelector(SLO_OBJECTIVE, filter)})`;
+}
