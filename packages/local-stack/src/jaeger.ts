@@ -6,6 +6,7 @@ export interface JaegerOptions {
   otlpGrpcPort: number;
   otlpHttpPort: number;
   queryPort: number;
+  queryGrpcPort: number;
   logDir: string;
 }
 
@@ -29,6 +30,7 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningJaeger> {
       JAEGER_OTLP_GRPC_ENDPOINT: `127.0.0.1:${o.otlpGrpcPort}`,
       JAEGER_OTLP_HTTP_ENDPOINT: `127.0.0.1:${o.otlpHttpPort}`,
       JAEGER_QUERY_ENDPOINT: `127.0.0.1:${o.queryPort}`,
+      JAEGER_QUERY_GRPC_ENDPOINT: `127.0.0.1:${o.queryGrpcPort}`,
     },
     logDir: o.logDir,
     ready: httpOk(`${url}/api/services`),

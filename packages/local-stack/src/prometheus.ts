@@ -28,6 +28,8 @@ export function prometheusConfig(o: Pick<PrometheusOptions, 'port' | 'scrapeJobs
     `  scrape_interval: ${o.scrapeInterval ?? '15s'}`,
     `  evaluation_interval: ${o.scrapeInterval ?? '15s'}`,
   ];
+  // Remote-written data that the collector retries after an outage may arrive out of order per series.
+  lines.push('storage:', '  tsdb:', '    out_of_order_time_window: 30m');
   if (o.ruleFiles?.length) lines.push('rule_files:', ...o.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`));
   lines.push('scrape_configs:');
   for (const [job, targets] of Object.entries(jobs)) {

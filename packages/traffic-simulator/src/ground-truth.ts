@@ -76,6 +76,8 @@ export interface Summary {
     spansDropped: number;
     ingressBytes: number;
     egressBytes: number;
+    /** Requests that reached an upstream (not answered by the gateway itself), per gateway. */
+    upstreamCalls: Partial<Record<Gateway, number>>;
   };
   /** Requests per value of each dimension, keyed by contract label name. */
   counts: Record<CountDimension, Record<string, number>>;
@@ -108,6 +110,7 @@ export class GroundTruth {
   spansDropped = 0;
   ingressBytes = 0;
   egressBytes = 0;
+  upstreamCalls: Partial<Record<Gateway, number>> = {};
   startUnixMs: number;
   endUnixMs: number | undefined;
 
@@ -118,6 +121,7 @@ export class GroundTruth {
   record(r: SimRequest, startUnixNano: bigint): void {
     this.requests++;
     this.ingressBytes += r.ingressBytes;
+    if (r.upstreamMs !== undefined) this.upstreamCalls[r.gateway] = (this.upstreamCalls[r.gateway] ?? 0) + 1;
     this.egressBytes += r.egressBytes;
     const dims = dimensionsOf(r);
     for (const d of COUNT_DIMENSIONS) {
@@ -175,6 +179,7 @@ export class GroundTruth {
         spansDropped: this.spansDropped,
         ingressBytes: this.ingressBytes,
         egressBytes: this.egressBytes,
+        upstreamCalls: { ...this.upstreamCalls },
       },
       counts: Object.fromEntries(COUNT_DIMENSIONS.map((d) => [d, sortObj(this.counts[d])])) as Summary['counts'],
       breakdown: [...this.rows.values()].map((r) => ({ ...r })),

@@ -43,6 +43,11 @@ export interface LiveSimulator {
   summary(): Summary;
   /** Current exposition text of a gateway served by this simulator (same snapshot as summary() when called back to back). */
   exposition(gateway: Gateway): string;
+  /**
+   * Stops generating and flushes pending spans but keeps serving /metrics, so a last scrape sees the
+   * final counters (tests compare stores against exact totals). Idempotent; stop() still closes.
+   */
+  pause(): Promise<Summary>;
   /** Stops generating, flushes pending spans, closes the servers, writes the summary file. Idempotent. */
   stop(): Promise<Summary>;
   /** Resolves when the simulator stopped (duration elapsed or stop()). */
@@ -200,10 +205,11 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   let resolveDone!: (s: Summary) => void;
   const done = new Promise<Summary>((r) => (resolveDone = r));
   let stopping: Promise<Summary> | undefined;
+  let pausing: Promise<Summary> | undefined;
 
-  const stop = (): Promise<Summary> => {
-    if (stopping) return stopping;
-    stopping = (async () => {
+  const pause = (): Promise<Summary> => {
+    if (pausing) return pausing;
+    pausing = (async () => {
       stopped = true;
       clearInterval(tick);
       clearInterval(pushTimer);
@@ -219,6 +225,15 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
       truth.spansDropped += pending.length;
       pending = [];
       if (options.onProgress) progress();
+      return truth.summary();
+    })();
+    return pausing;
+  };
+
+  const stop = (): Promise<Summary> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      await pause();
       await Promise.all(servers.map(close));
       const summary = truth.summary();
       if (options.summaryFile) await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
@@ -237,6 +252,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
       if (!gateways.includes(g)) throw new RangeError(`gateway ${g} is not simulated by this instance`);
       return g === 'kong' ? kong.render() : apisix.render();
     },
+    pause,
     stop,
     done,
   };

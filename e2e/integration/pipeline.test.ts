@@ -1,0 +1,216 @@
+/**
+ * Simulator (Kong and APISIX at once) → real collector (shared config) → real Prometheus and Jaeger.
+ * Proves the contract's series exist with the same label sets for both gateways, that counts and rates
+ * match what the simulator sent, that exemplars carry trace ids Jaeger returns, and that credentials
+ * planted in spans reach neither store nor the debug exporter.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  LABELS, METRICS, PROM, PrometheusClient, jaegerTraceApi, metricSelector, promName, selector, sum,
+  type MetricKey,
+} from '@api-observatory/telemetry-contract';
+import { SIMULATED_SECRET_MARKER, type Summary } from '@api-observatory/traffic-simulator';
+import { startStack, type Stack } from '@api-observatory/local-stack';
+import { eventually, mapOf, truthBy } from './helpers';
+
+const RPS = 40;
+const RUN_MS = 30_000;
+const GATEWAYS = ['kong', 'apisix'] as const;
+
+let stack: Stack;
+let prom: PrometheusClient;
+let summary: Summary;
+let rateDuringRun: Map<string, number>;
+
+before(async () => {
+  stack = await startStack({
+    name: 'it-pipeline',
+    scrapeInterval: '2s',
+    simulator: { gateway: 'both', rps: RPS, seed: 7, leakCredentials: true },
+    collector: { debugVerbosity: 'detailed', env: { SPANMETRICS_FLUSH_INTERVAL: '2s' } },
+  });
+  prom = new PrometheusClient(stack.prometheus.url);
+  await sleep(RUN_MS);
+  // Rate of the per-gateway total over the last 20 s while traffic still flows. (rate() per series, as
+  // requestRate() does, misses the first increment of every series that is born inside the window, and in a
+  // 30 s run most series are; the total's rate is what proves the samples arrive on time.)
+  rateDuringRun = mapOf(await prom.query(`rate(${sum(metricSelector('requests'), ['gateway'])}[20s:1s])`), ['gateway']);
+  summary = await stack.simulator!.pause();
+  // Let a last scrape and span-metrics flush carry the final counters.
+  await eventually('final counters in Prometheus', async () => {
+    const got = mapOf(await prom.query(sum(metricSelector('requests'), ['gateway'])), ['gateway']);
+    return GATEWAYS.every((g) => got.get(g) === truthBy(summary.breakdown, g, []).get('')) ? got : undefined;
+  }, 30_000);
+  await eventually('final span metrics in Prometheus', async () => {
+    const got = mapOf(await prom.query(sum(metricSelector('trafficCalls'), ['gateway'])), ['gateway']);
+    return GATEWAYS.every((g) => got.get(g) === truthBy(summary.breakdown, g, []).get('')) ? got : undefined;
+  }, 30_000);
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+describe('gateway metrics', () => {
+  test('request counts equal what the simulator sent, per gateway, api and status class', async () => {
+    const got = mapOf(await prom.query(sum(metricSelector('requests'), ['gateway', 'api', 'status_class'])), ['gateway', 'api', 'status_class']);
+    for (const g of GATEWAYS) {
+      const truth = new Map<string, number>();
+      for (const r of summary.breakdown.filter((row) => row.gateway === g)) {
+        const k = `${g}|${r.api}|${Math.floor(Number(r.http_response_status_code) / 100)}xx`;
+        truth.set(k, (truth.get(k) ?? 0) + r.count);
+      }
+      assert.ok(truth.size > 3, `${g}: the run produced too little variety`);
+      for (const [k, n] of truth) assert.equal(got.get(k), n, `apigw_requests_total for ${k}`);
+    }
+  });
+
+  test('request rate matches the simulator rate within 15%', () => {
+    // The simulator splits RPS evenly across the gateways it serves.
+    for (const g of GATEWAYS) {
+      const r = rateDuringRun.get(g);
+      assert.ok(r !== undefined, `no rate for ${g}`);
+      assert.ok(Math.abs(r - RPS / 2) / (RPS / 2) < 0.15, `${g} rate ${r.toFixed(2)} vs ${RPS / 2} req/s sent`);
+    }
+  });
+
+  test('histogram counts: every request has total and gateway latency, upstream latency only when an upstream was called', async () => {
+    for (const key of ['requestDuration', 'upstreamDuration', 'gatewayDuration'] as const) {
+      const got = mapOf(await prom.query(sum(metricSelector(key, {}, 'count'), ['gateway'])), ['gateway']);
+      for (const g of GATEWAYS) {
+        const want = key === 'upstreamDuration' ? summary.totals.upstreamCalls[g] : truthBy(summary.breakdown, g, []).get('');
+        assert.equal(got.get(g), want, `${key} count for ${g}`);
+      }
+    }
+    assert.ok(summary.totals.upstreamCalls.kong! < truthBy(summary.breakdown, 'kong', []).get('')!, 'the run had gateway-answered requests');
+  });
+
+  test('latency is in seconds, not milliseconds', async () => {
+    const mean = mapOf(await prom.query(
+      `${sum(metricSelector('requestDuration', {}, 'sum'), ['gateway'])} / ${sum(metricSelector('requestDuration', {}, 'count'), ['gateway'])}`,
+    ), ['gateway']);
+    for (const g of GATEWAYS) {
+      const m = mean.get(g)!;
+      assert.ok(m > 0.001 && m < 5, `${g} mean request latency ${m} s is not a plausible number of seconds`);
+    }
+  });
+
+  test('Kong and APISIX give the same label sets, exactly the contract labels', async () => {
+    const scraped = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].source === 'gateway-scrape');
+    for (const key of scraped) {
+      const def = METRICS[key];
+      const name = def.type === 'histogram' ? `${promName(def)}_bucket` : promName(def);
+      const want = [...def.labels.map((l) => LABELS[l].label), ...(def.type === 'histogram' ? ['le'] : [])].sort();
+      for (const g of GATEWAYS) {
+        const series = await prom.series(selector(name, { gateway: g }), summary.startUnixMs / 1000 - 60, Date.now() / 1000);
+        assert.ok(series.length > 0, `${name}: no series from ${g}`);
+        const sets = new Set(series.map((s) => Object.keys(s).filter((l) => l !== '__name__').sort().join(',')));
+        assert.deepEqual([...sets], [want.join(',')], `${name} from ${g}: label sets differ from the contract`);
+      }
+    }
+  });
+
+  test('api, version and rollout role come from the service naming convention', async () => {
+    const got = mapOf(await prom.query(sum(metricSelector('requests'), ['api', 'api_version', 'deployment_role'])), ['api', 'api_version', 'deployment_role']);
+    const truth = new Set(summary.breakdown.map((r) => `${r.api}|${r.api_version}|${r.deployment_role}`));
+    assert.deepEqual([...got.keys()].sort(), [...truth].sort());
+    assert.ok([...truth].some((k) => k.endsWith('|canary')), 'the run has a canary');
+  });
+
+  test('bandwidth arrives by direction', async () => {
+    const got = mapOf(await prom.query(sum(metricSelector('bandwidth'), ['direction'])), ['direction']);
+    assert.equal(got.get('ingress'), summary.totals.ingressBytes);
+    assert.equal(got.get('egress'), summary.totals.egressBytes);
+  });
+});
+
+describe('span metrics', () => {
+  test('business dimensions from spans match the simulator: plan, tenant, country per gateway', async () => {
+    assert.equal(summary.totals.spansDropped, 0);
+    assert.equal(summary.totals.pushErrors, 0);
+    for (const dim of ['plan', 'tenant', 'country', 'consumer'] as const) {
+      const got = mapOf(await prom.query(sum(metricSelector('trafficCalls'), ['gateway', dim])), ['gateway', dim]);
+      for (const g of GATEWAYS) {
+        const truth = truthBy(summary.breakdown, g, [dim]);
+        assert.ok(truth.size > 1, `${g}/${dim}: no variety`);
+        for (const [v, n] of truth) assert.equal(got.get(`${g}|${v}`), n, `apigw_traffic_calls_total{gateway="${g}",${dim}="${v}"}`);
+      }
+    }
+  });
+
+  test('Kong and APISIX span metrics have the same label names', async () => {
+    const names = async (g: string) => {
+      const series = await prom.series(selector(PROM.trafficCalls, { gateway: g }), summary.startUnixMs / 1000 - 60, Date.now() / 1000);
+      return [...new Set(series.flatMap((s) => Object.keys(s)))].sort();
+    };
+    const kong = await names('kong');
+    assert.deepEqual(await names('apisix'), kong);
+    for (const l of METRICS.trafficCalls.labels) assert.ok(kong.includes(LABELS[l].label), `missing ${LABELS[l].label}`);
+  });
+});
+
+describe('traces', () => {
+  test('exemplars carry trace ids that the simulator sent and Jaeger returns', async () => {
+    const ex = await prom.queryExemplars(metricSelector('trafficDuration', {}, 'bucket'), summary.startUnixMs / 1000 - 60, Date.now() / 1000);
+    const ids = [...new Set(ex.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id)).filter((x): x is string => !!x))];
+    assert.ok(ids.length >= 10, `only ${ids.length} exemplar trace ids`);
+    const sent = new Set(summary.traces.map((t) => t.traceId));
+    const sample = ids.slice(0, 15);
+    for (const id of sample) {
+      assert.ok(sent.has(id), `exemplar trace id ${id} was never sent`);
+      const res = await fetch(jaegerTraceApi({ jaegerUrl: stack.jaeger.url, traceId: id }));
+      assert.equal(res.status, 200, `Jaeger does not have trace ${id}`);
+      const body = (await res.json()) as { data: Array<{ traceID: string; spans: unknown[] }> };
+      assert.equal(body.data[0]?.traceID, id);
+      assert.ok(body.data[0]!.spans.length >= 1);
+    }
+  });
+
+  test('spans arrive in Jaeger normalized to the stable HTTP conventions', async () => {
+    const t = summary.traces.find((x) => x.pushed && x.gateway === 'kong')!;
+    const body = (await (await fetch(jaegerTraceApi({ jaegerUrl: stack.jaeger.url, traceId: t.traceId }))).json()) as {
+      data: Array<{ spans: Array<{ tags: Array<{ key: string; value: unknown }> }> }>;
+    };
+    const keys = new Set(body.data[0]!.spans.flatMap((s) => s.tags.map((tag) => tag.key)));
+    for (const k of [LABELS.method.attribute, LABELS.route.attribute, LABELS.api.attribute, LABELS.consumer.attribute]) assert.ok(keys.has(k), `span lacks ${k}`);
+    assert.ok(!keys.has('http.method'), 'old http.method key survived');
+  });
+});
+
+describe('credential redaction', () => {
+  test('the planted secret reaches no label value in Prometheus', async () => {
+    const labels = (await (await fetch(`${stack.prometheus.url}/api/v1/labels`)).json()) as { data: string[] };
+    let checked = 0;
+    for (const l of labels.data) {
+      const vals = (await (await fetch(`${stack.prometheus.url}/api/v1/label/${encodeURIComponent(l)}/values`)).json()) as { data: string[] };
+      checked += vals.data.length;
+      for (const v of vals.data) {
+        assert.ok(!v.includes(SIMULATED_SECRET_MARKER), `label ${l} leaks the secret: ${v}`);
+        assert.doesNotMatch(v, /Bearer\s|eyJ[A-Za-z0-9_-]{8,}\.|[\w.+-]+@[\w-]+\.[\w.]+/, `label ${l} leaks a credential: ${v}`);
+      }
+    }
+    assert.ok(checked > 50, 'too few label values to mean anything');
+  });
+
+  test('the planted secret reaches no span in Jaeger', async () => {
+    const pushed = summary.traces.filter((t) => t.pushed);
+    const sample = [...pushed.filter((t) => t.gateway === 'kong').slice(0, 20), ...pushed.filter((t) => t.gateway === 'apisix').slice(0, 20)];
+    assert.equal(sample.length, 40);
+    for (const t of sample) {
+      const text = await (await fetch(jaegerTraceApi({ jaegerUrl: stack.jaeger.url, traceId: t.traceId }))).text();
+      assert.ok(text.includes(t.traceId), `trace ${t.traceId} missing`);
+      assert.ok(!text.includes(SIMULATED_SECRET_MARKER), `trace ${t.traceId} leaks the secret`);
+      assert.doesNotMatch(text, /Bearer\s+[A-Za-z0-9]/, `trace ${t.traceId} leaks a bearer token`);
+    }
+  });
+
+  test('the planted secret reaches nothing the debug exporter prints', () => {
+    const log = readFileSync(stack.collector.process.logFile, 'utf8');
+    const someTrace = summary.traces.find((t) => t.pushed)!.traceId;
+    assert.ok(log.includes(someTrace), 'the debug exporter printed no spans (detailed verbosity expected)');
+    assert.ok(!log.includes(SIMULATED_SECRET_MARKER), 'the debug exporter output leaks the secret');
+  });
+});

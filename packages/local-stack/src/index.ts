@@ -1,0 +1,7 @@
+export * from './paths';
+export * from './ports';
+export * from './process';
+export * from './prometheus';
+export * from './jaeger';
+export * from './collector';
+export * from './stack';

@@ -1,0 +1,133 @@
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
+import { startCollector, type CollectorOptions, type RunningCollector } from './collector';
+import { startJaeger, type RunningJaeger } from './jaeger';
+import { repoRoot, runDir } from './paths';
+import { freePorts } from './ports';
+import { startPrometheus, type RunningPrometheus } from './prometheus';
+
+export interface StackOptions {
+  /** Folder for data and logs; defaults to .run/<name>. */
+  dir?: string;
+  name?: string;
+  /** Fixed ports for the user-facing parts (sandbox); tests leave them unset to get free ports. */
+  prometheusPort?: number;
+  jaegerQueryPort?: number;
+  /** Simulator options; null runs the stack without a simulator. */
+  simulator?: Omit<LiveOptions, 'port' | 'otlpEndpoint'> | null;
+  scrapeInterval?: string;
+  /** Load alerts/rules/*.yaml into Prometheus (default true). */
+  loadRules?: boolean;
+  collector?: Partial<Pick<CollectorOptions, 'debugVerbosity' | 'env' | 'overlays'>>;
+  /** Remove the folder's previous data first (default true). */
+  fresh?: boolean;
+}
+
+export interface Stack {
+  dir: string;
+  prometheus: RunningPrometheus;
+  jaeger: RunningJaeger;
+  collector: RunningCollector;
+  simulator?: LiveSimulator;
+  ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number };
+  /** Restart Prometheus on the same port and data folder (outage tests). */
+  restartPrometheus(): Promise<RunningPrometheus>;
+  /** Restart Jaeger on the same ports (its in-memory store starts empty). */
+  restartJaeger(): Promise<RunningJaeger>;
+  stop(): Promise<void>;
+}
+
+/** The pack's recording and alert rules, loaded into every local Prometheus so they run for real. */
+export function ruleFiles(): string[] {
+  const dir = path.join(repoRoot(), 'alerts', 'rules');
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+}
+
+/** Starts Jaeger, Prometheus, the collector and (optionally) the simulator, wired together on loopback. */
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
+  const dir = o.dir ?? runDir(o.name ?? 'stack');
+  if (o.fresh !== false) await rm(dir, { recursive: true, force: true });
+  const logDir = path.join(dir, 'logs');
+  const [pPort, jGrpc, jHttp, jQuery, jQueryGrpc, cGrpc, cHttp, cHealth, cSelf, simPort] = await freePorts(10);
+  const ports = {
+    prometheus: o.prometheusPort ?? pPort!,
+    jaegerQuery: o.jaegerQueryPort ?? jQuery!,
+    collectorOtlpHttp: cHttp!,
+    collectorOtlpGrpc: cGrpc!,
+  };
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    started.length = 0;
+  };
+
+  try {
+    const jaegerOpts = { otlpGrpcPort: jGrpc!, otlpHttpPort: jHttp!, queryPort: ports.jaegerQuery, queryGrpcPort: jQueryGrpc!, logDir };
+    let jaeger = await startJaeger(jaegerOpts);
+    const jaegerRef = { stop: () => jaeger.stop() };
+    started.push(jaegerRef);
+
+    const promOpts = {
+      port: ports.prometheus,
+      dataDir: path.join(dir, 'prometheus'),
+      logDir,
+      scrapeInterval: o.scrapeInterval ?? '15s',
+      scrapeJobs: { otelcol: [`127.0.0.1:${cSelf}`] },
+      ruleFiles: o.loadRules === false ? [] : ruleFiles(),
+    };
+    let prometheus = await startPrometheus(promOpts);
+    started.push({ stop: () => prometheus.stop() });
+
+    const simGateways = o.simulator?.gateway;
+    // Ports for the simulator are chosen first so the collector can scrape them from its first interval.
+    const kongTargets = simGateways === 'kong' || simGateways === 'both' ? [`127.0.0.1:${simPort}`] : [];
+    const apisixPort = simGateways === 'both' ? simPort! + 1 : simPort!;
+    const apisixTargets = simGateways === 'apisix' || simGateways === 'both' ? [`127.0.0.1:${apisixPort}`] : [];
+
+    const collector = await startCollector({
+      otlpGrpcPort: cGrpc!,
+      otlpHttpPort: cHttp!,
+      healthPort: cHealth!,
+      selfMetricsPort: cSelf!,
+      remoteWriteUrl: `${prometheus.url}/api/v1/write`,
+      tracesOtlpEndpoint: jaeger.otlpGrpcEndpoint,
+      kongTargets,
+      apisixTargets,
+      scrapeInterval: o.scrapeInterval ?? '15s',
+      logDir,
+      ...o.collector,
+    });
+    started.push(collector);
+
+    let simulator: LiveSimulator | undefined;
+    if (o.simulator) {
+      simulator = await startLiveSimulator({ ...o.simulator, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
+      started.push({ stop: () => simulator!.stop() });
+    }
+
+    return {
+      dir,
+      get prometheus() { return prometheus; },
+      get jaeger() { return jaeger; },
+      collector,
+      simulator,
+      ports,
+      async restartPrometheus() {
+        await prometheus.stop();
+        prometheus = await startPrometheus(promOpts);
+        return prometheus;
+      },
+      async restartJaeger() {
+        await jaeger.stop();
+        jaeger = await startJaeger(jaegerOpts);
+        return jaeger;
+      },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
