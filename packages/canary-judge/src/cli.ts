@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * canary-gate: judge canary samples from a file, or (soon) evaluate a live canary from Prometheus.
- * Exit codes: 0 promote, 1 rollback, 2 continue/hold, 3 error.
+ * canary-gate: judge canary samples from a file, evaluate a live canary from Prometheus, or serve the
+ * gate over HTTP. Exit codes: 0 promote, 1 rollback, 2 continue/hold, 3 error.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
 import { DEFAULT_GATE_CONFIG } from './config/default';
 import { loadGateConfig } from './config/load';
 import type { GateConfig } from './config/types';
@@ -14,7 +15,11 @@ import { evaluate, checkEvaluationWindow, type SampleSource } from './evaluate';
 import { formatIntervalJudgement, formatVerdict } from './format';
 import { judgeIntervals } from './intervals';
 import { judgeGate } from './judge';
+import { createPrometheusSource } from './prometheus/source';
+import { unresolvedQueries } from './query-names';
+import { evaluationReport, formatEvaluation } from './report';
 import { loadSamplesDocument, type SamplesContext } from './samples';
+import { startCanaryGateServer } from './server/server';
 import { ValidationError } from './validation';
 
 export const EXIT = { promote: 0, rollback: 1, continue: 2, error: 3 } as const;
@@ -23,11 +28,16 @@ export const USAGE = `Usage:
   canary-gate judge --input samples.json [--config gate.yaml] [--json]
   canary-gate evaluate --prometheus URL --api NAME --canary VERSION --baseline VERSION
                        [--config gate.yaml] [--interval 1m] [--lookback 10m] [--json]
+  canary-gate serve --prometheus URL [--port 8089] [--host 127.0.0.1] [--config gate.yaml]
+                    [--webhook-url URL]
   canary-gate --help
 
 Commands:
   judge      judge baseline/canary samples from a JSON file ({"metrics": {...}} or {"intervals": [...]})
-  evaluate   fetch samples of a live canary from Prometheus and judge them
+  evaluate   fetch samples of a live canary from Prometheus and judge them, once per interval
+             (canary: deployment_role="canary", api_version=VERSION; baseline: deployment_role="baseline")
+  serve      HTTP endpoint: POST /v1/evaluate, GET /metrics, GET /healthz; rollback events go to
+             --webhook-url
 
 Options:
   --config FILE   gate config, YAML or JSON (default: the built-in default gate)
@@ -41,10 +51,12 @@ export interface CliIo {
 }
 
 export interface CliDeps {
-  /** Builds the sample source for `evaluate` from the --prometheus URL; absent until the Prometheus source is wired in. */
+  /** Builds the sample source for `evaluate` and `serve` from the --prometheus URL (default: the Prometheus source). */
   createPrometheusSource?: (prometheusUrl: string) => SampleSource;
   /** Clock for `evaluate` (default: now). */
   now?: () => Date;
+  /** Stops `serve` when aborted (default: SIGINT or SIGTERM). */
+  stopSignal?: AbortSignal;
 }
 
 class UsageError extends Error {}
@@ -77,6 +89,27 @@ function nonEmpty(values: Record<string, unknown>, names: string[]): void {
 
 function loadConfig(path: string | undefined): GateConfig {
   return path === undefined ? DEFAULT_GATE_CONFIG : loadGateConfig(path);
+}
+
+/** A gate read from Prometheus needs a named query for each metric. */
+function loadPrometheusConfig(path: string | undefined): GateConfig {
+  const config = loadConfig(path);
+  const problems = unresolvedQueries(config.metrics);
+  if (problems.length) {
+    throw new ValidationError('gate config', problems.map((message) => ({ path: 'metrics', message })), path ?? 'default gate');
+  }
+  return config;
+}
+
+function httpUrl(flag: string, url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--${flag} must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--${flag} must be an http(s) URL, got ${JSON.stringify(url)}`);
+  return parsed;
 }
 
 function contextComplete(c: SamplesContext): c is Required<SamplesContext> {
@@ -132,37 +165,82 @@ async function evaluateCommand(args: string[], io: CliIo, deps: CliDeps): Promis
   required(values, ['prometheus', 'api', 'canary', 'baseline']);
   nonEmpty(values, ['prometheus', 'api', 'canary', 'baseline', 'config']);
   const url = values.prometheus as string;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--prometheus must be an http(s) URL, got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--prometheus must be an http(s) URL, got ${JSON.stringify(url)}`);
+  httpUrl('prometheus', url);
   const intervalMs = parseDuration(values.interval as string);
   const lookbackMs = parseDuration(values.lookback as string);
   if (intervalMs === null) throw new UsageError(`--interval must be a duration such as 30s, 1m or 1h30m, got ${JSON.stringify(values.interval)}`);
   if (lookbackMs === null) throw new UsageError(`--lookback must be a duration such as 10m or 1h, got ${JSON.stringify(values.lookback)}`);
-  const config = loadConfig(values.config as string | undefined);
+  const config = loadPrometheusConfig(values.config as string | undefined);
   const problems = checkEvaluationWindow(config, intervalMs, lookbackMs);
   if (problems.length) throw new UsageError(problems.join('; '));
 
-  if (!deps.createPrometheusSource) {
-    io.stderr('canary-gate: error: Prometheus source not configured');
-    return EXIT.error;
-  }
   const context = { api: values.api as string, canaryVersion: values.canary as string, baselineVersion: values.baseline as string };
   const now = deps.now?.() ?? new Date();
-  const { verdict, query } = await evaluate({ ...context, config, intervalMs, lookbackMs, end: now }, deps.createPrometheusSource(url));
+  const source = (deps.createPrometheusSource ?? ((u: string) => createPrometheusSource(u)))(url);
+  const evaluation = await evaluate({ ...context, config, intervalMs, lookbackMs, end: now }, source);
   if (values.json) {
-    const out: Record<string, unknown> = { decision: verdict.decision, context, window: { start: query.start, end: query.end, step: query.step }, gate: config.name, gateConfigHash: hashGateConfig(config), verdict };
-    if (verdict.decision === 'rollback') out.rollbackEvent = buildRollbackEvent(verdict, { ...context, config, timestamp: now });
-    io.stdout(JSON.stringify(out, null, 2));
+    io.stdout(JSON.stringify(evaluationReport(evaluation, context, config, now), null, 2));
   } else {
-    io.stdout(`${context.api}, canary ${context.canaryVersion}, baseline ${context.baselineVersion}, ${query.start.toISOString()} to ${query.end.toISOString()} every ${query.step}\n`);
-    io.stdout(formatVerdict(verdict));
+    io.stdout(formatEvaluation(evaluation, context));
   }
-  return exitFor(verdict.decision);
+  return exitFor(evaluation.decision);
+}
+
+async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<number> {
+  const { values } = parse(args, {
+    prometheus: { type: 'string' },
+    port: { type: 'string', default: '8089' },
+    host: { type: 'string', default: '127.0.0.1' },
+    config: { type: 'string' },
+    'webhook-url': { type: 'string' },
+  });
+  required(values, ['prometheus']);
+  nonEmpty(values, ['prometheus', 'host', 'config', 'webhook-url']);
+  const url = values.prometheus as string;
+  httpUrl('prometheus', url);
+  const webhookUrl = values['webhook-url'] as string | undefined;
+  if (webhookUrl !== undefined) httpUrl('webhook-url', webhookUrl);
+  const portText = values.port as string;
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}`);
+  const config = loadPrometheusConfig(values.config as string | undefined);
+  const source = (deps.createPrometheusSource ?? ((u: string) => createPrometheusSource(u)))(url);
+  const log = (line: string) => io.stderr(`canary-gate: ${line}`);
+  let running;
+  try {
+    running = await startCanaryGateServer({
+      host: values.host as string,
+      port,
+      source,
+      config,
+      log,
+      ...(webhookUrl ? { webhookUrl } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'the address is not available' : err.message;
+    io.stderr(`canary-gate: error: cannot listen on ${values.host}:${port}: ${why}`);
+    return EXIT.error;
+  }
+  io.stdout(`canary-gate: listening on ${running.url} (POST /v1/evaluate, GET /metrics, GET /healthz); gate ${config.name}${webhookUrl ? ', rollback webhook set' : ''}`);
+  await new Promise<void>((resolve) => {
+    if (deps.stopSignal) {
+      if (deps.stopSignal.aborted) resolve();
+      else deps.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+      return;
+    }
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  log('stopping');
+  await running.close();
+  return 0;
 }
 
 /** Run the CLI on arguments (without node and script); resolves to the exit code. */
@@ -174,6 +252,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, deps: CliDep
         return await judgeCommand(rest, io);
       case 'evaluate':
         return await evaluateCommand(rest, io, deps);
+      case 'serve':
+        return await serveCommand(rest, io, deps);
       case '--help':
       case '-h':
       case 'help':
@@ -189,6 +269,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, deps: CliDep
       io.stderr(`canary-gate: error: ${e.message}\n\n${USAGE}`);
     } else if (e instanceof ValidationError) {
       io.stderr(`canary-gate: error: ${e.message}`);
+    } else if (e instanceof PrometheusUnreachableError) {
+      io.stderr(`canary-gate: error: ${e.message}`);
+    } else if (e instanceof PrometheusQueryError) {
+      io.stderr(`canary-gate: error: Prometheus refused a query (${e.errorType}): ${e.message}`);
     } else {
       io.stderr(`canary-gate: error: ${(e as Error)?.message ?? String(e)}`);
     }

@@ -17,3 +17,27 @@ export { exactUPmf, exactUCdf, exactUSf, exactUQuantile } from './stats/exact-u'
 export { rankWithTies } from './stats/ranks';
 export { median, mean, quantile } from './stats/descriptive';
 export { normalCdf, normalSf, normalQuantile } from './stats/normal';
+export * from './query-names';
+export * from './report';
+export * from './service';
+export { sideMatchers, gateQueryPromql, SIDES, type Side } from './prometheus/queries';
+export {
+  createPrometheusSource,
+  planQueries,
+  alignSeries,
+  parsePromValue,
+  type PrometheusSourceOptions,
+  type RangeQueryClient,
+  type PlannedQuery,
+} from './prometheus/source';
+export { CanaryGateMetrics, escapeExpositionLabel, METRICS_CONTENT_TYPE } from './server/metrics';
+export { postRollbackEvent, type WebhookOptions, type WebhookResult } from './server/webhook';
+export {
+  createCanaryGateHandler,
+  startCanaryGateServer,
+  DEFAULT_MAX_BODY_BYTES,
+  type CanaryGateServerOptions,
+  type CanaryGateHandler,
+  type StartOptions as CanaryGateStartOptions,
+  type RunningCanaryGate,
+} from './server/server';

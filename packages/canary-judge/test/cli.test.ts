@@ -1,15 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { runCli } from '../src/cli';
 import type { SampleQuery } from '../src';
 
 const PKG = join(__dirname, '..');
 const ex = (f: string) => join(PKG, 'examples', f);
 const tmp = mkdtempSync(join(tmpdir(), 'canary-gate-'));
+
+/** A port that nothing listens on (bound, read, closed). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** Run the CLI as a child process, as a user would (through tsx, from source). */
 function cli(...args: string[]) {
@@ -95,11 +109,12 @@ test('unknown flags, missing flags or commands: exit 3 with usage', () => {
   assert.match(help.out, /canary-gate evaluate --prometheus URL/);
 });
 
-test('evaluate: validates its flags, then reports that no Prometheus source is configured', () => {
-  const valid = ['evaluate', '--prometheus', 'http://127.0.0.1:9090', '--api', 'orders', '--canary', 'v2', '--baseline', 'v1'];
+test('evaluate: validates its flags, then queries Prometheus (unreachable: exit 3 naming it)', async () => {
+  const port = await closedPort();
+  const valid = ['evaluate', '--prometheus', `http://127.0.0.1:${port}`, '--api', 'orders', '--canary', 'v2', '--baseline', 'v1'];
   const r = cli(...valid);
   assert.equal(r.code, 3);
-  assert.match(r.err, /Prometheus source not configured/);
+  assert.match(r.err, new RegExp(`Prometheus at http://127\\.0\\.0\\.1:${port} is unreachable`));
   assert.doesNotMatch(r.err, /Usage:/);
   const cases: [string[], RegExp][] = [
     [['evaluate', '--api', 'orders', '--canary', 'v2', '--baseline', 'v1'], /missing required option: --prometheus/],
@@ -111,12 +126,59 @@ test('evaluate: validates its flags, then reports that no Prometheus source is c
     [[...valid, '--lookback', '5m'], /fewer than minSamples 8/],
     [[...valid, '--api', ''], /--api must not be empty/],
     [[...valid, '--step', '1m'], /Unknown option '--step'/],
+    [[...valid, '--config', ex('gate-strict.yaml')], /fewer than intervals\.promoteAfter 5.*lengthen --lookback to at least 12m/],
+    [[...valid, '--interval', '1s', '--lookback', '1h'], /gives 3600 intervals, more than 200/],
   ];
   for (const [args, re] of cases) {
     const c = cli(...args);
     assert.equal(c.code, 3, args.join(' '));
     assert.match(c.err, re, args.join(' '));
-    assert.doesNotMatch(c.err, /Prometheus source not configured/, 'flags are validated first');
+    assert.doesNotMatch(c.err, /unreachable/, 'flags are validated first');
+  }
+  // a gate metric without a named query cannot be read from Prometheus
+  const custom = join(tmp, 'custom-gate.yaml');
+  writeFileSync(custom, 'metrics:\n  - name: saturation\n    direction: increase\n');
+  const u = cli(...valid, '--config', custom);
+  assert.equal(u.code, 3);
+  assert.match(u.err, /metrics\[0\] \("saturation"\) has no query: set its query field to one of errorRatio/);
+});
+
+test('evaluate: a Prometheus query error exits 3 with its message', async () => {
+  const bodies: string[] = [];
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      bodies.push(decodeURIComponent(body.replace(/\+/g, ' ')));
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+    execFile(process.execPath, ['--conditions=source', '--import', 'tsx', join(PKG, 'src', 'cli.ts'), 'evaluate', '--prometheus', url, '--api', 'orders', '--canary', 'v2', '--baseline', 'v1'], { cwd: PKG }, (e, _out, err) =>
+      resolve({ code: e ? ((e as { code?: number }).code ?? null) : 0, err }),
+    );
+  });
+  srv.close();
+  assert.equal(r.code, 3);
+  assert.match(r.err, /Prometheus refused a query \(execution\): query processing would load too many samples/);
+  assert.ok(bodies.some((b) => b.includes('query=sum (rate(apigw_requests_total{api="orders",api_version="v2",deployment_role="canary"}[1m]))')), bodies[0]);
+  assert.ok(bodies.every((b) => /step=60/.test(b)), 'query_range at step = --interval');
+});
+
+test('serve: flags are validated (exit 3 with usage)', () => {
+  const cases: [string[], RegExp][] = [
+    [['serve'], /missing required option: --prometheus/],
+    [['serve', '--prometheus', 'http://127.0.0.1:9090', '--port', 'http'], /--port must be an integer from 0 to 65535/],
+    [['serve', '--prometheus', 'http://127.0.0.1:9090', '--port', '70000'], /--port must be an integer from 0 to 65535/],
+    [['serve', '--prometheus', 'http://127.0.0.1:9090', '--webhook-url', 'ftp://127.0.0.1/hook'], /--webhook-url must be an http\(s\) URL/],
+  ];
+  for (const [args, re] of cases) {
+    const c = cli(...args);
+    assert.equal(c.code, 3, args.join(' '));
+    assert.match(c.err, re, args.join(' '));
   }
 });
 

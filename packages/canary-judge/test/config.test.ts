@@ -57,6 +57,8 @@ test('errors name the field path', () => {
     [{ metrics: [{ name: 'x' }] }, /^metrics\[0\]\.direction is required/],
     [{ metrics: [{ direction: 'increase' }] }, /^metrics\[0\]\.name is required$/],
     [{ metrics: [{ ...ok, weight: 0 }] }, /^metrics\[0\]\.weight must be a number > 0, got 0$/],
+    [{ minRequestsPerInterval: -1, metrics: [ok] }, /^minRequestsPerInterval must be an integer >= 0, got -1$/],
+    [{ metrics: [{ ...ok, query: 'rate(x[1m])' }] }, /^metrics\[0\]\.query must be one of "errorRatio", /],
     [{ metrics: [{ ...ok, minSamples: 2.5 }] }, /^metrics\[0\]\.minSamples must be an integer >= 1, got 2\.5$/],
     [{ metrics: [{ ...ok, confidenceLevel: 95 }] }, /^metrics\[0\]\.confidenceLevel must be a number > 0 and < 1, got 95$/],
     [{ metrics: [{ ...ok, critical: 'yes' }] }, /^metrics\[0\]\.critical must be true or false, got "yes"$/],

@@ -1,4 +1,7 @@
 /** Gate configuration: what the judge checks per metric and how results become a decision. */
+import type { GateQueryName } from '../query-names';
+
+export type { GateQueryName } from '../query-names';
 
 /** Which deviation of the canary from the baseline is bad. */
 export type Direction = 'increase' | 'decrease' | 'either';
@@ -43,6 +46,11 @@ export interface MetricConfig {
   confidenceLevel: number;
   tolerance: Tolerance;
   guard?: Guard;
+  /**
+   * Named contract query that samples this metric from Prometheus (never PromQL). When absent, the
+   * default for the metric's name is used (see DEFAULT_QUERY_BY_METRIC_NAME).
+   */
+  query?: GateQueryName;
 }
 
 export interface ScoreThresholds {
@@ -69,6 +77,12 @@ export interface GateConfig {
   onNoData: OnNoData;
   thresholds: ScoreThresholds;
   intervals: IntervalRules;
+  /**
+   * Live evaluation: an interval in which a side (baseline or canary) served fewer requests than this
+   * counts as missing for every metric of that side (0 turns the floor off). Ratios and quantiles of a
+   * handful of requests are not samples.
+   */
+  minRequestsPerInterval: number;
   metrics: MetricConfig[];
 }
 
@@ -90,6 +104,7 @@ export interface MetricConfigInput {
   confidenceLevel?: number;
   tolerance?: Tolerance;
   guard?: Guard;
+  query?: GateQueryName;
 }
 
 /** The shape of a gate file (YAML or JSON) before defaults are applied. */
@@ -100,6 +115,7 @@ export interface GateConfigInput {
   thresholds?: Partial<ScoreThresholds>;
   defaults?: GateDefaultsInput;
   intervals?: Partial<IntervalRules>;
+  minRequestsPerInterval?: number;
   metrics: MetricConfigInput[];
 }
 
@@ -115,6 +131,7 @@ export const CONFIG_DEFAULTS = {
   onNoData: 'hold' as OnNoData,
   thresholds: { pass: 95, marginal: 75 } satisfies ScoreThresholds,
   intervals: { promoteAfter: 3, rollbackAfterCriticalFailures: 2, rollbackAfterFailedIntervals: 2 } satisfies IntervalRules,
+  minRequestsPerInterval: 50,
   metric: { critical: false, weight: 1, minSamples: 8, confidenceLevel: 0.95 } as MetricDefaults,
   guardStatistic: 'median' as GuardStatistic,
 } as const;

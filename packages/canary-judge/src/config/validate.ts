@@ -1,3 +1,4 @@
+import { GATE_QUERY_NAMES } from '../query-names';
 import { Checker, joinPath } from '../validation';
 import {
   CONFIG_DEFAULTS,
@@ -16,8 +17,8 @@ const DIRECTIONS: readonly Direction[] = ['increase', 'decrease', 'either'];
 const GUARD_STATISTICS: readonly GuardStatistic[] = ['median', 'mean', 'max', 'min', 'last'];
 const ON_NO_DATA: readonly OnNoData[] = ['hold', 'fail'];
 
-const ROOT_FIELDS = ['schemaVersion', 'name', 'onNoData', 'thresholds', 'defaults', 'intervals', 'metrics'] as const;
-const METRIC_FIELDS = ['name', 'description', 'unit', 'direction', 'critical', 'weight', 'minSamples', 'confidenceLevel', 'tolerance', 'guard'] as const;
+const ROOT_FIELDS = ['schemaVersion', 'name', 'onNoData', 'thresholds', 'defaults', 'intervals', 'minRequestsPerInterval', 'metrics'] as const;
+const METRIC_FIELDS = ['name', 'description', 'unit', 'direction', 'critical', 'weight', 'minSamples', 'confidenceLevel', 'tolerance', 'guard', 'query'] as const;
 
 const RULES = {
   weight: { above: 0 },
@@ -25,6 +26,7 @@ const RULES = {
   confidenceLevel: { above: 0, below: 1 },
   score: { min: 0, max: 100 },
   count: { integer: true, min: 1 },
+  requests: { integer: true, min: 0 },
   tolerance: { min: 0 },
 };
 
@@ -85,6 +87,10 @@ export function validateGateConfig(raw: unknown, source?: string): GateConfig {
     }
   }
 
+  const minRequestsPerInterval = c.optional(root.minRequestsPerInterval, CONFIG_DEFAULTS.minRequestsPerInterval, (v) =>
+    c.number(v, 'minRequestsPerInterval', RULES.requests),
+  );
+
   // metrics
   const metrics: MetricConfig[] = [];
   if (root.metrics === undefined) c.fail('metrics', 'is required (a list of metric checks)');
@@ -102,7 +108,7 @@ export function validateGateConfig(raw: unknown, source?: string): GateConfig {
   }
 
   c.throwIfAny('gate config', source);
-  return { name: name!, onNoData: onNoData!, thresholds, intervals, metrics };
+  return { name: name!, onNoData: onNoData!, thresholds, intervals, minRequestsPerInterval: minRequestsPerInterval!, metrics };
 }
 
 function readMetric(c: Checker, raw: unknown, path: string, defaults: MetricDefaults): MetricConfig | undefined {
@@ -122,6 +128,7 @@ function readMetric(c: Checker, raw: unknown, path: string, defaults: MetricDefa
   const weight = c.optional(o.weight, defaults.weight, (v) => c.number(v, at('weight'), RULES.weight));
   const minSamples = c.optional(o.minSamples, defaults.minSamples, (v) => c.number(v, at('minSamples'), RULES.minSamples));
   const confidenceLevel = c.optional(o.confidenceLevel, defaults.confidenceLevel, (v) => c.number(v, at('confidenceLevel'), RULES.confidenceLevel));
+  const query = c.optional(o.query, undefined, (v) => c.oneOf(v, at('query'), GATE_QUERY_NAMES));
 
   const tolerance: Tolerance = {};
   if (o.tolerance !== undefined) {
@@ -163,5 +170,6 @@ function readMetric(c: Checker, raw: unknown, path: string, defaults: MetricDefa
   if (description !== undefined) metric.description = description;
   if (unit !== undefined) metric.unit = unit;
   if (guard) metric.guard = guard;
+  if (query !== undefined) metric.query = query;
   return metric;
 }
