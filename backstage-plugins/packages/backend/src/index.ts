@@ -1,0 +1,24 @@
+/*
+ * The dev and e2e backend of the API Observatory plugins (new backend system), kept lean:
+ * app serving, auth with the guest provider, catalog and permission (allow-all until the
+ * governance policy ships). Run it with the working directory set to this package, so that the
+ * catalog's file locations in app-config.yaml resolve.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+// Serves the built frontend (@api-observatory/backstage-app) on the backend's port.
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+// Logs catalog processing errors (a broken sample entity shows up in the backend's log).
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+backend.start();
