@@ -6,10 +6,12 @@
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, isScenario } from '@api-observatory/traffic-simulator';
+import { startBackstage, type RunningBackstage } from './backstage';
+import { freePort } from './ports';
 import { startStack } from './stack';
 
 const USAGE = `usage: npm start -- [--gateway kong|apisix|both] [--rps 20] [--seed 1] [--scenario healthy]
-                      [--prometheus-port 9090] [--jaeger-port 16686]`;
+                      [--prometheus-port 9090] [--jaeger-port 16686] [--backstage-port 7007] [--no-backstage]`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -42,6 +44,8 @@ async function main() {
         scenario: { type: 'string' },
         'prometheus-port': { type: 'string' },
         'jaeger-port': { type: 'string' },
+        'backstage-port': { type: 'string' },
+        'no-backstage': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -61,9 +65,10 @@ async function main() {
   const seed = intFlag('seed', values.seed, 1, 0, 2 ** 31);
   const wantProm = intFlag('prometheus-port', values['prometheus-port'], 9090, 1, 65535);
   const wantJaeger = intFlag('jaeger-port', values['jaeger-port'], 16686, 1, 65535);
+  const wantBackstage = intFlag('backstage-port', values['backstage-port'], 7007, 1, 65535);
 
   const say = (what: string, text: string) => process.stdout.write(`${what.padEnd(11)} ${text}\n`);
-  process.stdout.write('starting the sandbox (Jaeger, Prometheus, collector, simulator)...\n');
+  process.stdout.write(`starting the sandbox (Jaeger, Prometheus, collector, simulator${values['no-backstage'] ? '' : ', Backstage'})...\n`);
   const stack = await startStack({
     name: 'sandbox',
     prometheusPort: (await portFree(wantProm)) ? wantProm : undefined,
@@ -75,6 +80,17 @@ async function main() {
   say('jaeger', `${stack.jaeger.url}  (trace store: UI and /api/traces/<id>)`);
   say('collector', `OTLP ${stack.collector.otlpHttpEndpoint} (gRPC ${stack.collector.otlpGrpcEndpoint}), health ${stack.collector.healthUrl}`);
   for (const [g, url] of Object.entries(stack.simulator?.metricsUrls ?? {})) say('simulator', `${g} exposition ${url}, ${rps} req/s in all`);
+  let backstage: RunningBackstage | undefined;
+  if (!values['no-backstage']) {
+    const port = (await portFree(wantBackstage)) ? wantBackstage : await freePort();
+    try {
+      backstage = await startBackstage({ port, logDir: `${stack.dir}/logs` });
+      say('backstage', `${backstage.url}  (API pages: ${backstage.url}/catalog?filters[kind]=api)`);
+    } catch (e) {
+      await stack.stop();
+      throw e;
+    }
+  }
   say('logs', `${stack.dir}/logs`);
   process.stdout.write('Ctrl-C stops everything.\n');
 
@@ -83,6 +99,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping...\n`);
+    await backstage?.stop();
     await stack.stop();
     process.stdout.write('stopped.\n');
     process.exit(0);

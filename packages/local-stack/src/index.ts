@@ -5,3 +5,4 @@ export * from './prometheus';
 export * from './jaeger';
 export * from './collector';
 export * from './stack';
+export * from './backstage';
