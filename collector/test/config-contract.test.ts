@@ -1,0 +1,203 @@
+// Static checks: the collector config (YAML) against the telemetry contract. No binary needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  LABELS,
+  LATENCY_BUCKETS_SECONDS,
+  METRICS,
+  SERVICE_NAME_PATTERN,
+  SPAN_METRICS_NAMESPACE,
+  type LabelKey,
+  type MetricDef,
+} from '@api-observatory/telemetry-contract';
+import { configPath, loadBalancingPath, loadYaml, lokiOverlayPath } from './helpers';
+
+const text = readFileSync(configPath, 'utf8');
+const cfg = loadYaml(configPath);
+
+const attributeOf = (k: LabelKey) => LABELS[k].attribute;
+const contractAttributes = (def: MetricDef) => def.labels.map(attributeOf);
+
+/** Every OTTL statement of a transform processor, flattened. */
+function statements(processor: string): string[] {
+  const p = cfg.processors[processor];
+  assert.ok(p, `processor ${processor} is configured`);
+  const groups = [...(p.metric_statements ?? []), ...(p.trace_statements ?? []), ...(p.log_statements ?? [])];
+  return groups.flatMap((g: any) => (typeof g === 'string' ? [g] : g.statements));
+}
+
+/** Un-escapes an OTTL string literal's body the way OTTL does (Go escape sequences; JSON-compatible here). */
+function ottlString(literal: string): string {
+  return JSON.parse(`"${literal}"`) as string;
+}
+
+test('the config contains the contract SERVICE_NAME_PATTERN verbatim (scrape relabeling)', () => {
+  assert.ok(text.includes(SERVICE_NAME_PATTERN), 'raw pattern text is in config.yaml');
+  for (const job of cfg.receivers.prometheus.config.scrape_configs) {
+    const rules = job.metric_relabel_configs as any[];
+    const byTarget = Object.fromEntries(rules.map((r) => [r.target_label, r]));
+    for (const [target, group] of [['api', '1'], ['api_version', '2'], ['deployment_role', '3']] as const) {
+      const r = byTarget[target];
+      assert.ok(r, `${job.job_name}: relabel rule for ${target}`);
+      assert.deepEqual(r.source_labels, ['service']);
+      assert.equal(r.regex, SERVICE_NAME_PATTERN, `${job.job_name}/${target} uses the contract pattern unchanged`);
+      // "$$" is the collector's escape for a literal "$": Prometheus sees ${1}, ${2}, ${3}.
+      assert.equal(r.replacement, `$\${${group}}`);
+    }
+  }
+});
+
+test('the span transform applies the same SERVICE_NAME_PATTERN (as an OTTL string literal)', () => {
+  const literal = JSON.stringify(SERVICE_NAME_PATTERN); // "\." becomes "\\." inside OTTL's double quotes
+  assert.ok(text.includes(literal), `config.yaml contains ${literal}`);
+  const uses = statements('transform/spans').filter((s) => s.includes('(stable|baseline|canary)'));
+  assert.ok(uses.length >= 5, 'pattern used for api, api_version and deployment_role');
+  for (const s of uses) {
+    for (const m of s.matchAll(/"((?:\\.|[^"\\])*\(stable\|baseline\|canary\)(?:\\.|[^"\\])*)"/g)) {
+      assert.equal(ottlString(m[1]!), SERVICE_NAME_PATTERN, `statement uses the exact pattern: ${s}`);
+    }
+  }
+});
+
+test('span metrics: namespace, unit, buckets and dimensions follow the contract', () => {
+  const sm = cfg.connectors.span_metrics;
+  assert.equal(sm.namespace, SPAN_METRICS_NAMESPACE);
+  assert.equal(`${SPAN_METRICS_NAMESPACE}.calls`, METRICS.trafficCalls.otelName);
+  assert.equal(`${SPAN_METRICS_NAMESPACE}.duration`, METRICS.trafficDuration.otelName);
+  assert.equal(sm.histogram.unit, METRICS.trafficDuration.unit);
+  const buckets = (sm.histogram.explicit.buckets as string[]).map((b) => {
+    const m = /^([0-9.]+)s$/.exec(String(b));
+    assert.ok(m, `bucket ${b} is written in seconds`);
+    return Number(m[1]);
+  });
+  assert.deepEqual(buckets, [...LATENCY_BUCKETS_SECONDS]);
+  const dims = (sm.dimensions as any[]).map((d) => d.name);
+  assert.deepEqual(dims, contractAttributes(METRICS.trafficCalls));
+  assert.deepEqual(contractAttributes(METRICS.trafficDuration), contractAttributes(METRICS.trafficCalls));
+  assert.ok(sm.exemplars.enabled, 'exemplars on');
+  assert.match(String(sm.aggregation_cardinality_limit), /^\$\{env:SPANMETRICS_CARDINALITY_LIMIT:-\d+\}$/);
+  assert.match(String(sm.exclude_dimensions), /service\.name, span\.name, span\.kind, status\.code, collector\.instance\.id/);
+  const calls = statements('transform/spanmetrics').find((s) => s.includes('"apigw.traffic.calls"') && s.includes('metric.unit'));
+  assert.ok(calls?.includes(`"${METRICS.trafficCalls.unit}"`), 'calls get the contract unit');
+});
+
+test('scraped gateway metrics are renamed to, and aggregated on, exactly the contract labels', () => {
+  const all = [...statements('transform/gateway_metrics'), ...statements('transform/gateway_metrics_finish')];
+  const scraped = Object.values(METRICS).filter((d) => d.source === 'gateway-scrape');
+  assert.equal(scraped.length, 5);
+  for (const def of scraped) {
+    assert.ok(all.some((s) => s.includes(`"${def.otelName}"`) && /^(set\(metric\.name|copy_metric)/.test(s)), `${def.otelName} is produced`);
+    const agg = all.find((s) => s.startsWith('aggregate_on_attributes') && s.includes(`metric.name == "${def.otelName}"`));
+    assert.ok(agg, `${def.otelName} is aggregated`);
+    const keys = JSON.parse(/\[(.*?)\]/.exec(agg)![0]) as string[];
+    assert.deepEqual([...keys].sort(), [...contractAttributes(def)].sort(), `${def.otelName} keeps the contract labels`);
+    if (def.unit === 's') {
+      assert.ok(all.some((s) => s.startsWith('scale_metric(0.001, "s")') && s.includes(`"${def.otelName}"`)), `${def.otelName}: ms -> s`);
+    } else {
+      assert.ok(all.some((s) => s === `set(metric.unit, "${def.unit}") where metric.name == "${def.otelName}"`), `${def.otelName}: unit ${def.unit}`);
+    }
+  }
+  // Anything not in the contract is dropped.
+  const keep = cfg.processors['filter/gateway_metrics'].metric_conditions[0].conditions[0] as string;
+  for (const def of scraped) assert.ok(keep.includes(`"${def.otelName}"`));
+});
+
+/** The pipelines each pipeline feeds, through connectors. */
+function pipelineGraph(c: any) {
+  const pipes = c.service.pipelines as Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }>;
+  const connectors = new Set(Object.keys(c.connectors ?? {}));
+  return { pipes, connectors };
+}
+
+function checkRedactionBeforeExport(c: any, name: string) {
+  const { pipes, connectors } = pipelineGraph(c);
+  // A pipeline is "clean" when it has a redaction processor, or all its receivers are connectors fed only by clean pipelines.
+  const clean = new Map<string, boolean>();
+  const isClean = (p: string, seen = new Set<string>()): boolean => {
+    if (clean.has(p)) return clean.get(p)!;
+    if (seen.has(p)) return false;
+    seen.add(p);
+    const def = pipes[p]!;
+    let ok = (def.processors ?? []).some((x) => x.startsWith('redaction'));
+    if (!ok && def.receivers.every((r) => connectors.has(r))) {
+      const feeders = Object.keys(pipes).filter((q) => def.receivers.some((r) => pipes[q]!.exporters.includes(r)));
+      ok = feeders.length > 0 && feeders.every((q) => isClean(q, seen));
+    }
+    clean.set(p, ok);
+    return ok;
+  };
+  for (const [p, def] of Object.entries(pipes)) {
+    const realExporters = def.exporters.filter((e) => !connectors.has(e));
+    if (realExporters.length > 0) assert.ok(isClean(p), `${name}: pipeline ${p} redacts before ${realExporters.join(', ')}`);
+    if (def.receivers.some((r) => !connectors.has(r))) {
+      assert.equal(def.processors?.[0], 'memory_limiter', `${name}: ${p} starts with memory_limiter`);
+      const procs = def.processors ?? [];
+      const red = procs.findIndex((x) => x.startsWith('redaction'));
+      if (red >= 0) assert.ok(procs.slice(red + 1).every((x) => x === 'batch' || x.startsWith('redaction')), `${name}: ${p}: nothing rewrites data after redaction`);
+    }
+  }
+}
+
+test('every pipeline masks credentials before any exporter, and starts with memory_limiter', () => {
+  checkRedactionBeforeExport(cfg, 'config.yaml');
+  const lb = loadYaml(loadBalancingPath);
+  checkRedactionBeforeExport(lb, 'loadbalancing.yaml');
+  // The Loki overlay only adds an exporter to the logs pipeline, which redacts.
+  const loki = loadYaml(lokiOverlayPath);
+  assert.deepEqual(Object.keys(loki.service.pipelines), ['logs']);
+  assert.ok(cfg.service.pipelines.logs.processors.includes('redaction/logs'));
+  // The metrics redaction must not add summary attributes (they would become labels).
+  assert.equal(cfg.processors['redaction/metrics'].summary, 'silent');
+});
+
+test('the load-balancing tier masks credentials with the same rules as the shared config', () => {
+  const lb = loadYaml(loadBalancingPath);
+  for (const p of ['redaction/traces', 'redaction/metrics', 'redaction/logs']) {
+    assert.deepEqual(lb.processors[p], cfg.processors[p], p);
+  }
+  assert.equal(lb.exporters['load_balancing/traces'].routing_key, 'traceID');
+  assert.equal(lb.exporters['load_balancing/metrics'].routing_key, 'service');
+});
+
+test('redaction patterns mask the credentials the gateways leak and spare ordinary values', () => {
+  const r = cfg.processors['redaction/traces'];
+  const values = (r.blocked_values as string[]).map((v) => new RegExp(v.replace(/^\(\?i\)/, ''), v.startsWith('(?i)') ? 'gi' : 'g'));
+  const keys = (r.blocked_key_patterns as string[]).map((v) => new RegExp(v.replace(/^\(\?i\)/, ''), v.startsWith('(?i)') ? 'i' : ''));
+  const mask = (s: string) => values.reduce((acc, re) => acc.replace(re, '****'), s);
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl-x';
+  assert.equal(mask(`Bearer ${jwt}`), 'Bearer ****');
+  assert.equal(mask(jwt), '****');
+  assert.equal(mask('Basic dXNlcjpwYXNzd29yZA=='), '****');
+  assert.equal(mask('jane.doe@example.com'), '****');
+  assert.equal(mask('/orders?api_key=abc123&page=2'), '/orders****&page=2');
+  assert.equal(mask('/orders?apikey=****&page=2'), '/orders?apikey=****&page=2', 'already masked by the transform: unchanged');
+  for (const ok of ['orders-v2-canary', 'orders-list', 'GET', '/orders/*', 'acme-mobile', 'https://api.example.test/orders?page=2', '203.0.113.7']) {
+    assert.equal(mask(ok), ok, `${ok} is not masked`);
+  }
+  const masked = (k: string) => keys.some((re) => re.test(k));
+  for (const k of ['authorization', 'http.request.header.authorization', 'cookie', 'http.request.header.cookie', 'http.request.header.set-cookie', 'http.request.header.x-api-key', 'x_api_key', 'apikey', 'client_secret', 'password', 'http.request.header.x-csrf-token', 'token']) {
+    assert.ok(masked(k), `${k} is masked`);
+  }
+  for (const k of ['http.route', 'tenant', 'consumer', 'kong.request.id', 'url.full', 'http.request.header.x_client_country', 'api_version']) {
+    assert.ok(!masked(k), `${k} is not masked`);
+  }
+});
+
+test('exporters: remote write with contract naming, queue and retry; traces with queue and retry', () => {
+  const prw = cfg.exporters.prometheus_remote_write;
+  assert.equal(prw.http.endpoint, '${env:PROMETHEUS_REMOTE_WRITE_URL}');
+  assert.equal(prw.translation_strategy, 'UnderscoreEscapingWithSuffixes');
+  assert.equal(prw.target_info.enabled, false);
+  assert.equal(prw.disable_scope_info, true);
+  assert.equal(prw.remote_write_queue.enabled, true);
+  assert.equal(prw.retry_on_failure.enabled, true);
+  // The exporter's retries run inside its timeout: both must be the same budget.
+  assert.equal(prw.timeout, prw.retry_on_failure.max_elapsed_time);
+  const tr = cfg.exporters['otlp_grpc/traces'];
+  assert.equal(tr.endpoint, '${env:TRACES_OTLP_ENDPOINT}');
+  assert.equal(tr.sending_queue.enabled, true);
+  assert.equal(tr.retry_on_failure.enabled, true);
+  assert.match(cfg.receivers.otlp.protocols.grpc.endpoint, /^\$\{env:OTLP_GRPC_ENDPOINT/);
+  assert.match(cfg.receivers.otlp.protocols.http.endpoint, /^\$\{env:OTLP_HTTP_ENDPOINT/);
+});

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Builds every Go component the pack runs, from source, with only Go installed (no prebuilt
+# binaries are downloaded; Go modules come through the Go module proxy as usual):
+#
+#   prometheus, promtool  go install github.com/prometheus/prometheus/cmd/...@$PROMETHEUS_MODULE_VERSION
+#   otelcol               the collector distribution in collector/builder-config.yaml (ocb builder
+#                         @v$OTELCOL_VERSION); cache key includes the sha256 of that manifest
+#   jaeger                Jaeger v2, built in the wrapper module scripts/tools/jaeger (Jaeger's go.mod
+#                         has a replace directive, so `go install ...@version` is refused)
+#
+# Binaries are cached per version in ${XDG_CACHE_HOME:-$HOME/.cache}/api-observatory/bin/ and then
+# hard-linked (or copied) into the repo's git-ignored .tools/bin/. Re-running is cheap: a tool whose
+# cache entry exists is only linked again. Prints one line per tool: cached, or built with seconds.
+#
+# Usage: scripts/tools/build-go-tools.sh [prometheus|otelcol|jaeger ...]   (default: all three)
+# Env:   GO                     Go command to use (default: go)
+#        BUILD_GO_TOOLS_VERBOSE=1  stream build output instead of writing it to a log file
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=versions.env
+. "$root/scripts/tools/versions.env"
+
+die() {
+  echo "build-go-tools: error: $*" >&2
+  exit 1
+}
+
+GO="${GO:-go}"
+command -v "$GO" >/dev/null 2>&1 || die "Go is not installed or not in PATH (set GO=/path/to/go). Go >= 1.24 is needed; newer toolchains are fetched by Go itself when a module asks for one."
+for v in PROMETHEUS_MODULE_VERSION OTELCOL_VERSION OTELCOL_STABLE_VERSION OTELCOL_DIST_NAME JAEGER_MODULE_VERSION; do
+  [ -n "${!v:-}" ] || die "$v is not set in scripts/tools/versions.env"
+done
+
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/api-observatory"
+bin_cache="$cache_root/bin"
+build_root="$cache_root/build"
+log_dir="$cache_root/logs"
+out="$root/.tools/bin"
+mkdir -p "$bin_cache" "$build_root" "$log_dir" "$out"
+
+platform="$("$GO" env GOOS)-$("$GO" env GOARCH)"
+# Strip symbol tables and DWARF: about a third smaller binaries, shorter links. No -trimpath, so the
+# Go build cache is shared with plain `go install`/`go build` runs of the same packages.
+ldflags='-s -w'
+
+# One build at a time per cache (two builds of the same tool would only waste the 2 cores).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/.build.lock"
+  flock 9
+fi
+
+tools=("$@")
+[ ${#tools[@]} -gt 0 ] || tools=(prometheus otelcol jaeger)
+for t in "${tools[@]}"; do
+  case "$t" in prometheus | otelcol | jaeger) ;; *) die "unknown tool '$t' (expected: prometheus, otelcol, jaeger)" ;; esac
+done
+
+tmp_dirs=()
+cleanup() { [ ${#tmp_dirs[@]} -eq 0 ] || rm -rf "${tmp_dirs[@]}"; }
+trap cleanup EXIT
+
+new_tmp() { # new_tmp VAR: a fresh directory inside the cache (same filesystem, so mv is atomic)
+  local d
+  d="$(mktemp -d "$bin_cache/.tmp.XXXXXX")"
+  tmp_dirs+=("$d")
+  printf -v "$1" '%s' "$d"
+}
+
+# run_logged NAME CMD...: runs CMD with its output in $log_dir/NAME.log; on failure prints the log's tail.
+run_logged() {
+  local name="$1" log="$log_dir/$1.log"
+  shift
+  if [ "${BUILD_GO_TOOLS_VERBOSE:-}" = 1 ]; then
+    "$@" 2>&1 | tee "$log" && return 0
+  elif "$@" >"$log" 2>&1; then
+    return 0
+  fi
+  echo "build-go-tools: error: building $name failed; last lines of $log:" >&2
+  tail -n 25 "$log" | sed 's/^/  | /' >&2
+  exit 1
+}
+
+# publish CACHED_BINARY NAME: put a cached binary into .tools/bin (hard link, else copy + rename).
+publish() {
+  local src="$1" dst="$out/$2"
+  if ! ln -f "$src" "$dst" 2>/dev/null; then
+    cp -f "$src" "$dst.tmp.$$" && mv -f "$dst.tmp.$$" "$dst"
+  fi
+}
+
+report() { # report LABEL VERSION STATUS
+  printf '%-22s %-38s %s\n' "$1" "$2" "$3"
+}
+
+build_prometheus() {
+  local v="$PROMETHEUS_MODULE_VERSION" dir="$bin_cache/prometheus-$PROMETHEUS_MODULE_VERSION-$platform" tmp start
+  if [ -x "$dir/prometheus" ] && [ -x "$dir/promtool" ]; then
+    report "prometheus, promtool" "$v" cached
+  else
+    start=$SECONDS
+    new_tmp tmp
+    (cd "$tmp" && run_logged prometheus env GOBIN="$tmp" GOWORK=off "$GO" install -ldflags="$ldflags" \
+      "github.com/prometheus/prometheus/cmd/prometheus@$v" "github.com/prometheus/prometheus/cmd/promtool@$v")
+    [ -x "$tmp/prometheus" ] && [ -x "$tmp/promtool" ] || die "go install finished but prometheus/promtool are missing (see $log_dir/prometheus.log)"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+    report "prometheus, promtool" "$v" "built in $((SECONDS - start))s"
+  fi
+  publish "$dir/prometheus" prometheus
+  publish "$dir/promtool" promtool
+}
+
+build_otelcol() {
+  local manifest="$root/collector/builder-config.yaml" v="v$OTELCOL_VERSION" bad sha dist_name
+  [ -f "$manifest" ] || die "collector manifest not found: collector/builder-config.yaml"
+  # Every module must be at the one release in versions.env (core stable modules at its 1.x pair).
+  bad="$(grep -E '^[[:space:]]*-?[[:space:]]*gomod:' "$manifest" |
+    grep -vE "[[:space:]](v$OTELCOL_VERSION|v$OTELCOL_STABLE_VERSION)[\"']?[[:space:]]*(#.*)?$" || true)"
+  [ -z "$bad" ] || die "collector/builder-config.yaml has modules not at v$OTELCOL_VERSION / v$OTELCOL_STABLE_VERSION (OTELCOL_VERSION / OTELCOL_STABLE_VERSION in versions.env):
+$bad"
+  dist_name="$(awk '/^dist:/{d=1; next} /^[^[:space:]#]/{d=0} d && $1=="name:"{print $2; exit}' "$manifest")"
+  [ "$dist_name" = "${OTELCOL_DIST_NAME:-}" ] ||
+    die "dist.name in collector/builder-config.yaml ('$dist_name') differs from OTELCOL_DIST_NAME in versions.env ('${OTELCOL_DIST_NAME:-}')"
+  sha="$(sha256sum "$manifest" | cut -c1-16)"
+  local dir="$bin_cache/otelcol-$OTELCOL_VERSION-$sha-$platform" start
+  if [ -x "$dir/otelcol" ]; then
+    report otelcol "$v (manifest $sha)" cached
+  else
+    start=$SECONDS
+    # The builder itself, at the same release.
+    local bdir="$bin_cache/builder-$v-$platform"
+    if [ ! -x "$bdir/builder" ]; then
+      local btmp
+      new_tmp btmp
+      (cd "$btmp" && run_logged otelcol-builder env GOBIN="$btmp" GOWORK=off "$GO" install -ldflags="$ldflags" "go.opentelemetry.io/collector/cmd/builder@$v")
+      rm -rf "$bdir" && mv "$btmp" "$bdir"
+    fi
+    # Generated sources + binary go to a build dir in the cache (never into the repo): a copy of the
+    # manifest whose dist.output_path points there.
+    local work="$build_root/otelcol-$sha" tmp
+    rm -rf "$work" && mkdir -p "$work"
+    sed -E "s#^([[:space:]]+output_path:).*#\\1 $work/dist#" "$manifest" >"$work/builder-config.yaml"
+    grep -q "output_path: $work/dist" "$work/builder-config.yaml" || die "collector/builder-config.yaml needs a dist.output_path line (it is overridden at build time)"
+    (cd "$work" && run_logged otelcol env GOWORK=off "$bdir/builder" --config "$work/builder-config.yaml" \
+      --skip-strict-versioning=false --ldflags="$ldflags")
+    [ -x "$work/dist/$dist_name" ] || die "builder finished but $work/dist/$dist_name is missing (see $log_dir/otelcol.log)"
+    new_tmp tmp
+    mv "$work/dist/$dist_name" "$tmp/otelcol"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+    report otelcol "$v (manifest $sha)" "built in $((SECONDS - start))s"
+  fi
+  publish "$dir/otelcol" otelcol
+}
+
+build_jaeger() {
+  local mod="$root/scripts/tools/jaeger" v="$JAEGER_MODULE_VERSION" sha start tmp
+  [ -f "$mod/go.mod" ] && [ -f "$mod/go.sum" ] || die "wrapper module scripts/tools/jaeger (go.mod, go.sum) is missing"
+  grep -qE "^(require)?[[:space:]]+github.com/jaegertracing/jaeger $v([[:space:]]|\$)" "$mod/go.mod" ||
+    die "scripts/tools/jaeger/go.mod does not require github.com/jaegertracing/jaeger $v (JAEGER_MODULE_VERSION); update it and run 'go mod tidy' there"
+  sha="$(cat "$mod/go.mod" "$mod/go.sum" | sha256sum | cut -c1-16)"
+  local dir="$bin_cache/jaeger-$v-$sha-$platform"
+  if [ -x "$dir/jaeger" ]; then
+    report jaeger "$v" cached
+  else
+    start=$SECONDS
+    new_tmp tmp
+    (cd "$mod" && run_logged jaeger env GOWORK=off "$GO" build -mod=readonly \
+      -ldflags="$ldflags -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$v" \
+      -o "$tmp/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger)
+    rm -rf "$dir" && mv "$tmp" "$dir"
+    report jaeger "$v" "built in $((SECONDS - start))s"
+  fi
+  publish "$dir/jaeger" jaeger
+}
+
+for t in "${tools[@]}"; do
+  "build_$t"
+done
