@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  LABELS, METRICS, PROM, PrometheusClient, jaegerTraceApi, metricSelector, promName, selector, sum,
+  LABELS, METRICS, PLATFORM_METRICS, PROM, PrometheusClient, jaegerTraceApi, metricSelector, promName, selector, sum,
   type MetricKey,
 } from '@api-observatory/telemetry-contract';
 import { SIMULATED_SECRET_MARKER, type Summary } from '@api-observatory/traffic-simulator';
@@ -212,5 +212,31 @@ describe('credential redaction', () => {
     const someTrace = summary.traces.find((t) => t.pushed)!.traceId;
     assert.ok(log.includes(someTrace), 'the debug exporter printed no spans (detailed verbosity expected)');
     assert.ok(!log.includes(SIMULATED_SECRET_MARKER), 'the debug exporter output leaks the secret');
+  });
+});
+
+describe('collector self-telemetry', () => {
+  // Counters the collector creates only on first failure; a healthy run has none of them.
+  const ONLY_ON_FAILURE = new Set<string>([
+    PLATFORM_METRICS.collectorExporterSendFailedSpans.name,
+    PLATFORM_METRICS.collectorExporterSendFailedMetricPoints.name,
+    PLATFORM_METRICS.collectorExporterEnqueueFailedSpans.name,
+    PLATFORM_METRICS.collectorExporterEnqueueFailedMetricPoints.name,
+  ]);
+
+  test('every collector series the contract names exists, with the labels queries use', async () => {
+    const collectorSeries = Object.values(PLATFORM_METRICS).filter((m) => m.name.startsWith('otelcol_') && !ONLY_ON_FAILURE.has(m.name));
+    assert.ok(collectorSeries.length >= 6);
+    for (const m of collectorSeries) {
+      const series = await prom.series(m.name, summary.startUnixMs / 1000 - 60, Date.now() / 1000);
+      assert.ok(series.length > 0, `the collector does not expose ${m.name}`);
+      const keys = new Set(series.flatMap((x) => Object.keys(x)));
+      for (const l of m.labels) assert.ok(keys.has(l), `${m.name} has no label ${l} (has ${[...keys].join(', ')})`);
+    }
+  });
+
+  test('accepted spans match what the simulator pushed', async () => {
+    const r = await prom.query(`sum(${PLATFORM_METRICS.collectorAcceptedSpans.name})`);
+    assert.equal(Number(r[0]?.value[1]), summary.totals.spansPushed);
   });
 });

@@ -40,6 +40,8 @@ export function collectorEnv(o: CollectorOptions): NodeJS.ProcessEnv {
     HEALTH_CHECK_ENDPOINT: `127.0.0.1:${o.healthPort}`,
     OTELCOL_SELF_METRICS_HOST: '127.0.0.1',
     OTELCOL_SELF_METRICS_PORT: String(o.selfMetricsPort),
+    // Self-telemetry feeds the platform dashboard and the collector alerts.
+    OTELCOL_SELF_METRICS_LEVEL: 'detailed',
     PROMETHEUS_REMOTE_WRITE_URL: o.remoteWriteUrl,
     TRACES_OTLP_ENDPOINT: o.tracesOtlpEndpoint,
     KONG_METRICS_TARGETS: JSON.stringify(o.kongTargets ?? []),

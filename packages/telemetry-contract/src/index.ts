@@ -7,3 +7,4 @@ export * from './links';
 export * from './client';
 export * from './platform';
 export * from './rules';
+export * from './platform-components';

@@ -11,22 +11,32 @@ export interface PlatformMetric {
   labels: readonly string[];
 }
 
+/*
+ * Collector self-telemetry names are as the collector 0.161 exposes them (counters without `_total`: it
+ * keeps its OpenCensus-era names); the pipeline integration test checks them against a real collector.
+ */
 export const PLATFORM_METRICS = {
   up: { name: 'up', type: 'gauge', description: 'Prometheus scrape health per target (1 up, 0 down).', labels: ['job', 'instance'] },
   collectorAcceptedSpans: {
-    name: 'otelcol_receiver_accepted_spans_total',
+    name: 'otelcol_receiver_accepted_spans',
     type: 'counter',
     description: 'Spans the collector accepted, per receiver.',
     labels: ['job', 'instance', 'receiver', 'transport'],
   },
+  collectorAcceptedMetricPoints: {
+    name: 'otelcol_receiver_accepted_metric_points',
+    type: 'counter',
+    description: 'Metric points the collector accepted, per receiver.',
+    labels: ['job', 'instance', 'receiver', 'transport'],
+  },
   collectorRefusedSpans: {
-    name: 'otelcol_receiver_refused_spans_total',
+    name: 'otelcol_receiver_refused_spans',
     type: 'counter',
     description: 'Spans the collector refused (e.g. memory limiter), per receiver.',
     labels: ['job', 'instance', 'receiver', 'transport'],
   },
   collectorExporterSendFailedSpans: {
-    name: 'otelcol_exporter_send_failed_spans_total',
+    name: 'otelcol_exporter_send_failed_spans',
     type: 'counter',
     description: 'Spans an exporter failed to send.',
     labels: ['job', 'instance', 'exporter'],
@@ -38,37 +48,37 @@ export const PLATFORM_METRICS = {
     labels: ['job', 'instance', 'exporter'],
   },
   collectorRefusedMetricPoints: {
-    name: 'otelcol_receiver_refused_metric_points_total',
+    name: 'otelcol_receiver_refused_metric_points',
     type: 'counter',
     description: 'Metric points the collector refused (e.g. memory limiter), per receiver.',
     labels: ['job', 'instance', 'receiver', 'transport'],
   },
   collectorExporterSentSpans: {
-    name: 'otelcol_exporter_sent_spans_total',
+    name: 'otelcol_exporter_sent_spans',
     type: 'counter',
     description: 'Spans an exporter sent successfully.',
     labels: ['job', 'instance', 'exporter'],
   },
   collectorExporterSentMetricPoints: {
-    name: 'otelcol_exporter_sent_metric_points_total',
+    name: 'otelcol_exporter_sent_metric_points',
     type: 'counter',
     description: 'Metric points an exporter sent successfully.',
     labels: ['job', 'instance', 'exporter'],
   },
   collectorExporterSendFailedMetricPoints: {
-    name: 'otelcol_exporter_send_failed_metric_points_total',
+    name: 'otelcol_exporter_send_failed_metric_points',
     type: 'counter',
     description: 'Metric points an exporter failed to send.',
     labels: ['job', 'instance', 'exporter'],
   },
   collectorExporterEnqueueFailedSpans: {
-    name: 'otelcol_exporter_enqueue_failed_spans_total',
+    name: 'otelcol_exporter_enqueue_failed_spans',
     type: 'counter',
     description: 'Spans dropped because the exporter queue was full.',
     labels: ['job', 'instance', 'exporter'],
   },
   collectorExporterEnqueueFailedMetricPoints: {
-    name: 'otelcol_exporter_enqueue_failed_metric_points_total',
+    name: 'otelcol_exporter_enqueue_failed_metric_points',
     type: 'counter',
     description: 'Metric points dropped because the exporter queue was full.',
     labels: ['job', 'instance', 'exporter'],
