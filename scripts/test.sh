@@ -11,5 +11,5 @@ npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
-  'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' \
+  'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' \
   'backstage-plugins/e2e-tests/**/*.test.ts'

@@ -1,0 +1,227 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  API_ROUTE_REQUEST_RATE,
+  GATEWAYS,
+  API_ROUTE_STATUS_CLASS_REQUEST_RATE,
+  LABELS,
+  PROM,
+  apiLatencyQuantile,
+  errorRatio,
+  grafanaVar,
+  latencyQuantile,
+  oneOf,
+  recordedSelector,
+  recordedSum,
+  requestRate,
+  routeErrorRatio,
+  trafficLatencyQuantile,
+  type LatencyKind,
+  type Matchers,
+} from '@api-observatory/telemetry-contract';
+import { DashboardDoc } from '../lib/spec';
+import { PACK_TAG, packLinks } from '../lib/links';
+import { L, legend } from '../lib/names';
+import { LOKI_LABELS, labelFilter, logOneOf, logQuery, logVar } from '../lib/logql';
+import { spanAttr, spanSet, traceEq, traceVar } from '../lib/traceql';
+import { vars } from '../lib/variables';
+
+export const DEVELOPER_UID = 'apiobs-developer';
+
+const GATEWAY = L('gateway');
+const API = L('api');
+const ROUTE = L('route');
+const CONSUMER = L('consumer');
+const VERSION = L('apiVersion');
+const ROLE = L('deploymentRole');
+const STATUS_CLASS = L('statusClass');
+const STATUS_CODE = L('statusCode');
+
+const v = (name: string) => grafanaVar(name);
+/** Gateway counters carry gateway, api, route and consumer. */
+const requestFilter: Matchers = { [GATEWAY]: v('gateway'), [API]: v('api'), [ROUTE]: v('route'), [CONSUMER]: v('consumer') };
+/** Gateway latency histograms carry no consumer. */
+const latencyFilter: Matchers = { [GATEWAY]: v('gateway'), [API]: v('api'), [ROUTE]: v('route') };
+/** Recorded per-route series carry api and route only. */
+const routeFilter: Matchers = { [API]: v('api'), [ROUTE]: v('route') };
+
+const QUANTILES = [0.5, 0.95, 0.99] as const;
+const pct = (q: number) => `p${Math.round(q * 100)}`;
+
+const KIND_DOC: Record<LatencyKind, { title: string; what: string; metric: string }> = {
+  request: { title: 'Request latency (total)', what: 'Total latency the gateway measured (client in to client out) for the selected gateways, APIs and routes', metric: PROM.requestDuration },
+  upstream: { title: 'Upstream latency', what: 'Time the gateway waited for the upstream service (the API’s own latency)', metric: PROM.upstreamDuration },
+  gateway: { title: 'Gateway latency', what: 'Time spent inside the gateway (plugins, routing), excluding the upstream', metric: PROM.gatewayDuration },
+};
+
+export function developerDashboard(): DashboardDoc {
+  const d = new DashboardDoc({
+    uid: DEVELOPER_UID,
+    title: 'API Observatory / API developer',
+    folder: 'developer',
+    description: 'Per API and route: traffic, errors by status, latency split gateway vs upstream, exemplars to traces, trace-correlated logs and version comparison.',
+    tags: [PACK_TAG, 'developer'],
+    time: { from: 'now-3h', to: 'now' },
+  });
+  for (const variable of [vars.prometheus(), vars.loki(), vars.tempo(), vars.gateway(), vars.api(), vars.route(), vars.consumerAnyPlan(), vars.traceId(), vars.backstageUrl()]) {
+    d.builder.withVariable(variable);
+  }
+  for (const l of packLinks({ backstage: true })) d.builder.link(l);
+
+  // ── Traffic and errors ────────────────────────────────────────────────────────────────────────
+  d.row('Traffic and errors');
+  d.timeseries({
+    title: 'Requests per second by route',
+    doc: { what: 'Requests per second per route of the selected APIs, all gateways and consumers.', unit: 'requests per second', window: '5m rate (recorded series)', source: `${API_ROUTE_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)` },
+    unit: 'reqps',
+    w: 8,
+    queries: [{ expr: recordedSum(API_ROUTE_REQUEST_RATE, { filter: routeFilter, by: [API, ROUTE] }), raw: requestRate({ filter: routeFilter, by: [API, ROUTE], window: '5m' }), legend: legend([ROUTE]) }],
+  });
+  d.timeseries({
+    title: 'Responses by status class',
+    doc: { what: 'Responses per second by status class (2xx … 5xx) for the selected APIs and routes, all gateways and consumers.', unit: 'requests per second', window: '5m rate (recorded series)', source: `${API_ROUTE_STATUS_CLASS_REQUEST_RATE} (recorded, gateway scrape)` },
+    unit: 'reqps',
+    w: 8,
+    queries: [
+      {
+        expr: recordedSum(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { filter: routeFilter, by: [STATUS_CLASS] }),
+        raw: requestRate({ filter: routeFilter, by: [STATUS_CLASS], window: '5m' }),
+        legend: legend([STATUS_CLASS]),
+      },
+    ],
+    configure: (b) => b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)),
+  });
+  d.timeseries({
+    title: 'Errors by status code',
+    doc: { what: 'Client (4xx) and server (5xx) error responses per second by status code, for the selected gateways, APIs, routes and consumers (401/403/429 come from the gateway itself).', unit: 'requests per second', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
+    unit: 'reqps',
+    w: 8,
+    queries: [
+      {
+        expr: requestRate({ filter: { ...requestFilter, [STATUS_CLASS]: oneOf(['4xx', '5xx']) }, by: [STATUS_CODE] }),
+        legend: legend([STATUS_CODE]),
+        sparse: 'one consumer on one route can go several minutes without an error',
+      },
+    ],
+  });
+  d.timeseries({
+    title: '5xx share',
+    doc: {
+      what: 'Share of responses answered 5xx for the selected APIs and routes, all gateways and consumers (0–100 %); no line without traffic. Use “Errors by status code” for one gateway or consumer.',
+      unit: 'percent of requests',
+      window: '5m rate (recorded series)',
+      source: `${API_ROUTE_STATUS_CLASS_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)`,
+    },
+    unit: 'percentunit',
+    w: 12,
+    queries: [{ expr: routeErrorRatio({ filter: routeFilter, by: [API] }), raw: errorRatio({ filter: routeFilter, by: [API], window: '5m' }), legend: legend([API]) }],
+  });
+  d.stat({
+    title: 'API p99 latency: total, upstream, gateway (all routes)',
+    doc: { what: '99th percentile latency of the selected APIs over all routes and gateways: total, upstream and gateway part.', unit: 'seconds', window: '5m rate (recorded series), at the end of the range', source: `${apiLatencyQuantile(0.99, 'request')}, ${apiLatencyQuantile(0.99, 'upstream')}, ${apiLatencyQuantile(0.99, 'gateway')} (recorded)` },
+    unit: 's',
+    w: 12,
+    queries: (['request', 'upstream', 'gateway'] as const).map((kind) => ({
+      expr: recordedSelector(apiLatencyQuantile(0.99, kind), { [API]: v('api') }),
+      raw: latencyQuantile(0.99, kind, { filter: { [API]: v('api') }, by: [API], window: '5m' }),
+      legend: legend([API], kind),
+      instant: true,
+    })),
+  });
+
+  // ── Latency ───────────────────────────────────────────────────────────────────────────────────
+  d.row('Latency: gateway vs upstream');
+  for (const kind of ['request', 'upstream', 'gateway'] as const) {
+    const k = KIND_DOC[kind];
+    d.timeseries({
+      title: `${k.title} p50 / p95 / p99`,
+      doc: { what: `${k.what}: 50th, 95th and 99th percentile.`, unit: 'seconds', window: '$__rate_interval', source: `${k.metric}_bucket (gateway scrape; recorded series have no route, so this panel reads the raw histogram)` },
+      unit: 's',
+      w: 8,
+      queries: QUANTILES.map((q) => ({ expr: latencyQuantile(q, kind, { filter: latencyFilter }), legend: pct(q) })),
+    });
+  }
+  d.timeseries({
+    title: 'Span latency p95 of successful calls by route, with exemplars',
+    doc: {
+      what: '95th percentile latency of successful (2xx) calls from the gateways’ spans per route (selected gateways, APIs, routes and consumers); errors are left out, as latency SLIs do, which also keeps this query within the panel budget. The dots are exemplars: click one to open its trace in Tempo.',
+      unit: 'seconds',
+      window: '$__rate_interval',
+      source: `${PROM.trafficDuration}_bucket (span metrics, exemplars with trace ids), ${STATUS_CLASS}="2xx"`,
+    },
+    unit: 's',
+    w: 24,
+    queries: [{ expr: trafficLatencyQuantile(0.95, { filter: { ...requestFilter, [STATUS_CLASS]: '2xx' }, by: [ROUTE] }), legend: legend([ROUTE]), exemplar: true }],
+  });
+
+  // ── Versions ──────────────────────────────────────────────────────────────────────────────────
+  d.row('Version comparison');
+  const versionBy = [API, VERSION, ROLE];
+  d.timeseries({
+    title: 'Requests per second by version and role',
+    doc: { what: 'Requests per second per deployed version and rollout role (stable, baseline, canary) of the selected APIs: the traffic split.', unit: 'requests per second', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
+    unit: 'reqps',
+    w: 8,
+    queries: [{ expr: requestRate({ filter: requestFilter, by: versionBy }), legend: legend(versionBy) }],
+  });
+  d.timeseries({
+    title: '5xx share by version and role',
+    doc: { what: 'Share of responses answered 5xx per version and role (0–100 %).', unit: 'percent of requests', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
+    unit: 'percentunit',
+    w: 8,
+    queries: [{ expr: errorRatio({ filter: requestFilter, by: versionBy }), legend: legend(versionBy), sparse: 'a 10 % canary of one consumer can go several minutes without a 5xx' }],
+  });
+  d.timeseries({
+    title: 'p99 latency by version and role',
+    doc: { what: '99th percentile of total request latency per version and role.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
+    unit: 's',
+    w: 8,
+    queries: [{ expr: latencyQuantile(0.99, 'request', { filter: latencyFilter, by: versionBy }), legend: legend(versionBy) }],
+  });
+
+  // ── Logs and traces ───────────────────────────────────────────────────────────────────────────
+  d.row('Logs and traces');
+  d.logs({
+    title: 'Gateway logs for the trace id',
+    doc: {
+      what: 'Log lines of the selected gateways that carry the trace id in the “Trace id” variable (paste one from an exemplar or the traces table; the default .+ shows every line with a trace id).',
+      unit: 'log lines',
+      window: 'the dashboard time range',
+      source: `Loki: stream label ${LOKI_LABELS.serviceName} (OTLP resource service.name), structured metadata ${LOKI_LABELS.traceId}`,
+    },
+    w: 12,
+    h: 10,
+    // The stream selector names every gateway (Loki needs a matcher that cannot match the empty
+    // string, and the variable's "All" is .*); the gateway variable then filters the streams.
+    queries: [
+      {
+        logql: logQuery(
+          { [LOKI_LABELS.serviceName]: logOneOf(GATEWAYS, { caseInsensitive: true }) },
+          labelFilter({ [LOKI_LABELS.serviceName]: logVar('${gateway:regex}', { caseInsensitive: true }) }),
+          labelFilter({ [LOKI_LABELS.traceId]: logVar('trace_id') }),
+        ),
+      },
+    ],
+  });
+  d.traces({
+    title: 'Recent 5xx traces',
+    doc: {
+      what: 'Traces of the selected APIs and routes whose gateway span answered 5xx; open one to see where time went.',
+      unit: 'traces',
+      window: 'the dashboard time range',
+      source: `Tempo: span attributes ${LABELS.api.attribute}, ${LABELS.route.attribute}, ${LABELS.statusClass.attribute} (set by the collector)`,
+    },
+    w: 12,
+    h: 10,
+    queries: [
+      {
+        traceql: spanSet([
+          traceVar(spanAttr(LABELS.api.attribute), '${api:regex}'),
+          traceVar(spanAttr(LABELS.route.attribute), '${route:regex}'),
+          traceEq(spanAttr(LABELS.statusClass.attribute), '5xx'),
+        ]),
+        limit: 20,
+      },
+    ],
+  });
+  return d;
+}

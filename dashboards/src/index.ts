@@ -1,0 +1,11 @@
+export { buildDashboards, generatedFiles, queryCatalog, renderDashboard, GENERATED_DIR, type GeneratedFile } from './generate';
+export { DashboardDoc, DS, describe, type CatalogEntry, type PanelDoc, type PromQuery, type LokiQuery, type TempoQuery } from './lib/spec';
+export { VARIABLE_QUERIES, ALL_VALUE, labelValues, type VariableQuery } from './lib/variables';
+export { backstageApiUrl, dashboardUrl, PACK_TAG } from './lib/links';
+export * from './lib/logql';
+export * from './lib/traceql';
+export { PLAN_SLA_OBJECTIVES, SLA_RESOLUTION, SLA_WINDOW, TOP_K, WOW_OFFSET } from './config';
+export { PLATFORM_UID } from './dashboards/platform';
+export { PRODUCT_UID } from './dashboards/product';
+export { DEVELOPER_UID } from './dashboards/developer';
+export { CANARY_UID } from './dashboards/canary';

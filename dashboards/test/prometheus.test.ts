@@ -1,0 +1,315 @@
+/**
+ * Every target of every panel of every committed dashboard, run against a real Prometheus loaded with
+ * simulator backfill for both gateways (kong and apisix series side by side), a week-ago window, the
+ * platform / canary fixture and the alerts' recording rules (backfilled with promtool, see
+ * helpers/dataset.ts). Grafana variables are interpolated by helpers/interpolate.ts.
+ *
+ * Data: 2 APIs, 8 consumers (all three plans), 100 req/s, 2 hours at a 30 s step, plus 1 hour at 60 s
+ * one week earlier with 6 consumers: about 8,500 series. Queries run at the window's end (instant) or
+ * over the window at a 60 s step (range), with $__rate_interval = 2m (4 × the data step).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CANARY_DECISION_CODES, RECORDED_SERIES, slaAttainment, type RangeSeries, type Sample } from '@api-observatory/telemetry-contract';
+import { runDir } from '@api-observatory/local-stack';
+import { consumerUsesApi, diurnalFactor } from '@api-observatory/traffic-simulator';
+import { PLAN_SLA_OBJECTIVES, queryCatalog, VARIABLE_QUERIES, WOW_OFFSET } from '../src';
+import { buildDataset, type Dataset } from './helpers/dataset';
+import { committedDashboards, queryPanels, type JsonDashboard, type JsonPanel, type JsonTarget } from './helpers/committed';
+import { interpolate, type Selection, type TimeContext } from './helpers/interpolate';
+import { consumerTruth, expectedSlaAttainment, planErrorShare, sharesBy, type ConsumerTruth } from './helpers/model';
+
+const STEP_MS = 30_000;
+const RANGE_MS = 2 * 3600_000;
+const RPS = 100;
+const QUERY_STEP_S = 60;
+const time: TimeContext = { rangeSeconds: RANGE_MS / 1000, rateInterval: '2m', interval: `${QUERY_STEP_S}s` };
+
+let ds: Dataset;
+let truth: ConsumerTruth[];
+let weekAgoTruth: ConsumerTruth[];
+const dashboards = committedDashboards().map((d) => d.json);
+const byUid = (uid: string) => dashboards.find((d) => d.uid === uid)!;
+
+before(
+  async () => {
+    ds = await buildDataset({
+      dir: runDir('dashboards-test'),
+      endMs: Date.now() - 5 * 60_000,
+      rangeMs: RANGE_MS,
+      stepMs: STEP_MS,
+      sim: { apis: 2, consumers: 8, rps: RPS, seed: 1 },
+      weekAgo: { rangeMs: 3600_000, consumers: 6, stepMs: 60_000 },
+      trimSpanHistogram: true,
+      log: (l) => console.log(`# dataset: ${l}`),
+    });
+    truth = consumerTruth(ds.generator);
+    weekAgoTruth = consumerTruth(ds.weekAgoGenerator!);
+    console.log(`# dataset timings (ms): ${JSON.stringify(ds.timings)}`);
+  },
+  { timeout: 600_000 },
+);
+after(async () => {
+  await ds?.stop();
+});
+
+interface Result {
+  series: number;
+  points: number;
+  instant?: Sample[];
+  range?: RangeSeries[];
+}
+
+async function runTarget(d: JsonDashboard, t: JsonTarget, selection: Selection): Promise<Result> {
+  const expr = interpolate(t.expr!, d.templating.list, selection, time);
+  if (t.instant) {
+    const r = await ds.client.query(expr, ds.endMs / 1000);
+    return { series: r.length, points: r.length, instant: r };
+  }
+  const r = await ds.client.queryRange(expr, ds.startMs / 1000, ds.endMs / 1000, QUERY_STEP_S);
+  return { series: r.length, points: r.reduce((s, x) => s + x.values.length, 0), range: r };
+}
+
+const promTargets = (p: JsonPanel) => (p.targets ?? []).filter((t) => t.datasource?.type === 'prometheus');
+const catalog = queryCatalog();
+const sparseReason = (d: JsonDashboard, p: JsonPanel, t: JsonTarget) => catalog.find((e) => e.dashboard === d.uid && e.panel === p.title && e.refId === t.refId)?.sparse;
+
+/** Runs every Prometheus target of every dashboard with a selection; returns problems, one line each. */
+async function runAll(selection: (d: JsonDashboard) => Selection, requireData: (d: JsonDashboard, p: JsonPanel, t: JsonTarget) => boolean): Promise<{ problems: string[]; targets: number; withData: number }> {
+  const problems: string[] = [];
+  let targets = 0;
+  let withData = 0;
+  for (const d of dashboards) {
+    for (const p of queryPanels(d)) {
+      for (const t of promTargets(p)) {
+        targets++;
+        try {
+          const r = await runTarget(d, t, selection(d));
+          if (r.points > 0) withData++;
+          else if (requireData(d, p, t)) problems.push(`${d.uid} / ${p.title} / ${t.refId}: no data for ${t.expr}`);
+          if (t.exemplar) {
+            const ex = await ds.client.queryExemplars(interpolate(t.expr!, d.templating.list, selection(d), time), ds.startMs / 1000, ds.endMs / 1000);
+            assert.ok(Array.isArray(ex));
+          }
+        } catch (e) {
+          problems.push(`${d.uid} / ${p.title} / ${t.refId}: ${(e as Error).message} in ${t.expr}`);
+        }
+      }
+    }
+  }
+  return { problems, targets, withData };
+}
+
+describe('every panel target against a real Prometheus', () => {
+  test('all variables at All: every target runs and returns data', async () => {
+    const r = await runAll(() => ({}), () => true);
+    assert.deepEqual(r.problems, []);
+    assert.ok(r.targets >= 60, `only ${r.targets} Prometheus targets`);
+    console.log(`# ${r.targets} targets, ${r.withData} with data`);
+  });
+
+  for (const gateway of ['kong', 'apisix']) {
+    test(`gateway flavour ${gateway}: every target runs; non-sparse targets return data`, async () => {
+      const r = await runAll(() => ({ gateway: [gateway] }), (d, p, t) => !sparseReason(d, p, t));
+      assert.deepEqual(r.problems, []);
+    });
+  }
+
+  test('one API, route, plan, tenant and consumer selected: every target runs; non-sparse targets return data', async () => {
+    const canaryApi = ds.generator.catalog.apis.find((a) => a.deployments.some((x) => x.role === 'canary'))!;
+    const route = [...canaryApi.routes].sort((a, b) => b.weight - a.weight)[0]!;
+    // The biggest consumer among the canary API's users, so every filter combination has traffic.
+    const consumer = [...truth].sort((a, b) => b.share - a.share).find((c) => consumerUsesApi(ds.generator.options.seed, c.name, canaryApi.name))!;
+    const selection: Selection = { gateway: ['kong'], api: [canaryApi.name], route: [route.name], plan: [consumer.plan], tenant: [consumer.tenant], consumer: [consumer.name] };
+    const r = await runAll(() => selection, (d, p, t) => !sparseReason(d, p, t));
+    assert.deepEqual(r.problems, []);
+    console.log(`# selection ${JSON.stringify(selection)}: ${r.withData}/${r.targets} targets with data`);
+  });
+
+  test('a selected gateway filters the per-gateway panels', async () => {
+    const d = byUid('apiobs-platform');
+    const p = d.panels.find((x) => x.title === 'Requests per second by gateway')!;
+    const r = await runTarget(d, promTargets(p)[0]!, { gateway: ['apisix'] });
+    assert.deepEqual(r.range!.map((s) => s.metric.gateway), ['apisix']);
+  });
+});
+
+describe('template variables', () => {
+  const values = async (q: { selector: string; label: string }, selection: Selection = {}) => {
+    const d = dashboards[0]!;
+    const vars = [...d.templating.list, ...dashboards.flatMap((x) => x.templating.list)];
+    const selector = interpolate(q.selector, vars, selection, time);
+    const series = await ds.client.series(selector, ds.startMs / 1000, ds.endMs / 1000);
+    return [...new Set(series.map((s) => s[q.label]!))].sort();
+  };
+  test('label_values queries return the simulated values', async () => {
+    assert.deepEqual(await values(VARIABLE_QUERIES.gateway), ['apisix', 'kong']);
+    assert.deepEqual(await values(VARIABLE_QUERIES.api), ds.generator.catalog.apis.map((a) => a.name).sort());
+    assert.deepEqual(await values(VARIABLE_QUERIES.plan), [...new Set(truth.map((c) => c.plan))].sort());
+    assert.deepEqual(await values(VARIABLE_QUERIES.consumer), truth.map((c) => c.name).sort());
+    assert.deepEqual(await values(VARIABLE_QUERIES.consumerAnyPlan), truth.map((c) => c.name).sort());
+    assert.deepEqual(await values(VARIABLE_QUERIES.tenant), [...new Set(truth.map((c) => c.tenant))].sort());
+    const orders = ds.generator.catalog.apis[0]!;
+    assert.deepEqual(await values(VARIABLE_QUERIES.route, { api: [orders.name] }), orders.routes.map((r) => r.name).sort());
+    const pro = truth.filter((c) => c.plan === 'pro');
+    assert.deepEqual(await values(VARIABLE_QUERIES.consumer, { plan: ['pro'] }), pro.map((c) => c.name).sort());
+    assert.deepEqual(await values(VARIABLE_QUERIES.canaryApi), [ds.generator.options.canaryApi!]);
+  });
+});
+
+describe('recorded series equal their raw equivalents', () => {
+  // promtool evaluates each backfilled rule group at its own offset within the eval interval (as
+  // Prometheus does), so both queries are evaluated at the time of the recorded series' last sample.
+  const escape = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const recordedIn = (expr: string) => [...RECORDED_SERIES].filter((n) => new RegExp(`(^|[^A-Za-z0-9_:])${escape(n)}($|[^A-Za-z0-9_:])`).test(expr));
+  test('every panel query on recorded series matches the raw query at the recorded evaluation time', async () => {
+    const problems: string[] = [];
+    let compared = 0;
+    for (const e of catalog.filter((x) => x.recorded)) {
+      const d = byUid(e.dashboard);
+      const names = recordedIn(e.expr);
+      assert.ok(names.length > 0, `${e.panel}: no recorded series in ${e.expr}`);
+      const last = await ds.client.query(`max(timestamp(${names[0]}))`, ds.endMs / 1000);
+      const at = Number(last[0]!.value[1]);
+      const shipped = await ds.client.query(interpolate(e.expr, d.templating.list, {}, time), at);
+      const raw = await ds.client.query(interpolate(e.raw, d.templating.list, {}, time), at);
+      const key = (s: Sample) => JSON.stringify(Object.entries(s.metric).filter(([k]) => k !== '__name__').sort());
+      const a = new Map(shipped.map((s) => [key(s), Number(s.value[1])]));
+      const b = new Map(raw.map((s) => [key(s), Number(s.value[1])]));
+      if (a.size === 0) problems.push(`${e.dashboard} / ${e.panel} / ${e.refId}: recorded query returned nothing`);
+      if ([...a.keys()].sort().join() !== [...b.keys()].sort().join()) {
+        problems.push(`${e.dashboard} / ${e.panel} / ${e.refId}: label sets differ: ${[...a.keys()].join(' ')} vs ${[...b.keys()].join(' ')}`);
+        continue;
+      }
+      for (const [k, v] of a) {
+        const w = b.get(k)!;
+        if (Math.abs(v - w) > 1e-6 * Math.max(1, Math.abs(w))) problems.push(`${e.dashboard} / ${e.panel} / ${e.refId} ${k}: recorded ${v} vs raw ${w}`);
+      }
+      compared++;
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(compared >= 15, `only ${compared} recorded queries compared`);
+  });
+});
+
+describe('KPIs against the simulator’s model', () => {
+  const productPanel = (title: string) => {
+    const d = byUid('apiobs-product');
+    const p = d.panels.find((x) => x.title === title);
+    assert.ok(p, `no panel ${title}`);
+    return { d, p, targets: promTargets(p) };
+  };
+  const instantValues = async (title: string, label: string, refId = 'A') => {
+    const { d, targets } = productPanel(title);
+    const r = await runTarget(d, targets.find((t) => t.refId === refId)!, {});
+    return new Map(r.instant!.map((s) => [s.metric[label]!, Number(s.value[1])]));
+  };
+  const shares = (m: Map<string, number>) => {
+    const total = [...m.values()].reduce((s, v) => s + v, 0);
+    return new Map([...m].map(([k, v]) => [k, v / total]));
+  };
+
+  test('top consumer and consumer shares (tolerance: 10 % of the share + 0.01)', async () => {
+    const measured = shares(await instantValues('Top consumers by plan', 'consumer'));
+    const model = [...truth].sort((a, b) => b.share - a.share);
+    const top = [...measured].sort((a, b) => b[1] - a[1])[0]![0];
+    assert.equal(top, model[0]!.name, `model top consumer ${model[0]!.name} (${model[0]!.share.toFixed(3)}), next ${model[1]!.name} (${model[1]!.share.toFixed(3)})`);
+    for (const c of model) {
+      const m = measured.get(c.name);
+      assert.ok(m !== undefined, `${c.name} missing`);
+      assert.ok(Math.abs(m - c.share) <= 0.1 * c.share + 0.01, `${c.name}: measured ${m.toFixed(4)} vs model ${c.share.toFixed(4)}`);
+    }
+  });
+
+  test('plan split (tolerance 0.02 absolute)', async () => {
+    const measured = shares(await instantValues('Plan mix', 'plan'));
+    for (const [plan, share] of sharesBy(truth, (c) => c.plan)) {
+      assert.ok(Math.abs((measured.get(plan) ?? 0) - share) <= 0.02, `${plan}: measured ${measured.get(plan)} vs model ${share.toFixed(4)}`);
+    }
+  });
+
+  test('country split (tolerance 0.02 absolute)', async () => {
+    const measured = shares(await instantValues('Traffic by country', 'country'));
+    const model = sharesBy(truth, (c) => c.country);
+    assert.deepEqual([...measured.keys()].sort(), [...model.keys()].sort());
+    for (const [country, share] of model) assert.ok(Math.abs(measured.get(country)! - share) <= 0.02, `${country}: measured ${measured.get(country)} vs model ${share.toFixed(4)}`);
+  });
+
+  test('SLA attainment per plan (tolerance: max(0.1, 3 standard deviations of the model))', async () => {
+    const { d, targets } = productPanel('SLA attainment per plan');
+    const planShares = sharesBy(truth, (c) => c.plan);
+    for (const t of targets) {
+      const r = await runTarget(d, t, {});
+      assert.equal(r.instant!.length, 1, `${t.refId}: ${JSON.stringify(r.instant)}`);
+      const plan = r.instant![0]!.metric.plan!;
+      const measured = Number(r.instant![0]!.value[1]);
+      const exp = expectedSlaAttainment({
+        planShare: planShares.get(plan)!,
+        errorShare: planErrorShare(truth, plan),
+        objective: PLAN_SLA_OBJECTIVES[plan as keyof typeof PLAN_SLA_OBJECTIVES],
+        rps: RPS,
+        dataStartMs: ds.startMs,
+        dataEndMs: ds.endMs,
+        stepMs: STEP_MS,
+        atMs: ds.endMs,
+        rangeMs: RANGE_MS,
+        windowMs: 5 * 60_000,
+        resolutionMs: 5 * 60_000,
+      });
+      const tol = Math.max(0.1, 3 * exp.sd);
+      console.log(`# SLA ${plan}: measured ${measured.toFixed(3)}, model ${exp.expected.toFixed(3)} ± ${tol.toFixed(3)} (${exp.evaluations} evaluations, 5xx share ${planErrorShare(truth, plan).toFixed(4)})`);
+      assert.ok(Math.abs(measured - exp.expected) <= tol, `${plan}: measured ${measured} vs model ${exp.expected}`);
+    }
+  });
+
+  test('SLA attainment with objectives at each plan’s 5xx share: non-trivial values match the model', async () => {
+    // The shipped objectives put every plan far from its simulated error share (attainment 0 or 1);
+    // objectives at 1 − the plan's 5xx share give values in between, which test the query for real.
+    const planShares = sharesBy(truth, (c) => c.plan);
+    for (const [plan, share] of planShares) {
+      const p = planErrorShare(truth, plan);
+      const objective = Number((1 - p).toFixed(4));
+      const expr = slaAttainment(objective, { filter: { plan }, by: ['plan'], window: '5m', range: `${RANGE_MS / 1000}s`, resolution: '5m' });
+      const r = await ds.client.query(expr, ds.endMs / 1000);
+      const measured = Number(r[0]!.value[1]);
+      const exp = expectedSlaAttainment({ planShare: share, errorShare: p, objective, rps: RPS, dataStartMs: ds.startMs, dataEndMs: ds.endMs, stepMs: STEP_MS, atMs: ds.endMs, rangeMs: RANGE_MS, windowMs: 5 * 60_000, resolutionMs: 5 * 60_000 });
+      const tol = Math.max(0.1, 3 * exp.sd);
+      console.log(`# SLA ${plan} at objective ${objective}: measured ${measured.toFixed(3)}, model ${exp.expected.toFixed(3)} ± ${tol.toFixed(3)}`);
+      assert.ok(exp.expected > 0.1 && exp.expected < 0.9, `objective ${objective} should be borderline for ${plan}`);
+      assert.ok(Math.abs(measured - exp.expected) <= tol, `${plan}: measured ${measured} vs model ${exp.expected}`);
+    }
+  });
+
+  test('metering: requests per consumer over the range (tolerance 3 %)', async () => {
+    const measured = await instantValues('Usage per consumer (metering)', 'consumer');
+    let totalRate = 0;
+    for (let t = ds.startMs + STEP_MS; t <= ds.endMs; t += STEP_MS) totalRate += RPS * (STEP_MS / 1000) * diurnalFactor(t);
+    for (const c of truth) {
+      const expected = totalRate * c.share;
+      const m = measured.get(c.name)!;
+      assert.ok(Math.abs(m - expected) <= 0.03 * expected, `${c.name}: ${m.toFixed(0)} vs model ${expected.toFixed(0)}`);
+    }
+  });
+
+  test('active and new consumers, week over week (exact)', async () => {
+    const now = await runTarget(productPanel('Active consumers now').d, productPanel('Active consumers now').targets[0]!, {});
+    assert.equal(Number(now.instant![0]!.value[1]), truth.length);
+    const { d, targets } = productPanel('Active consumers, this week vs last week');
+    const lastWeek = await ds.client.query(interpolate(targets[1]!.expr!, d.templating.list, {}, time), (ds.endMs - 30 * 60_000) / 1000);
+    assert.equal(Number(lastWeek[0]!.value[1]), weekAgoTruth.length, `last week (offset ${WOW_OFFSET})`);
+    const fresh = await runTarget(productPanel('New consumers in range').d, productPanel('New consumers in range').targets[0]!, {});
+    const expectedNew = truth.filter((c) => !weekAgoTruth.some((w) => w.name === c.name)).length;
+    assert.ok(expectedNew > 0, 'the scenario should have new consumers');
+    assert.equal(Number(fresh.instant![0]!.value[1]), expectedNew);
+  });
+
+  test('canary gate decision timeline: continue, then promote', async () => {
+    const d = byUid('apiobs-canary');
+    const p = d.panels.find((x) => x.title === 'Gate decision')!;
+    const r = await runTarget(d, promTargets(p)[0]!, {});
+    const values = r.range![0]!.values.map(([, v]) => CANARY_DECISION_CODES[Number(v) - 1]);
+    assert.equal(values[0], 'continue');
+    assert.equal(values.at(-1), 'promote');
+  });
+});
+
