@@ -12,10 +12,12 @@ export PATH="$node_bin:$root/.tools/bin:$PATH"
 export npm_config_nodedir="$root/.tools/node"
 step "node $(node -v) from $( [ "$node_bin" = "$root/.tools/node/bin" ] && echo 'the project folder' || echo 'the machine')"
 
-# Debian packages: Chromium drives the Backstage e2e tests, PostgreSQL is the Backstage production option.
+# Debian packages: Chromium drives the Backstage e2e tests, PostgreSQL is the Backstage production option,
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# docker-compose (v1, Debian) validates docker-compose.yml statically; no Docker engine runs here.
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step "apt-get install ${missing[*]}"

@@ -9,7 +9,8 @@ export PATH="$(bash scripts/tools/install-node.sh):$root/.tools/bin:$root/node_m
 echo "[test] typecheck"
 npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
+tsc -p e2e/compose --noEmit
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
-  'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' \
+  'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
   'backstage-plugins/e2e-tests/**/*.test.ts'
