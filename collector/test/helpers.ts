@@ -68,18 +68,8 @@ export function writeVariant(dir: string, name: string, edit: (text: string) => 
   return file;
 }
 
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+// Free loopback ports, the same way the local stack picks them.
+export { freePorts } from '@api-observatory/local-stack';
 
 export interface HttpServer {
   port: number;
