@@ -10,6 +10,10 @@ echo "[test] typecheck"
 npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
+echo "[test] Grafana app plugin: typecheck, build, jest"
+npm run --silent typecheck -w grafana-plugins/api-observatory-app
+npm run --silent build -w grafana-plugins/api-observatory-app
+npm test --silent -w grafana-plugins/api-observatory-app
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
