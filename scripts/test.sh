@@ -12,9 +12,10 @@ npm run --silent tsc --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
 echo "[test] Grafana app plugin: typecheck, build, jest"
 npm run --silent typecheck -w grafana-plugins/api-observatory-app
+npm run --silent lint -w grafana-plugins/api-observatory-app
 npm run --silent build -w grafana-plugins/api-observatory-app
 npm test --silent -w grafana-plugins/api-observatory-app
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
-  'backstage-plugins/e2e-tests/**/*.test.ts'
+  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts'

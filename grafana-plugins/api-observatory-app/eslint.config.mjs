@@ -1,5 +1,31 @@
+import * as nodeModule from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { defineConfig } from 'eslint/config';
-import baseConfig from './.config/eslint.config.mjs';
+
+/*
+ * The repository installs with legacy-peer-deps (Backstage's peer ranges), so npm hoists
+ * @grafana/eslint-config to the root node_modules, where it would resolve its peer dependencies to the
+ * Backstage workspace's copies (eslint-plugin-react-hooks 5; it needs >= 7). Resolve the peers of
+ * @grafana/eslint-config from this plugin's dependencies instead, as a plugin-local install would
+ * (module.registerHooks: Node >= 22.15, the project's Node).
+ */
+const pluginRequire = nodeModule.createRequire(import.meta.url);
+if (typeof nodeModule.registerHooks !== 'function') {
+  throw new Error('eslint.config.mjs needs Node >= 22.15 (module.registerHooks): use the project Node (.tools/node)');
+}
+nodeModule.registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (/[\\/]@grafana[\\/]eslint-config[\\/]/.test(context.parentURL ?? '') && /^[@a-z]/.test(specifier)) {
+      try {
+        return { url: pathToFileURL(pluginRequire.resolve(specifier)).href, shortCircuit: true };
+      } catch {
+        // not a dependency of the plugin: resolve as usual
+      }
+    }
+    return nextResolve(specifier, context);
+  },
+});
+const { default: baseConfig } = await import('./.config/eslint.config.mjs');
 
 export default defineConfig([
   {

@@ -4,25 +4,46 @@
  *   sources (what their `source` export condition points at), so the plugin never bundles a stale `dist/`;
  * - mark those sources side-effect free, so only what the plugin imports is bundled (the canary judge's
  *   HTTP server, CLI helpers and the dashboards' Foundation SDK layer drop out);
+ * - the canary judge through its browser entry (`@api-observatory/canary-judge/browser`: judge, live
+ *   evaluation and gate-config validation, none of its Node-only service / CLI code), and its two @stdlib
+ *   normal-distribution functions from their `lib/main.js` (same code, without the packages' extras);
+ * - the recorded test fixtures (src/test/) are not copied into dist/;
  * - the canary judge's document reader imports `node:fs` for files the browser never reads: `node:`
  *   built-ins resolve to empty modules instead of failing the build.
  */
+import CopyWebpackPlugin from 'copy-webpack-plugin';
 import path from 'path';
 import webpack, { type Configuration } from 'webpack';
 import { merge } from 'webpack-merge';
+import { copyFilePatterns } from './.config/bundler/copyFiles';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
 
 const WORKSPACE_SOURCES = /[\\/](?:packages[\\/](?:telemetry-contract|canary-judge)|dashboards)[\\/]src[\\/]/;
+const STDLIB_MAIN = ['@stdlib/stats-base-dists-normal-cdf', '@stdlib/stats-base-dists-normal-quantile'];
 const NODE_BUILTINS = ['fs', 'crypto', 'http', 'https', 'net', 'path', 'os', 'util', 'stream', 'child_process', 'url', 'zlib'];
 
 const config = async (env: Env): Promise<Configuration> => {
   const base = await grafanaConfig(env);
+  // The scaffold copies every src/**/*.json into dist/ (plugin.json, query help): not the tests' recorded
+  // Prometheus responses under src/test/ (~0.95 MB that Grafana would serve but never reads).
+  base.plugins = (base.plugins ?? []).map((p) =>
+    p instanceof CopyWebpackPlugin
+      ? new CopyWebpackPlugin({
+          patterns: copyFilePatterns.map((pattern) =>
+            pattern.from === '**/*.json' ? { ...pattern, globOptions: { ignore: ['**/test/**', '**/*.test.*'] } } : pattern
+          ),
+        })
+      : p
+  );
   return merge(base, {
     resolve: {
       // The `source` condition for the workspace packages only (other packages' `source` entries are not built for bundling).
       alias: {
         '@api-observatory/telemetry-contract$': path.resolve(__dirname, '../../packages/telemetry-contract/src/index.ts'),
-        '@api-observatory/canary-judge$': path.resolve(__dirname, '../../packages/canary-judge/src/index.ts'),
+        '@api-observatory/canary-judge/browser$': path.resolve(__dirname, '../../packages/canary-judge/src/browser.ts'),
+        // The judge's normal CDF / quantile: the same @stdlib functions (lib/main.js) without the packages'
+        // index, which only attaches a `.factory` (and its helpers) that the judge never calls.
+        ...Object.fromEntries(STDLIB_MAIN.map((p) => [`${p}$`, require.resolve(`${p}/lib/main.js`)])),
         '@api-observatory/dashboards$': path.resolve(__dirname, '../../dashboards/src/index.ts'),
       },
       fallback: Object.fromEntries(NODE_BUILTINS.map((m) => [m, false])),

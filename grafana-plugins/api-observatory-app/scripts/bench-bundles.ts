@@ -35,20 +35,47 @@ const scenes = js
   .map((f) => ({ ...f, hits: (readFileSync(path.join(DIST, f.name), 'utf8').match(/SceneAppPage|SceneQueryRunner|VizPanelRenderer/g) ?? []).length }))
   .sort((a, b) => b.hits - a.hits || b.bytes - a.bytes)[0];
 
-const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
+const kb = (b: number) => `${(b / 1e3).toFixed(0)} KB`;
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
+const maps = all.filter((f) => f.name.endsWith('.map')).reduce((n, f) => n + f.bytes, 0);
+
+/** What a chunk holds: its largest packages (or workspace folders) by source size, from its source map. */
+function contents(name: string): string {
+  const mapFile = path.join(DIST, `${name}.map`);
+  let map: { sources: string[]; sourcesContent?: Array<string | null> };
+  try {
+    map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  } catch {
+    return '-';
+  }
+  const bySource = new Map<string, number>();
+  map.sources.forEach((src, i) => {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src)?.[1] ?? (/(packages\/[^/]+|dashboards)\/src\//.exec(src)?.[1] ?? 'plugin src');
+    bySource.set(pkg, (bySource.get(pkg) ?? 0) + (map.sourcesContent?.[i]?.length ?? 0));
+  });
+  const sum = [...bySource.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...bySource.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([pkg, n]) => `${pkg} ${((n / sum) * 100).toFixed(0)} %`)
+    .join(', ');
+}
+const sizeOf = (name: string) => all.find((f) => f.name === name)?.bytes ?? 0;
+
 const rows: Array<[string, string, string, string]> = [
   ['dist total (incl. source maps)', mb(total), mb(SCAFFOLD.dist), `${((total / SCAFFOLD.dist) * 100).toFixed(0)} %`],
+  ['source maps', mb(maps), '-', '-'],
   ['JS total (no maps)', mb(jsTotal), '-', '-'],
   ['module.js', kb(moduleJs), '-', '-'],
   ['Scenes chunk', scenes ? `${kb(scenes.bytes)} (${scenes.name})` : '-', kb(SCAFFOLD.scenesChunk), scenes ? `${((scenes.bytes / SCAFFOLD.scenesChunk) * 100).toFixed(0)} %` : '-'],
 ];
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ total, jsTotal, moduleJs, largest, scenesChunk: scenes ?? null, scaffold: SCAFFOLD, budget: BUDGET }, null, 2));
+  console.log(JSON.stringify({ total, maps, jsTotal, moduleJs, largest, scenesChunk: scenes ?? null, scaffold: SCAFFOLD, budget: BUDGET }, null, 2));
 } else {
   console.log('| measure | api-observatory-app | create-plugin Scenes scaffold | ratio |\n| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log(`\nLargest JS files: ${largest.map((f) => `${f.name} ${kb(f.bytes)}`).join(', ')}`);
+  console.log('\n| largest JS files | JS | source map | holds (share of its sources) |\n| --- | ---: | ---: | --- |');
+  for (const f of largest) console.log(`| ${f.name} | ${kb(f.bytes)} | ${kb(sizeOf(`${f.name}.map`))} | ${contents(f.name)} |`);
 }
 const ok = total <= SCAFFOLD.dist * BUDGET && (!scenes || scenes.bytes <= SCAFFOLD.scenesChunk * BUDGET);
 console.log(ok ? `within budget (scaffold + ${Math.round((BUDGET - 1) * 100)} %)` : `OVER BUDGET (scaffold + ${Math.round((BUDGET - 1) * 100)} %)`);

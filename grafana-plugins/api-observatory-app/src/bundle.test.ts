@@ -1,9 +1,10 @@
 /**
  * Loads the built dist/module.js the way Grafana does: an AMD module evaluated with a `define` that
  * supplies Grafana's shared modules (react, @grafana/data, @grafana/ui, @grafana/runtime, ...). Needs a
- * build first (`npm run build`); skipped with a message when dist/ is missing.
+ * build first (`npm run build`; `npm test` at the repository root builds before testing): without dist/
+ * the tests fail, saying so.
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import { AppPlugin } from '@grafana/data';
 
@@ -44,6 +45,8 @@ function serveChunksFromDist() {
       const file = path.join(DIST, new URL(el.src, 'http://grafana.invalid').pathname.split('/').pop()!);
       setTimeout(() => {
         try {
+          // The chunk is evaluated as the script Grafana's loader would insert (jsdom does not run scripts).
+          // eslint-disable-next-line no-eval
           (0, eval)(readFileSync(file, 'utf8'));
           el.onload?.(new Event('load'));
         } catch (e) {
@@ -66,7 +69,9 @@ async function loadAmd(file: string): Promise<{ deps: string[]; exports: Record<
     const factory = (Array.isArray(a) ? b : a) as (...m: unknown[]) => unknown;
     deps = d;
     const missing = d.filter((x) => !SHARED[x]);
-    if (missing.length) throw new Error(`module.js needs modules Grafana does not share: ${missing.join(', ')}`);
+    if (missing.length) {
+      throw new Error(`module.js needs modules Grafana does not share: ${missing.join(', ')}`);
+    }
     result = factory(...d.map((x) => SHARED[x]!()));
   };
   (define as unknown as { amd: object }).amd = {};
@@ -75,7 +80,11 @@ async function loadAmd(file: string): Promise<{ deps: string[]; exports: Record<
   return { deps, exports };
 }
 
-(built ? describe : describe.skip)('dist/module.js loaded like Grafana loads plugins', () => {
+describe('dist/module.js loaded like Grafana loads plugins', () => {
+  it('dist/module.js exists (run `npm run build -w grafana-plugins/api-observatory-app` first)', () => {
+    expect({ built, dist: DIST }).toEqual({ built: true, dist: DIST });
+  });
+
   it('is an AMD module whose dependencies are Grafana shared modules only, exporting an AppPlugin', async () => {
     serveChunksFromDist();
     const { deps, exports } = await loadAmd(MODULE);
@@ -96,16 +105,18 @@ async function loadAmd(file: string): Promise<{ deps: string[]; exports: Record<
     expect(pages.map((p: { path: string }) => p.path)).toEqual(['overview', 'platform', 'product', 'developer', 'canary'].map((p) => `/a/api-observatory-app/${p}`));
   });
 
+  it('ships no test files (the recorded fixtures under src/test/ stay out of dist)', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.relative(DIST, path.join(dir, e.name))]));
+    expect(walk(DIST).filter((f) => /(^|[\\/])test[\\/]|\.test\./.test(f))).toEqual([]);
+  });
+
   it('the lazy chunks referenced by module.js exist in dist', () => {
     const code = readFileSync(MODULE, 'utf8');
     const chunks = readFileSync(MODULE, 'utf8').match(/"(\d+)":"[0-9a-f]+"/g) ?? [];
     expect(code.length).toBeGreaterThan(0);
-    for (const c of chunks) expect(existsSync(path.join(DIST, `${/"(\d+)"/.exec(c)![1]}.js`))).toBe(true);
+    for (const c of chunks) {
+      expect(existsSync(path.join(DIST, `${/"(\d+)"/.exec(c)![1]}.js`))).toBe(true);
+    }
   });
 });
-
-if (!built) {
-  it('dist/module.js exists (run npm run build first)', () => {
-    console.warn('dist/module.js missing: the bundle load test was skipped');
-  });
-}

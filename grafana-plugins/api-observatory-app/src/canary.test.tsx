@@ -12,7 +12,7 @@ import { tmpdir } from 'os';
 import path from 'path';
 import { render, screen, act } from '@testing-library/react';
 import { CustomVariable, EmbeddedScene, SceneTimeRange, SceneVariableSet } from '@grafana/scenes';
-import { DEFAULT_GATE_CONFIG, type Evaluation } from '@api-observatory/canary-judge';
+import { DEFAULT_GATE_CONFIG, type Evaluation } from '@api-observatory/canary-judge/browser';
 import { CanaryVerdictScene } from './scenes/CanaryVerdictScene';
 import { DEFAULT_SETTINGS, type AppSettings } from './settings';
 import { canaryFixture, type RecordedCanary } from './test/fixtures';
@@ -42,12 +42,16 @@ async function evaluateOnPage(c: RecordedCanary, settings?: AppSettings): Promis
   const status = await new Promise<CanaryVerdictScene['state']['status']>((resolve) => {
     const check = () => {
       const s = verdict.state.status;
-      if (s.kind !== 'idle' && s.kind !== 'loading') resolve(s);
+      if (s.kind !== 'idle' && s.kind !== 'loading') {
+        resolve(s);
+      }
     };
     verdict.subscribeToState(check);
     check();
   });
-  if (status.kind !== 'done') throw new Error(`verdict not computed: ${JSON.stringify(status)}`);
+  if (status.kind !== 'done') {
+    throw new Error(`verdict not computed: ${JSON.stringify(status)}`);
+  }
   return status.evaluation;
 }
 
@@ -64,7 +68,7 @@ function judgeCli(doc: unknown): { code: number; out: { decision: string; verdic
   }
 }
 
-const nums = (xs: readonly (number | null)[]) => xs.map((x) => (x === null || Number.isNaN(x) ? null : x));
+const nums = (xs: ReadonlyArray<number | null>) => xs.map((x) => (x === null || Number.isNaN(x) ? null : x));
 
 describe.each(canaryFixture.canaries.map((c) => [c.api, c] as const))('canary %s', (_api, c) => {
   it('the page judges the same as canary-gate evaluate on the same Prometheus data', async () => {
@@ -76,7 +80,9 @@ describe.each(canaryFixture.canaries.map((c) => [c.api, c] as const))('canary %s
     expect(e.verdict.metrics.map((m) => [m.metric, m.result, m.failed])).toEqual(cli.verdict.metrics.map((m) => [m.metric, m.result, m.failed]));
     expect(e.judgement.reasons).toEqual(cli.judgement.reasons);
     expect(screen.getByTestId('canary-decision')).toHaveTextContent(`decision: ${cli.decision}`);
-    for (const m of e.verdict.metrics) expect(screen.getByTestId(`canary-metric-${m.metric}`)).toHaveTextContent(m.reasons[0] ?? m.metric);
+    for (const m of e.verdict.metrics) {
+      expect(screen.getByTestId(`canary-metric-${m.metric}`)).toHaveTextContent(m.reasons[0] ?? m.metric);
+    }
   });
 
   it('canary-gate judge on the samples the page judged gives the page’s verdict and decision', async () => {

@@ -51,7 +51,9 @@ describe('page scenes', () => {
   it('every Prometheus target of every page was recorded from the real Prometheus and accepted by it', () => {
     for (const specs of Object.values(pagePanels())) {
       for (const s of specs) {
-        if (s.datasource && s.datasource !== 'prometheus') continue;
+        if (s.datasource && s.datasource !== 'prometheus') {
+          continue;
+        }
         for (const t of s.targets) {
           const rec = fixture.queries[`${s.key}/${t.refId}`];
           expect({ key: `${s.key}/${t.refId}`, expr: rec?.expr, status: rec?.response.status }).toEqual({ key: `${s.key}/${t.refId}`, expr: t.expr, status: 'success' });
@@ -71,13 +73,15 @@ describe('page scenes', () => {
 // TODO: VizPanels do not mount their panel body under jsdom yet (sizing: the panels render 0×0, so
 // neither titles nor the fixture panel body appear). Skipped until fixed; the scene-level tests above
 // and canary.test.tsx (which renders the verdict with RTL) run.
-describe.skip.each(PAGE_IDS)('%s page (RTL)', (id) => {
+describe.each(PAGE_IDS)('%s page (RTL)', (id) => {
   const specs = pagePanels()[id];
   const promSpecs = specs.filter((s) => !s.datasource || s.datasource === 'prometheus');
 
   it('renders every panel with the recorded data', async () => {
     await renderPage(id);
-    for (const s of specs) expect(await screen.findByText(s.title)).toBeInTheDocument();
+    for (const s of specs) {
+      expect(await screen.findByText(s.title)).toBeInTheDocument();
+    }
     // Panels whose recorded response has series show rows; empty recorded responses show "No data".
     for (const s of promSpecs) {
       const series = s.targets.reduce((n, t) => {
@@ -102,7 +106,9 @@ describe.skip.each(PAGE_IDS)('%s page (RTL)', (id) => {
     setMode('error');
     const scene = await renderPage(id);
     await waitFor(() => {
-      for (const r of runners(scene)) expect(r.state.data?.errors?.[0]?.message).toBe(DATASOURCE_ERROR);
+      for (const r of runners(scene)) {
+        expect(r.state.data?.errors?.[0]?.message).toBe(DATASOURCE_ERROR);
+      }
     });
     expect((await screen.findAllByTestId(/Panel status error/i)).length).toBeGreaterThan(0);
   });

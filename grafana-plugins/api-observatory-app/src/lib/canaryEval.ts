@@ -6,7 +6,7 @@
  * per-interval evaluation (`replayIntervals` + `judgeIntervals`) as `canary-gate evaluate`. Only the
  * transport differs, so the page's verdict is the CLI's verdict on the same samples.
  */
-import { createPrometheusSource, evaluate, type Evaluation, type GateConfig } from '@api-observatory/canary-judge';
+import { createPrometheusSource, evaluate, type Evaluation, type GateConfig } from '@api-observatory/canary-judge/browser';
 import { alignedWindow, type CanaryTarget, type CanaryWindow } from './canaryPlan';
 
 export * from './canaryPlan';
@@ -23,17 +23,25 @@ export function framesToRangeSeries(frames: readonly DataFrame[]): RangeSeries[]
   const out: RangeSeries[] = [];
   for (const frame of frames) {
     const time = frame.fields.find((f) => f.type === FieldType.time);
-    if (!time) continue;
+    if (!time) {
+      continue;
+    }
     for (const field of frame.fields) {
-      if (field.type !== FieldType.number) continue;
+      if (field.type !== FieldType.number) {
+        continue;
+      }
       const values: Array<[number, string]> = [];
       for (let i = 0; i < frame.length; i++) {
         const t = time.values[i];
         const v = field.values[i];
-        if (typeof t !== 'number' || v === null || v === undefined) continue;
+        if (typeof t !== 'number' || v === null || v === undefined) {
+          continue;
+        }
         values.push([t / 1000, promValue(Number(v))]);
       }
-      if (values.length) out.push({ metric: { ...(field.labels ?? {}) }, values });
+      if (values.length) {
+        out.push({ metric: { ...(field.labels ?? {}) }, values });
+      }
     }
   }
   return out;
@@ -49,7 +57,9 @@ export async function evaluateFrames(
   const client = {
     queryRange: async (promql: string): Promise<RangeSeries[]> => {
       const frames = framesByPromql.get(promql);
-      if (!frames) throw new Error(`no data was fetched for ${promql}`);
+      if (!frames) {
+        throw new Error(`no data was fetched for ${promql}`);
+      }
       return framesToRangeSeries(frames);
     },
   };
@@ -68,14 +78,18 @@ export function discoverVersions(
   for (const series of framesToRangeSeries(frames)) {
     const role = series.metric[labels.role];
     const version = series.metric[labels.version];
-    if ((role !== 'baseline' && role !== 'canary') || !version) continue;
+    if ((role !== 'baseline' && role !== 'canary') || !version) {
+      continue;
+    }
     const last = Number(series.values[series.values.length - 1]?.[1]);
     rates[role].set(version, (rates[role].get(version) ?? 0) + (Number.isFinite(last) ? last : 0));
   }
   const top = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   const canaryVersion = wantedCanaryVersion && rates.canary.has(wantedCanaryVersion) ? wantedCanaryVersion : top(rates.canary);
   const baselineVersion = top(rates.baseline);
-  if (!canaryVersion || !baselineVersion) return null;
+  if (!canaryVersion || !baselineVersion) {
+    return null;
+  }
   return { canaryVersion, baselineVersion };
 }
 

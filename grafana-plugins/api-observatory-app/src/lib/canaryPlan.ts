@@ -3,7 +3,7 @@
  * computed with the canary judge's own functions (no Grafana dependency, so the fixture recorder
  * runs the very same code).
  */
-import { formatDuration, planQueries, type GateConfig, type PlannedQuery, type SampleQuery } from '@api-observatory/canary-judge';
+import { formatDuration, planQueries, type GateConfig, type PlannedQuery, type SampleQuery } from '@api-observatory/canary-judge/browser';
 
 export interface CanaryTarget {
   api: string;

@@ -35,7 +35,9 @@ export function appPageLink(grafanaUrl: string, page: PageId, vars: Readonly<Rec
 
 /** Backstage API entity page, or null without a (valid) base URL or for "All". */
 export function backstageApiLink(backstageUrl: string, api: string): string | null {
-  if (!backstageUrl || !api || api === '$__all' || api === '.*') return null;
+  if (!backstageUrl || !api || api === '$__all' || api === '.*') {
+    return null;
+  }
   try {
     return backstageEntityLink({ backstageUrl, kind: 'API', name: api });
   } catch {

@@ -11,7 +11,7 @@ import {
   type SceneObjectState,
 } from '@grafana/scenes';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
-import type { Evaluation } from '@api-observatory/canary-judge';
+import type { Evaluation } from '@api-observatory/canary-judge/browser';
 import { eq } from '@api-observatory/telemetry-contract';
 import { VAR } from '../constants';
 import { resolveGate, resolveWindow, type GateProblem } from '../lib/gate';
@@ -77,11 +77,17 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
   /** (Re)starts the evaluation for the current variables and time range. */
   start() {
     const gate = resolveGate(this.state.settings);
-    if (!gate.ok) return this.setState({ status: { kind: 'config-error', problems: gate.problems } });
+    if (!gate.ok) {
+      return this.setState({ status: { kind: 'config-error', problems: gate.problems } });
+    }
     const win = resolveWindow(gate.config, this.state.settings.canaryInterval, this.state.settings.canaryLookback);
-    if (!win.ok) return this.setState({ status: { kind: 'config-error', problems: win.problems.map((message) => ({ path: 'canaryInterval / canaryLookback', message })) } });
+    if (!win.ok) {
+      return this.setState({ status: { kind: 'config-error', problems: win.problems.map((message) => ({ path: 'canaryInterval / canaryLookback', message })) } });
+    }
     const api = this.variable(VAR.api);
-    if (!api) return this.setState({ status: { kind: 'select', message: 'Select one API with a canary to judge it.' } });
+    if (!api) {
+      return this.setState({ status: { kind: 'select', message: 'Select one API with a canary to judge it.' } });
+    }
     const to = sceneGraph.getTimeRange(this).state.value.to.valueOf();
     this.window = { ...win.window, end: new Date(to) };
     const runId = ++this.runId;
@@ -110,13 +116,17 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
       $timeRange: new SceneTimeRange({ from: dateTime(start).toISOString(), to: dateTime(end).toISOString() }),
     });
     const sub = runner.subscribeToState((s) => {
-      if (runId !== this.runId) return sub.unsubscribe();
+      if (runId !== this.runId) {
+        return sub.unsubscribe();
+      }
       const data = s.data;
-      if (!data || data.state === LoadingState.Loading || data.state === LoadingState.NotStarted) return;
+      if (!data || data.state === LoadingState.Loading || data.state === LoadingState.NotStarted) {
+        return;
+      }
       sub.unsubscribe();
       deactivate();
       if (data.state === LoadingState.Error || data.errors?.length) {
-        const message = data.errors?.map((e) => e.message).filter(Boolean).join('; ') || data.error?.message || 'the Prometheus datasource answered with an error';
+        const message = data.errors?.map((e) => e.message).filter(Boolean).join('; ') || 'the Prometheus datasource answered with an error';
         this.setState({ status: { kind: 'error', message } });
         return;
       }
@@ -133,9 +143,13 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
 
   private onDiscovered(api: string, byRef: Map<string, DataFrame[]>, runId: number) {
     const versions = discoverVersions(byRef.get(DISCOVER_REF) ?? [], { version: L.version, role: L.role }, this.variable(VAR.version) || undefined);
-    if (!versions) return this.setState({ status: { kind: 'no-canary', api } });
+    if (!versions) {
+      return this.setState({ status: { kind: 'no-canary', api } });
+    }
     const gate = resolveGate(this.state.settings);
-    if (!gate.ok) return;
+    if (!gate.ok) {
+      return;
+    }
     const target: CanaryTarget = { api, ...versions };
     this.setState({ status: { kind: 'loading', step: 'samples' } });
     const planned = plannedQueries(target, gate.config, this.window!);
@@ -144,7 +158,9 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
       const byPromql = new Map(planned.map((p, i) => [p.promql, frames.get(`S${i}`) ?? []]));
       try {
         const evaluation = await evaluateFrames(target, gate.config, this.window!, byPromql);
-        if (runId !== this.runId) return;
+        if (runId !== this.runId) {
+          return;
+        }
         this.setState({
           status: { kind: 'done', target, window: this.window!, evaluation, command: cliCommand(target, this.window!, gate.source), gateSource: gate.source },
         });

@@ -85,7 +85,9 @@ export function pageScene(id: PageId, settings: AppSettings): EmbeddedScene {
     });
   }
   const controls: SceneObject[] = [new VariableValueSelectors({}), new SceneControlsSpacer()];
-  if (def.backstage) controls.push(new BackstageLinkScene({ backstageUrl: settings.backstageUrl }));
+  if (def.backstage) {
+    controls.push(new BackstageLinkScene({ backstageUrl: settings.backstageUrl }));
+  }
   controls.push(new SceneTimePicker({ isOnCanvas: true }), new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'], isOnCanvas: true }));
   return new EmbeddedScene({
     key: `${id}.scene`,

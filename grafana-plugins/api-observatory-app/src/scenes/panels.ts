@@ -25,8 +25,12 @@ export function datasources(settings: AppSettings): Record<'prometheus' | 'loki'
 }
 
 function query(spec: PanelSpec, t: PromTarget, ds: DatasourceRef): SceneDataQuery {
-  if (spec.datasource === 'loki') return { refId: t.refId, datasource: ds, expr: t.expr, queryType: 'range' };
-  if (spec.datasource === 'tempo') return { refId: t.refId, datasource: ds, queryType: 'traceql', query: t.expr, limit: 20, tableType: 'traces' };
+  if (spec.datasource === 'loki') {
+    return { refId: t.refId, datasource: ds, expr: t.expr, queryType: 'range' };
+  }
+  if (spec.datasource === 'tempo') {
+    return { refId: t.refId, datasource: ds, queryType: 'traceql', query: t.expr, limit: 20, tableType: 'traces' };
+  }
   return {
     refId: t.refId,
     datasource: ds,
@@ -47,7 +51,9 @@ export function queryRunner(spec: PanelSpec, settings: AppSettings): SceneQueryR
 }
 
 function valueMappings(spec: PanelSpec): ValueMapping[] {
-  if (!spec.mappings?.length) return [];
+  if (!spec.mappings?.length) {
+    return [];
+  }
   return [
     {
       type: MappingType.ValueToText,
@@ -65,23 +71,33 @@ export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
   switch (spec.viz) {
     case 'stat': {
       const b = common(PanelBuilders.stat());
-      if (spec.unit) b.setUnit(spec.unit);
+      if (spec.unit) {
+        b.setUnit(spec.unit);
+      }
       return b.build();
     }
     case 'bargauge': {
       const b = common(PanelBuilders.bargauge()).setOption('displayMode', 'lcd' as never);
-      if (spec.unit) b.setUnit(spec.unit);
+      if (spec.unit) {
+        b.setUnit(spec.unit);
+      }
       return b.build();
     }
     case 'piechart':
       return common(PanelBuilders.piechart()).build();
     case 'table': {
       const b = common(PanelBuilders.table());
-      if (spec.unit) b.setUnit(spec.unit);
-      if (mappings.length) b.setMappings(mappings);
+      if (spec.unit) {
+        b.setUnit(spec.unit);
+      }
+      if (mappings.length) {
+        b.setMappings(mappings);
+      }
       if (spec.fieldLinks?.length) {
         b.setOverrides((o: { matchFieldsWithName(n: string): { overrideLinks(l: Array<{ title: string; url: string }>): unknown } }) => {
-          for (const l of spec.fieldLinks!) o.matchFieldsWithName(l.field).overrideLinks([{ title: l.title, url: l.url }]);
+          for (const l of spec.fieldLinks!) {
+            o.matchFieldsWithName(l.field).overrideLinks([{ title: l.title, url: l.url }]);
+          }
         });
       }
       return b.build();
@@ -98,12 +114,16 @@ export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
             tooltip: true,
           },
         ] as never);
-      if (spec.unit) b.setUnit(spec.unit);
+      if (spec.unit) {
+        b.setUnit(spec.unit);
+      }
       return b.build();
     }
     case 'statetimeline': {
       const b = common(PanelBuilders.statetimeline()).setColor({ mode: FieldColorModeId.Thresholds });
-      if (mappings.length) b.setMappings(mappings);
+      if (mappings.length) {
+        b.setMappings(mappings);
+      }
       return b.build();
     }
     case 'logs':
@@ -113,7 +133,9 @@ export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
     case 'timeseries':
     default: {
       const b = common(PanelBuilders.timeseries());
-      if (spec.unit) b.setUnit(spec.unit);
+      if (spec.unit) {
+        b.setUnit(spec.unit);
+      }
       return b.build();
     }
   }
@@ -125,13 +147,17 @@ export function panelRows(specs: readonly PanelSpec[], settings: AppSettings, ex
   let row: SceneFlexItem[] = [];
   let used = 0;
   const flush = () => {
-    if (row.length) rows.push(new SceneFlexLayout({ direction: 'row', children: row }));
+    if (row.length) {
+      rows.push(new SceneFlexLayout({ direction: 'row', children: row }));
+    }
     row = [];
     used = 0;
   };
   for (const spec of specs) {
     const w = spec.w ?? 12;
-    if (used + w > 24) flush();
+    if (used + w > 24) {
+      flush();
+    }
     const body = extra[spec.key] ?? vizPanel(spec, settings);
     row.push(new SceneFlexItem({ key: spec.key, minHeight: (spec.h ?? 8) * 30, width: `${(w / 24) * 100}%`, body }));
     used += w;

@@ -19,7 +19,9 @@ const legendOf = (legend: string | undefined, labels: Record<string, string>) =>
   legend ? legend.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, l: string) => labels[l] ?? '') : undefined;
 
 export function promFrames(response: PromResponse, o: { refId: string; legend?: string; table?: boolean }): DataFrame[] {
-  if (response.status !== 'success' || !response.data) return [];
+  if (response.status !== 'success' || !response.data) {
+    return [];
+  }
   const { resultType, result } = response.data;
   const series: Matrix =
     resultType === 'matrix'

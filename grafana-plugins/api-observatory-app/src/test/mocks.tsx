@@ -12,13 +12,13 @@ import {
   PanelPlugin,
   PluginType,
   dateTime,
-  type DataQuery,
   type DataQueryRequest,
   type DataSourceInstanceSettings,
   type MetricFindValue,
   type PanelData,
   type PanelProps,
 } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 import { setDataSourceSrv, setPluginImportUtils, setRunRequest, type DataSourceSrv } from '@grafana/runtime';
 import { labelValues } from '@api-observatory/dashboards';
 import { PLUGIN_VARIABLE_QUERIES } from '../queries/variables';
@@ -37,10 +37,16 @@ type PromTarget = DataQuery & { expr?: string; instant?: boolean; legendFormat?:
 function framesFor(t: PromTarget) {
   const expr = t.expr ?? '';
   const rec = recorded(expr, t.instant === true);
-  if (rec) return promFrames(rec.response, { refId: t.refId, legend: t.legendFormat, table: t.format === 'table' });
+  if (rec) {
+    return promFrames(rec.response, { refId: t.refId, legend: t.legendFormat, table: t.format === 'table' });
+  }
   for (const c of canaryFixture.canaries) {
-    if (c.discover.expr === expr) return promFrames(c.discover.response, { refId: t.refId });
-    if (c.samples[expr]) return promFrames(c.samples[expr]!, { refId: t.refId });
+    if (c.discover.expr === expr) {
+      return promFrames(c.discover.response, { refId: t.refId });
+    }
+    if (c.samples[expr]) {
+      return promFrames(c.samples[expr]!, { refId: t.refId });
+    }
   }
   return [];
 }
@@ -49,9 +55,11 @@ function answer(request: DataQueryRequest): PanelData {
   requests.push(request);
   const timeRange = request.range ?? { from: dateTime(), to: dateTime(), raw: { from: 'now-1h', to: 'now' } };
   if (mode === 'error') {
-    return { state: LoadingState.Error, series: [], errors: [{ message: DATASOURCE_ERROR, refId: request.targets[0]?.refId }], error: { message: DATASOURCE_ERROR }, timeRange };
+    return { state: LoadingState.Error, series: [], errors: [{ message: DATASOURCE_ERROR, refId: request.targets[0]?.refId }], timeRange };
   }
-  if (mode === 'empty') return { state: LoadingState.Done, series: [], timeRange };
+  if (mode === 'empty') {
+    return { state: LoadingState.Done, series: [], timeRange };
+  }
   return { state: LoadingState.Done, series: request.targets.flatMap((t) => framesFor(t as PromTarget)), timeRange };
 }
 
@@ -67,7 +75,9 @@ export class FixtureDataSource extends DataSourceApi<DataQuery> {
     return of({ data: answer(request).series });
   }
   async metricFindQuery(query: string | { query: string }): Promise<MetricFindValue[]> {
-    if (mode !== 'fixtures') return [];
+    if (mode !== 'fixtures') {
+      return [];
+    }
     const q = typeof query === 'string' ? query : query.query;
     return (variableValues.get(q) ?? []).map((text) => ({ text, value: text }));
   }
@@ -81,7 +91,6 @@ function settingsOf(uid: string, type: string): DataSourceInstanceSettings {
     uid,
     name: uid,
     type,
-    id: 1,
     access: 'proxy',
     readOnly: true,
     jsonData: {},
@@ -91,7 +100,9 @@ function settingsOf(uid: string, type: string): DataSourceInstanceSettings {
 
 const instances = new Map<string, FixtureDataSource>();
 const ds = (uid: string, type: string) => {
-  if (!instances.has(uid)) instances.set(uid, new FixtureDataSource(settingsOf(uid, type)));
+  if (!instances.has(uid)) {
+    instances.set(uid, new FixtureDataSource(settingsOf(uid, type)));
+  }
   return instances.get(uid)!;
 };
 const TYPES: Record<string, string> = { prometheus: 'prometheus', loki: 'loki', tempo: 'tempo' };
@@ -128,7 +139,9 @@ function panelPlugin(id: string): PanelPlugin {
 let installed = false;
 /** Installs the doubles once per test file (setRunRequest may only be called once). */
 export function installGrafanaMocks() {
-  if (installed) return;
+  if (installed) {
+    return;
+  }
   installed = true;
   setDataSourceSrv(dataSourceSrv);
   setRunRequest((_ds, request) => of(answer(request)));

@@ -15,11 +15,17 @@ const GATE_OPTIONS: Array<{ label: string; value: GateSource; description: strin
 ];
 
 function urlProblem(url: string): string | null {
-  if (!url) return null;
+  if (!url) {
+    return null;
+  }
   try {
     const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'The Backstage URL must be http(s).';
-    if (u.search || u.hash) return 'The Backstage URL must not carry a query or fragment.';
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      return 'The Backstage URL must be http(s).';
+    }
+    if (u.search || u.hash) {
+      return 'The Backstage URL must not carry a query or fragment.';
+    }
     return null;
   } catch {
     return 'The Backstage URL must be an absolute URL, e.g. https://backstage.example.com.';
@@ -44,7 +50,9 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    if (invalid) return;
+    if (invalid) {
+      return;
+    }
     const data: AppJsonData = {
       prometheusUid: state.prometheusUid,
       lokiUid: state.lokiUid,

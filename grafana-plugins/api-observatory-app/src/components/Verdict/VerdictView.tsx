@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Stack, Text, useStyles2, type BadgeColor } from '@grafana/ui';
-import { fmt, type Decision, type Evaluation } from '@api-observatory/canary-judge';
+import { fmt, type Decision, type Evaluation } from '@api-observatory/canary-judge/browser';
 import type { CanaryTarget } from '../../lib/canaryEval';
 
 const DECISION_COLOR: Record<Decision, BadgeColor> = { promote: 'green', continue: 'orange', rollback: 'red' };
