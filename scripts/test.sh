@@ -15,6 +15,8 @@ npm run --silent typecheck -w grafana-plugins/api-observatory-app
 npm run --silent lint -w grafana-plugins/api-observatory-app
 npm run --silent build -w grafana-plugins/api-observatory-app
 npm test --silent -w grafana-plugins/api-observatory-app
+echo "[test] AsyncAPI viewer (jsdom)"
+npm test --silent -w @api-observatory/backstage-plugin-asyncapi-viewer
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \

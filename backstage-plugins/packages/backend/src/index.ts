@@ -17,8 +17,13 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Logs catalog processing errors (a broken sample entity shows up in the backend's log).
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Validates and lints API entities' definitions (config: apiValidator).
+backend.add(import('@api-observatory/backstage-plugin-catalog-backend-module-api-validator'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+// API observability: per-entity telemetry summaries from Prometheus (config: apiObservability).
+backend.add(import('@api-observatory/backstage-plugin-api-observability-backend'));
 
 backend.start();

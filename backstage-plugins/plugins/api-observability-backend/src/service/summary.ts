@@ -1,0 +1,347 @@
+/**
+ * Builds an API's observability summary from Prometheus. Every query is built with the telemetry
+ * contract's builders from the entity's annotations (label values escaped by the contract); nothing
+ * from the request reaches PromQL except the range, which is a key of RANGES.
+ */
+import {
+  CANARY_UID,
+  DEVELOPER_UID,
+  PLATFORM_UID,
+  PRODUCT_UID,
+} from '@api-observatory/dashboards';
+import {
+  DEFAULT_GATE_CONFIG,
+  createPrometheusSource,
+  evaluate,
+} from '@api-observatory/canary-judge';
+import {
+  ERROR_STATUS_CLASS,
+  LABELS,
+  PrometheusClient,
+  SLO_LABEL,
+  SLO_OBJECTIVE,
+  SLO_PERIOD,
+  errorRatio,
+  grafanaAppLink,
+  grafanaDashboardLink,
+  grafanaTraceLink,
+  jaegerTraceLink,
+  latencyQuantile,
+  metricSelector,
+  recordedSelector,
+  requestRate,
+  sloErrorRatio,
+  topConsumers,
+  traceId as normalizeTraceId,
+  type Matchers,
+  type RangeSeries,
+  type Sample,
+  type SloWindow,
+} from '@api-observatory/telemetry-contract';
+import type { ObservabilityConfig } from './config';
+import type { ConsumerRow, DashboardLink, Point, SloStatus, Summary, TraceRequest } from '@api-observatory/backstage-plugin-api-observability-common';
+
+export interface RangeSpec {
+  seconds: number;
+  stepSeconds: number;
+  /** rate() window of the range series. */
+  window: string;
+  /** Recorded SLO window read for this range. */
+  sloWindow: SloWindow;
+}
+
+/** The ranges the API accepts (anything else is a 400). */
+export const RANGES: Readonly<Record<string, RangeSpec>> = {
+  '15m': { seconds: 900, stepSeconds: 15, window: '1m', sloWindow: '5m' },
+  '1h': { seconds: 3600, stepSeconds: 60, window: '2m', sloWindow: '1h' },
+  '6h': { seconds: 21600, stepSeconds: 300, window: '10m', sloWindow: '6h' },
+  '24h': { seconds: 86400, stepSeconds: 900, window: '30m', sloWindow: '6h' },
+  '7d': { seconds: 604800, stepSeconds: 3600, window: '2h', sloWindow: '3d' },
+};
+export const DEFAULT_RANGE = '1h';
+
+/** rate() window of the "current" numbers (and of canary detection). */
+const CURRENT_WINDOW = '1m';
+const TOP_CONSUMERS = 10;
+const MAX_TRACE_REQUESTS = 20;
+/** Canary evaluation: one value per minute over the last 10 minutes (the default gate needs 10 intervals). */
+const CANARY_INTERVAL_MS = 60_000;
+const CANARY_LOOKBACK_MS = 10 * 60_000;
+
+export interface SummaryInput {
+  entity: { kind: string; namespace: string; name: string };
+  api: string;
+  gateway: string | null;
+  range: string;
+  now?: Date;
+}
+
+const num = (v: string | undefined): number | null => {
+  if (v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+function firstValue(samples: Sample[]): number | null {
+  return samples.length ? num(samples[0]!.value[1]) : null;
+}
+
+function points(series: RangeSeries[]): Point[] {
+  const s = series[0];
+  if (!s) return [];
+  return s.values.flatMap(([t, v]) => {
+    const n = num(v);
+    return n === null ? [] : [[t, n] as Point];
+  });
+}
+
+/** Error ratio points, 0 where there was traffic but no 5xx series at all. */
+function fillErrorRatio(errors: Point[], requests: Point[]): Point[] {
+  const byTime = new Map(errors.map(([t, v]) => [t, v]));
+  return requests.map(([t]) => [t, byTime.get(t) ?? 0] as Point);
+}
+
+export class SummaryBuilder {
+  private readonly prom: PrometheusClient;
+
+  constructor(private readonly config: ObservabilityConfig) {
+    this.prom = new PrometheusClient(config.prometheusUrl, config.queryTimeoutMs);
+  }
+
+  async build(input: SummaryInput): Promise<Summary> {
+    const spec = RANGES[input.range];
+    if (!spec) throw new RangeError(`unknown range ${input.range}`);
+    const end = Math.floor((input.now ?? new Date()).getTime() / 1000);
+    const start = end - spec.seconds;
+    const filter: Matchers = {
+      [LABELS.api.label]: input.api,
+      ...(input.gateway !== null ? { [LABELS.gateway.label]: input.gateway } : {}),
+    };
+    const cur = { filter, window: CURRENT_WINDOW };
+    const rng = { filter, window: spec.window };
+    const p = this.prom;
+    const range = (q: string) => p.queryRange(q, start, end, spec.stepSeconds).then(points);
+
+    const [
+      rpsNow, errNow, p50Now, p95Now, p99Now,
+      rpsSeries, errSeries, p50Series, p95Series, p99Series,
+      consumers, exemplars, slo, canary,
+    ] = await Promise.all([
+      p.query(requestRate(cur), end).then(firstValue),
+      p.query(errorRatio(cur), end).then(firstValue),
+      p.query(latencyQuantile(0.5, 'request', cur), end).then(firstValue),
+      p.query(latencyQuantile(0.95, 'request', cur), end).then(firstValue),
+      p.query(latencyQuantile(0.99, 'request', cur), end).then(firstValue),
+      range(requestRate(rng)),
+      range(errorRatio(rng)),
+      range(latencyQuantile(0.5, 'request', rng)),
+      range(latencyQuantile(0.95, 'request', rng)),
+      range(latencyQuantile(0.99, 'request', rng)),
+      this.topConsumers(filter, input.range, end),
+      this.recentRequests(input.api, filter, start, end, input.range),
+      this.slo(input.api, filter, spec.sloWindow, input.range, end),
+      this.canary(input.api, filter, end),
+    ]);
+
+    const hasData = rpsNow !== null || rpsSeries.length > 0 || consumers.length > 0 || exemplars.length > 0;
+    return {
+      state: hasData ? 'ok' : 'no-data',
+      entity: input.entity,
+      api: input.api,
+      gateway: input.gateway,
+      range: { key: input.range, start, end, stepSeconds: spec.stepSeconds, window: spec.window },
+      current: {
+        requestsPerSecond: rpsNow,
+        errorRatio: errNow ?? (rpsNow !== null && rpsNow > 0 ? 0 : null),
+        latencyP50Seconds: p50Now,
+        latencyP95Seconds: p95Now,
+        latencyP99Seconds: p99Now,
+      },
+      series: {
+        requestsPerSecond: rpsSeries,
+        errorRatio: fillErrorRatio(errSeries, rpsSeries),
+        latencyP50Seconds: p50Series,
+        latencyP95Seconds: p95Series,
+        latencyP99Seconds: p99Series,
+      },
+      slo,
+      topConsumers: consumers,
+      recentRequests: exemplars,
+      canary,
+      links: this.links(input.api, input.gateway, input.range),
+      generatedAt: new Date(end * 1000).toISOString(),
+    };
+  }
+
+  private async topConsumers(filter: Matchers, rangeKey: string, end: number): Promise<ConsumerRow[]> {
+    const q = topConsumers(TOP_CONSUMERS, { filter, by: [LABELS.plan.label], window: rangeKey });
+    const rows = await this.prom.query(q, end);
+    return rows
+      .map((s) => ({
+        consumer: s.metric[LABELS.consumer.label] ?? '',
+        plan: s.metric[LABELS.plan.label] ?? '',
+        requestsPerSecond: num(s.value[1]) ?? 0,
+      }))
+      .sort((a, b) => b.requestsPerSecond - a.requestsPerSecond);
+  }
+
+  /** Failed (5xx) and slow (at or above the exemplars' 95th percentile) requests, newest first, from the span-derived histogram's exemplars. */
+  private async recentRequests(api: string, filter: Matchers, start: number, end: number, rangeKey: string): Promise<TraceRequest[]> {
+    const series = await this.prom.queryExemplars(metricSelector('trafficDuration', filter, 'bucket'), start, end);
+    type Row = Omit<TraceRequest, 'reason' | 'grafanaUrl' | 'jaegerUrl'> & { t: number };
+    const rows: Row[] = [];
+    const seen = new Set<string>();
+    for (const s of series) {
+      // The selector already restricts the API; this guards against anything else slipping through.
+      if (s.seriesLabels[LABELS.api.label] !== api) continue;
+      for (const e of s.exemplars) {
+        let id: string;
+        try {
+          id = normalizeTraceId(e.labels.trace_id ?? '');
+        } catch {
+          continue;
+        }
+        const value = num(e.value);
+        if (value === null || seen.has(id)) continue;
+        seen.add(id);
+        rows.push({
+          traceId: id,
+          t: e.timestamp,
+          time: new Date(e.timestamp * 1000).toISOString(),
+          durationSeconds: value,
+          route: s.seriesLabels[LABELS.route.label] ?? '',
+          status: s.seriesLabels[LABELS.statusCode.label] ?? '',
+          statusClass: s.seriesLabels[LABELS.statusClass.label] ?? '',
+        });
+      }
+    }
+    if (rows.length === 0) return [];
+    const sorted = rows.map((r) => r.durationSeconds).sort((a, b) => a - b);
+    const slowThreshold = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
+    const picked = rows
+      .map((r) => ({ r, reason: r.statusClass === ERROR_STATUS_CLASS ? ('failed' as const) : r.durationSeconds >= slowThreshold ? ('slow' as const) : null }))
+      .filter((x): x is { r: Row; reason: 'failed' | 'slow' } => x.reason !== null)
+      .sort((a, b) => b.r.t - a.r.t)
+      .slice(0, MAX_TRACE_REQUESTS);
+    const c = this.config;
+    const traceRange = { from: `now-${rangeKey}`, to: 'now' };
+    return picked.map(({ r: { t: _t, ...r }, reason }) => ({
+      ...r,
+      reason,
+      ...(c.grafanaUrl && c.tempoDatasourceUid
+        ? { grafanaUrl: grafanaTraceLink({ grafanaUrl: c.grafanaUrl, tempoUid: c.tempoDatasourceUid, traceId: r.traceId, range: traceRange }) }
+        : {}),
+      ...(c.jaegerUrl ? { jaegerUrl: jaegerTraceLink({ jaegerUrl: c.jaegerUrl, traceId: r.traceId }) } : {}),
+    }));
+  }
+
+  /**
+   * SLOs: the recorded objective and SLI error ratio of the pack's rules when Prometheus has them,
+   * otherwise the availability SLI computed from the raw counters against the configured default objective.
+   */
+  private async slo(api: string, filter: Matchers, sloWindow: SloWindow, rangeKey: string, end: number): Promise<SloStatus[]> {
+    const objectives = await this.prom.query(recordedSelector(SLO_OBJECTIVE, { [LABELS.api.label]: api }), end);
+    const out: SloStatus[] = [];
+    for (const o of objectives) {
+      const sli = o.metric[SLO_LABEL];
+      const objective = num(o.value[1]);
+      if (!sli || objective === null || !(objective > 0 && objective < 1)) continue;
+      const ratio = firstValue(await this.prom.query(recordedSelector(sloErrorRatio(sloWindow), { [LABELS.api.label]: api, [SLO_LABEL]: sli }), end));
+      if (ratio === null) continue;
+      out.push(sloStatus(sli, 'recorded', objective, ratio, sloWindow));
+    }
+    if (!out.some((s) => s.sli === 'availability')) {
+      const recordedObjective = objectives.find((o) => o.metric[SLO_LABEL] === 'availability');
+      const objective = num(recordedObjective?.value[1]) ?? this.config.defaultObjective;
+      const [ratio, rps] = await Promise.all([
+        this.prom.query(errorRatio({ filter, window: rangeKey }), end).then(firstValue),
+        this.prom.query(requestRate({ filter, window: rangeKey }), end).then(firstValue),
+      ]);
+      const r = ratio ?? (rps !== null && rps > 0 ? 0 : null);
+      out.unshift(sloStatus('availability', 'computed', objective, r, rangeKey));
+    }
+    return out;
+  }
+
+  /** A canary runs when the API has deployment_role="canary" traffic now; then the canary judge evaluates it. */
+  private async canary(api: string, filter: Matchers, end: number): Promise<Summary['canary']> {
+    const role = LABELS.deploymentRole.label;
+    const version = LABELS.apiVersion.label;
+    const byVersion = async (r: string) =>
+      (await this.prom.query(requestRate({ filter: { ...filter, [role]: r }, by: [version], window: CURRENT_WINDOW }), end))
+        .map((s) => ({ version: s.metric[version] ?? '', rps: num(s.value[1]) ?? 0 }))
+        .filter((x) => x.version && x.rps > 0)
+        .sort((a, b) => b.rps - a.rps);
+    const canaries = await byVersion('canary');
+    if (canaries.length === 0) return null;
+    const baselines = await byVersion('baseline');
+    const canary = canaries[0]!;
+    const baselineVersion = baselines[0]?.version ?? null;
+    const status: NonNullable<Summary['canary']> = {
+      running: true,
+      canaryVersion: canary.version,
+      baselineVersion,
+      canaryRequestsPerSecond: canary.rps,
+    };
+    if (!baselineVersion) return { ...status, error: 'no baseline traffic (deployment_role="baseline") to compare the canary with' };
+    try {
+      const ev = await evaluate(
+        {
+          api,
+          canaryVersion: canary.version,
+          baselineVersion,
+          config: DEFAULT_GATE_CONFIG,
+          intervalMs: CANARY_INTERVAL_MS,
+          lookbackMs: CANARY_LOOKBACK_MS,
+          end: new Date(end * 1000),
+        },
+        createPrometheusSource(this.config.prometheusUrl, { timeoutMs: this.config.queryTimeoutMs }),
+      );
+      return {
+        ...status,
+        decision: ev.decision,
+        classification: ev.verdict.classification,
+        score: ev.verdict.score,
+        reasons: [...new Set([...ev.judgement.reasons, ...ev.verdict.reasons])].slice(0, 10),
+        notes: ev.notes,
+      };
+    } catch (e) {
+      if ((e as Error).name === 'PrometheusUnreachableError') throw e;
+      return { ...status, error: `canary verdict unavailable: ${(e as Error).message}` };
+    }
+  }
+
+  private links(api: string, gateway: string | null, rangeKey: string): Summary['links'] {
+    const c = this.config;
+    if (!c.grafanaUrl) return { dashboards: [] };
+    const range = { from: `now-${rangeKey}`, to: 'now' };
+    const dash = (id: string, title: string, uid: string, vars: Record<string, string>): DashboardLink => ({
+      id,
+      title,
+      url: grafanaDashboardLink({ grafanaUrl: c.grafanaUrl!, uid, vars, range }),
+    });
+    return {
+      dashboards: [
+        dash('developer', 'Developer dashboard', DEVELOPER_UID, { [LABELS.api.label]: api }),
+        dash('product', 'Product dashboard', PRODUCT_UID, { [LABELS.api.label]: api }),
+        dash('canary', 'Canary dashboard', CANARY_UID, { [LABELS.api.label]: api }),
+        dash('platform', 'Platform dashboard', PLATFORM_UID, gateway ? { [LABELS.gateway.label]: gateway } : {}),
+      ],
+      grafanaApp: grafanaAppLink({ grafanaUrl: c.grafanaUrl, pluginId: c.grafanaAppPluginId, page: 'developer', vars: { [LABELS.api.label]: api }, range }),
+    };
+  }
+}
+
+function sloStatus(sli: string, source: SloStatus['source'], objective: number, ratio: number | null, window: string): SloStatus {
+  const burnRate = ratio === null ? null : ratio / (1 - objective);
+  return {
+    sli,
+    source,
+    objective,
+    errorRatio: ratio,
+    window,
+    burnRate,
+    errorBudgetRemaining: burnRate === null ? null : 1 - burnRate,
+    period: SLO_PERIOD,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The JSON the `api-observability` backend returns, shared by the backend and the frontend plugin.
+ */
+
+/** Catalog annotation naming the API in the telemetry (the contract's `api` label). */
+export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
+/** Catalog annotation naming the gateway that serves the API (the contract's `gateway` label): kong or apisix. */
+export const GATEWAY_ANNOTATION = 'api-observatory.io/gateway';
+
+/** Error codes of the routes (in `error.code` of a non-2xx answer). */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'ENTITY_NOT_FOUND'
+  | 'NO_ANNOTATION'
+  | 'PROMETHEUS_UNREACHABLE'
+  | 'PROMETHEUS_QUERY_FAILED'
+  | 'NOT_CONFIGURED';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** `[unix seconds, value]` */
+export type Point = [number, number];
+
+export interface SloStatus {
+  /** The SLI: availability (non-5xx share) or latency. */
+  sli: string;
+  /** `recorded`: objective and error ratio from the pack's recording rules; `computed`: raw query and the configured default objective. */
+  source: 'recorded' | 'computed';
+  objective: number;
+  /** Error ratio (bad / all) over `window`, null without traffic. */
+  errorRatio: number | null;
+  window: string;
+  /** errorRatio / (1 − objective): 1 spends exactly the period's budget. */
+  burnRate: number | null;
+  /** 1 − burnRate: share of the period's error budget left if the window's error ratio held for the whole period. */
+  errorBudgetRemaining: number | null;
+  period: string;
+}
+
+export interface ConsumerRow {
+  consumer: string;
+  plan: string;
+  requestsPerSecond: number;
+}
+
+export interface TraceRequest {
+  traceId: string;
+  /** ISO time of the exemplar. */
+  time: string;
+  durationSeconds: number;
+  route: string;
+  status: string;
+  statusClass: string;
+  reason: 'failed' | 'slow';
+  grafanaUrl?: string;
+  jaegerUrl?: string;
+}
+
+export interface CanaryStatus {
+  running: true;
+  canaryVersion: string;
+  baselineVersion: string | null;
+  canaryRequestsPerSecond: number;
+  decision?: string;
+  classification?: string;
+  score?: number;
+  reasons?: string[];
+  notes?: string[];
+  /** Why the verdict could not be computed (the rest of the summary is still valid). */
+  error?: string;
+}
+
+export interface DashboardLink {
+  id: string;
+  title: string;
+  url: string;
+}
+
+export interface Summary {
+  /** `no-data`: the annotations are there but Prometheus has no series for the API yet. */
+  state: 'ok' | 'no-data';
+  entity: { kind: string; namespace: string; name: string };
+  api: string;
+  gateway: string | null;
+  range: { key: string; start: number; end: number; stepSeconds: number; window: string };
+  current: {
+    requestsPerSecond: number | null;
+    errorRatio: number | null;
+    latencyP50Seconds: number | null;
+    latencyP95Seconds: number | null;
+    latencyP99Seconds: number | null;
+  };
+  series: {
+    requestsPerSecond: Point[];
+    errorRatio: Point[];
+    latencyP50Seconds: Point[];
+    latencyP95Seconds: Point[];
+    latencyP99Seconds: Point[];
+  };
+  slo: SloStatus[];
+  topConsumers: ConsumerRow[];
+  recentRequests: TraceRequest[];
+  canary: CanaryStatus | null;
+  links: { dashboards: DashboardLink[]; grafanaApp?: string };
+  generatedAt: string;
+}

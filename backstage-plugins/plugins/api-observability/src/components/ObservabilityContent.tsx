@@ -1,0 +1,281 @@
+import { useState } from 'react';
+import { InfoCard, Progress } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import ButtonGroup from '@material-ui/core/ButtonGroup';
+import Grid from '@material-ui/core/Grid';
+import Link from '@material-ui/core/Link';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { SUMMARY_RANGES, type SummaryRange } from '../api/client';
+import type { Point, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
+import { formatPercent, formatRate, formatSeconds, safeHref } from './format';
+import { Sparkline } from './Sparkline';
+import { ErrorState, NoDataState } from './States';
+import { useSummary } from './useSummary';
+
+function ExternalLink(props: { href: string | undefined; children: string; testId?: string }) {
+  const href = safeHref(props.href);
+  if (!href) return null;
+  return (
+    <Link href={href} target="_blank" rel="noopener noreferrer" data-testid={props.testId}>
+      {props.children}
+    </Link>
+  );
+}
+
+function Kpi(props: { label: string; value: string; points: Point[]; testId: string }) {
+  return (
+    <Box border={1} borderColor="divider" borderRadius={4} p={1.5}>
+      <Typography variant="overline" color="textSecondary">
+        {props.label}
+      </Typography>
+      <Typography variant="h5" data-testid={props.testId}>
+        {props.value}
+      </Typography>
+      <Sparkline points={props.points} label={`${props.label} over time`} />
+    </Box>
+  );
+}
+
+function Kpis({ s }: { s: Summary }) {
+  const items = [
+    { label: 'Requests', value: formatRate(s.current.requestsPerSecond), points: s.series.requestsPerSecond, testId: 'obs-rps' },
+    { label: 'Errors (5xx)', value: formatPercent(s.current.errorRatio), points: s.series.errorRatio, testId: 'obs-error-ratio' },
+    { label: 'Latency p50', value: formatSeconds(s.current.latencyP50Seconds), points: s.series.latencyP50Seconds, testId: 'obs-p50' },
+    { label: 'Latency p95', value: formatSeconds(s.current.latencyP95Seconds), points: s.series.latencyP95Seconds, testId: 'obs-p95' },
+    { label: 'Latency p99', value: formatSeconds(s.current.latencyP99Seconds), points: s.series.latencyP99Seconds, testId: 'obs-p99' },
+  ];
+  return (
+    <Grid container spacing={2}>
+      {items.map((k) => (
+        <Grid item xs={12} sm={6} md key={k.testId}>
+          <Kpi {...k} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}
+
+function SloCard({ s }: { s: Summary }) {
+  return (
+    <InfoCard title="SLO and error budget">
+      <Table size="small" data-testid="obs-slo">
+        <TableHead>
+          <TableRow>
+            <TableCell>SLI</TableCell>
+            <TableCell>Objective</TableCell>
+            <TableCell>Error ratio</TableCell>
+            <TableCell>Burn rate</TableCell>
+            <TableCell>Budget left</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {s.slo.map((slo) => (
+            <TableRow key={slo.sli}>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>{slo.sli}</TableCell>
+              <TableCell>{formatPercent(slo.objective, 2)}</TableCell>
+              <TableCell>
+                {formatPercent(slo.errorRatio, 3)} <Typography variant="caption" color="textSecondary">({slo.window}, {slo.source})</Typography>
+              </TableCell>
+              <TableCell>{slo.burnRate === null ? '–' : `${slo.burnRate.toFixed(2)}×`}</TableCell>
+              <TableCell>{formatPercent(slo.errorBudgetRemaining, 1)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Typography variant="caption" color="textSecondary">
+        Budget left: share of the {s.slo[0]?.period ?? '30d'} error budget that would remain if the window's error ratio held for the whole period.
+      </Typography>
+    </InfoCard>
+  );
+}
+
+function ConsumersCard({ s }: { s: Summary }) {
+  return (
+    <InfoCard title="Top consumers">
+      {s.topConsumers.length === 0 ? (
+        <Typography variant="body2">No consumer traffic in spans for this range.</Typography>
+      ) : (
+        <Table size="small" data-testid="obs-consumers">
+          <TableHead>
+            <TableRow>
+              <TableCell>Consumer</TableCell>
+              <TableCell>Plan</TableCell>
+              <TableCell align="right">Requests</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {s.topConsumers.map((c) => (
+              <TableRow key={`${c.consumer}|${c.plan}`}>
+                <TableCell>{c.consumer}</TableCell>
+                <TableCell>{c.plan}</TableCell>
+                <TableCell align="right">{formatRate(c.requestsPerSecond)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}
+
+function RequestsCard({ s }: { s: Summary }) {
+  return (
+    <InfoCard title="Recent failed or slow requests" subheader="From exemplars of the span-derived latency histogram">
+      {s.recentRequests.length === 0 ? (
+        <Typography variant="body2">No failed or slow requests with a trace in this range.</Typography>
+      ) : (
+        <Table size="small" data-testid="obs-requests">
+          <TableHead>
+            <TableRow>
+              <TableCell>Time</TableCell>
+              <TableCell>Route</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Duration</TableCell>
+              <TableCell>Why</TableCell>
+              <TableCell>Trace</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {s.recentRequests.map((r) => (
+              <TableRow key={r.traceId} data-testid="obs-request-row" data-trace-id={r.traceId}>
+                <TableCell>{new Date(r.time).toLocaleTimeString()}</TableCell>
+                <TableCell>{r.route}</TableCell>
+                <TableCell>{r.status}</TableCell>
+                <TableCell>{formatSeconds(r.durationSeconds)}</TableCell>
+                <TableCell>{r.reason}</TableCell>
+                <TableCell>
+                  <code>{r.traceId.slice(0, 12)}…</code>{' '}
+                  <ExternalLink href={r.grafanaUrl} testId="obs-trace-grafana">
+                    Grafana
+                  </ExternalLink>{' '}
+                  <ExternalLink href={r.jaegerUrl} testId="obs-trace-jaeger">
+                    Jaeger
+                  </ExternalLink>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}
+
+function CanaryCard({ s }: { s: Summary }) {
+  const c = s.canary;
+  if (!c) return null;
+  return (
+    <InfoCard title="Canary">
+      <div data-testid="obs-canary">
+        <Typography variant="body1">
+          Canary {c.canaryVersion} ({formatRate(c.canaryRequestsPerSecond)}) vs baseline {c.baselineVersion ?? '–'}
+        </Typography>
+        {c.error ? (
+          <Typography variant="body2" color="error">
+            {c.error}
+          </Typography>
+        ) : (
+          <>
+            <Typography variant="h6" data-testid="obs-canary-decision">
+              {c.decision} · {c.classification} · score {c.score?.toFixed(0)}
+            </Typography>
+            <ul>
+              {[...(c.reasons ?? []), ...(c.notes ?? [])].map((r, i) => (
+                <li key={i}>
+                  <Typography variant="body2">{r}</Typography>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </InfoCard>
+  );
+}
+
+function LinksCard({ s }: { s: Summary }) {
+  if (s.links.dashboards.length === 0 && !s.links.grafanaApp) return null;
+  return (
+    <InfoCard title="Grafana">
+      <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} data-testid="obs-links">
+        {s.links.dashboards.map((d) => (
+          <ExternalLink key={d.id} href={d.url} testId={`obs-dashboard-${d.id}`}>
+            {d.title}
+          </ExternalLink>
+        ))}
+        <ExternalLink href={s.links.grafanaApp} testId="obs-grafana-app">
+          API Observatory app
+        </ExternalLink>
+      </Box>
+    </InfoCard>
+  );
+}
+
+/** The Observability tab of API and Component entities. */
+export function ObservabilityContent() {
+  const [range, setRange] = useState<SummaryRange>('1h');
+  const state = useSummary(range);
+  return (
+    <Grid container spacing={3} data-testid="obs-content">
+      <Grid item xs={12}>
+        <Box display="flex" alignItems="center" justifyContent="space-between">
+          <Typography variant="h5">
+            {state.status === 'loaded' ? `API ${state.summary.api}${state.summary.gateway ? ` on ${state.summary.gateway}` : ''}` : 'API observability'}
+          </Typography>
+          <ButtonGroup size="small" aria-label="time range">
+            {SUMMARY_RANGES.map((r) => (
+              <Button key={r} variant={r === range ? 'contained' : 'outlined'} onClick={() => setRange(r)}>
+                {r}
+              </Button>
+            ))}
+          </ButtonGroup>
+        </Box>
+      </Grid>
+      {state.status === 'loading' && (
+        <Grid item xs={12}>
+          <Progress />
+        </Grid>
+      )}
+      {state.status === 'error' && (
+        <Grid item xs={12}>
+          <ErrorState error={state.error} />
+        </Grid>
+      )}
+      {state.status === 'loaded' && state.summary.state === 'no-data' && (
+        <Grid item xs={12}>
+          <NoDataState api={state.summary.api} range={range} />
+        </Grid>
+      )}
+      {state.status === 'loaded' && state.summary.state === 'ok' && (
+        <>
+          <Grid item xs={12}>
+            <Kpis s={state.summary} />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <SloCard s={state.summary} />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <ConsumersCard s={state.summary} />
+          </Grid>
+          <Grid item xs={12}>
+            <RequestsCard s={state.summary} />
+          </Grid>
+          {state.summary.canary && (
+            <Grid item xs={12} md={6}>
+              <CanaryCard s={state.summary} />
+            </Grid>
+          )}
+          <Grid item xs={12} md={6}>
+            <LinksCard s={state.summary} />
+          </Grid>
+        </>
+      )}
+    </Grid>
+  );
+}
