@@ -1,7 +1,7 @@
 import {
   API_DIRECTION_BANDWIDTH_RATE, API_PLAN_TRAFFIC_RATE, API_ROUTE_REQUEST_RATE, API_ROUTE_STATUS_CLASS_REQUEST_RATE,
-  API_STATUS_CLASS_REQUEST_RATE, BASE_WINDOW, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS,
-  GATEWAY_REQUEST_RATE, LABELS, LATENCY_KINDS, LATENCY_QUANTILES, PLAN_TRAFFIC_RATE, SLO_WINDOWS,
+  API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, API_STATUS_CLASS_REQUEST_RATE, API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, BASE_WINDOW, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS,
+  GATEWAY_REQUEST_RATE, LABELS, LATENCY_KINDS, LATENCY_QUANTILES, PLAN_TRAFFIC_RATE, SLO_WINDOWS, SUCCESS_STATUS_CLASS,
   apiErrorRate, apiErrorRatio, apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate,
   apiRequestRate, bandwidthRate, histogramQuantile, metricSelector, rate, recordedLabels, recordedSelector, requestRate,
   sum, trafficRate, type LatencyKind,
@@ -52,6 +52,7 @@ function breakdownRules(): RecordingRule[] {
     { record: API_ROUTE_REQUEST_RATE, expr: requestRate({ by: keep(API_ROUTE_REQUEST_RATE), window: w }) },
     { record: API_ROUTE_STATUS_CLASS_REQUEST_RATE, expr: requestRate({ by: keep(API_ROUTE_STATUS_CLASS_REQUEST_RATE), window: w }) },
     { record: GATEWAY_REQUEST_RATE, expr: requestRate({ by: keep(GATEWAY_REQUEST_RATE), window: w }) },
+    { record: API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, expr: requestRate({ by: keep(API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE), window: w }) },
     { record: API_DIRECTION_BANDWIDTH_RATE, expr: bandwidthRate({ by: keep(API_DIRECTION_BANDWIDTH_RATE), window: w }) },
     { record: PLAN_TRAFFIC_RATE, expr: trafficRate({ by: keep(PLAN_TRAFFIC_RATE), window: w }) },
     { record: API_PLAN_TRAFFIC_RATE, expr: trafficRate({ by: keep(API_PLAN_TRAFFIC_RATE), window: w }) },
@@ -72,6 +73,10 @@ function latencyRules(): RecordingRule[] {
       ...LATENCY_QUANTILES.map((q) => ({ record: apiLatencyQuantile(q, kind), expr: histogramQuantile(q, recordedSelector(bucket), [API]) })),
     );
   }
+  // Span-derived latency of successful calls per API and route (the span histogram's exemplars stay on
+  // the raw series: panels that show them keep a target on the raw histogram).
+  const span = API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE;
+  rules.push({ record: span, expr: sum(rate(metricSelector('trafficDuration', { [LABELS.statusClass.label]: SUCCESS_STATUS_CLASS }, 'bucket'), BASE_WINDOW), keep(span)) });
   return rules;
 }
 

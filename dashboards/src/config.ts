@@ -20,3 +20,11 @@ export const WOW_OFFSET = '1w';
 
 /** Rows in "top" tables and charts. */
 export const TOP_K = 10;
+
+/**
+ * Span-latency exemplars come from the raw span histogram (recorded series carry none). The exemplar
+ * target reads only the buckets at and above this bound (a bound of the contract's span buckets): its
+ * cost is the number of raw series it selects, and the full 2xx histogram alone is over the 50 ms panel
+ * budget at ≥100k series. Calls faster than the bound below it (75 ms for 0.1 s) get no exemplar dot.
+ */
+export const EXEMPLAR_FROM_SECONDS = 0.1;

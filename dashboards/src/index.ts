@@ -4,7 +4,7 @@ export { VARIABLE_QUERIES, ALL_VALUE, labelValues, type VariableQuery } from './
 export { backstageApiUrl, dashboardUrl, PACK_TAG } from './lib/links';
 export * from './lib/logql';
 export * from './lib/traceql';
-export { PLAN_SLA_OBJECTIVES, SLA_RESOLUTION, SLA_WINDOW, TOP_K, WOW_OFFSET } from './config';
+export { EXEMPLAR_FROM_SECONDS, PLAN_SLA_OBJECTIVES, SLA_RESOLUTION, SLA_WINDOW, TOP_K, WOW_OFFSET } from './config';
 export { PLATFORM_UID } from './dashboards/platform';
 export { PRODUCT_UID } from './dashboards/product';
 export { DEVELOPER_UID } from './dashboards/developer';

@@ -1,9 +1,10 @@
 import {
   API_DIRECTION_BANDWIDTH_RATE, API_PLAN_TRAFFIC_RATE, API_ROUTE_REQUEST_RATE, API_ROUTE_STATUS_CLASS_REQUEST_RATE,
-  API_STATUS_CLASS_REQUEST_RATE, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS, GATEWAY_REQUEST_RATE,
+  API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, API_STATUS_CLASS_REQUEST_RATE, API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS, GATEWAY_REQUEST_RATE,
   GATEWAYS, LABELS, PLAN_TRAFFIC_RATE, SLO_LABEL, SLO_OBJECTIVE, SLO_WINDOWS, apiErrorRate, apiErrorRatio,
-  apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate, apiRequestRate, escapeLabelValue,
-  metricSelector, recordedSelector, sloBurnRate, sloErrorRatio, statusClassOf, type Matchers,
+  apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate, apiRequestRate,
+  escapeLabelValue, histogramQuantile, metricSelector, recordedSelector, sloBurnRate, sloErrorRatio, statusClassOf,
+  type Matchers,
 } from '@api-observatory/telemetry-contract';
 import { sloTargets, type SloConfig } from '../slo-config';
 import { leSpellings } from '../slo';
@@ -40,10 +41,24 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
   const L = LABELS;
   const per = (perMinute: number) => counterValues([[240, perMinute]]);
 
-  const req = (a: string, code: number, perMinute: number, r: string): InputSeries => ({
-    series: metricSelector('requests', { [A]: a, [L.gateway.label]: gw, [L.route.label]: r, [L.statusCode.label]: String(code), [L.statusClass.label]: statusClassOf(code), [L.consumer.label]: 'web' }),
+  const V = L.apiVersion.label;
+  const ROLE = L.deploymentRole.label;
+  const SC = L.statusClass.label;
+  const RT = L.route.label;
+  const req = (a: string, code: number, perMinute: number, r: string, version = 'v1', role = 'stable'): InputSeries => ({
+    series: metricSelector('requests', { [A]: a, [V]: version, [ROLE]: role, [L.gateway.label]: gw, [RT]: r, [L.statusCode.label]: String(code), [SC]: statusClassOf(code), [L.consumer.label]: 'web' }),
     values: per(perMinute),
   });
+  // Span-derived latency: 2xx calls of two consumers on the route (summed by the rule), and 5xx calls
+  // with other latencies that the success-latency series must leave out. Cumulative per minute at
+  // 0.1 / 0.5 / 2.5 / +Inf: 2xx 300 / 540 / 594 / 600 (10 calls/s), 5xx 0 / 0 / 60 / 60.
+  const spanBounds = ['0.1', '0.5', '2.5', '+Inf'] as const;
+  const spanBucket = (consumer: string, code: number, le: string, perMinute: number): InputSeries => ({
+    series: metricSelector('trafficDuration', { [A]: api, [RT]: route, [L.consumer.label]: consumer, [L.statusCode.label]: String(code), [SC]: statusClassOf(code), le }, 'bucket'),
+    values: per(perMinute),
+  });
+  const ok2xx = [300, 540, 594, 600];
+  const err5xx = [0, 0, 60, 60];
   // T: the API's latency threshold when it has one; three bounds including T, then +Inf, so quantiles are known.
   const T = latencyTarget && latencyTarget.scope.kind === 'api' ? latencyTarget.thresholdSeconds! : 1;
   const bounds = [...[0.1, 0.5, 2.5].filter((b) => b !== T).slice(0, 2), T].sort((a, b) => a - b);
@@ -52,10 +67,14 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw, le }, 'bucket'),
     values: per(perMinute),
   });
+  // The API runs v1 stable and a v2 canary: 200s 480 + 60 per minute, 503s 30 + 30 (totals 540 and 60).
   const series: InputSeries[] = [
-    req(api, 200, 540, route),
-    req(api, 503, 60, route),
+    req(api, 200, 480, route),
+    req(api, 200, 60, route, 'v2', 'canary'),
+    req(api, 503, 30, route),
+    req(api, 503, 30, route, 'v2', 'canary'),
     req(other, 200, 300, `${other}-get`),
+    ...spanBounds.flatMap((le, i) => [spanBucket('web', 200, le, ok2xx[i]! / 2), spanBucket('mobile', 200, le, ok2xx[i]! / 2), spanBucket('web', 500, le, err5xx[i]!)]),
     { series: metricSelector('bandwidth', { [A]: api, [L.gateway.label]: gw, [L.direction.label]: 'ingress' }), values: per(6000) },
     { series: metricSelector('trafficCalls', { [A]: api, [L.plan.label]: 'pro', [L.consumer.label]: 'web', [L.country.label]: 'DE' }), values: per(600) },
     { series: metricSelector('trafficCalls', { [A]: other, [L.plan.label]: 'free', [L.consumer.label]: 'mobile', [L.country.label]: 'FR' }), values: per(120) },
@@ -89,6 +108,15 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     check(sel(API_ROUTE_REQUEST_RATE, { [A]: api }), at, [[{ [A]: api, [L.route.label]: route }, 10]]),
     check(sel(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { [A]: api, [L.statusClass.label]: ERROR_STATUS_CLASS }), at, [[{ [A]: api, [L.route.label]: route, [L.statusClass.label]: ERROR_STATUS_CLASS }, 1]]),
     check(sel(GATEWAY_REQUEST_RATE), at, [[{ [L.gateway.label]: gw }, 15]]),
+    check(sel(API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, { [A]: api }), at, [
+      [{ [A]: api, [V]: 'v1', [ROLE]: 'stable', [SC]: statusClassOf(200) }, 8],
+      [{ [A]: api, [V]: 'v1', [ROLE]: 'stable', [SC]: ERROR_STATUS_CLASS }, 0.5],
+      [{ [A]: api, [V]: 'v2', [ROLE]: 'canary', [SC]: statusClassOf(200) }, 1],
+      [{ [A]: api, [V]: 'v2', [ROLE]: 'canary', [SC]: ERROR_STATUS_CLASS }, 0.5],
+    ]),
+    check(sel(API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE), at, spanBounds.map((le, i) => [{ [A]: api, [RT]: route, le }, ok2xx[i]! / 60] as [Record<string, string>, number])),
+    // p95 of successful calls: rank 9.5 of 10 calls/s lies in (0.5, 2.5] at (9.5 − 9) / (9.9 − 9) of the bucket.
+    check(histogramQuantile(0.95, sel(API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE), [RT]), at, [[{ [RT]: route }, 0.5 + 2 * (0.5 / 0.9)]]),
     check(sel(API_DIRECTION_BANDWIDTH_RATE), at, [[{ [A]: api, [L.direction.label]: 'ingress' }, 100]]),
     check(sel(PLAN_TRAFFIC_RATE), at, [[{ [L.plan.label]: 'free' }, 2], [{ [L.plan.label]: 'pro' }, 10]]),
     check(sel(API_PLAN_TRAFFIC_RATE), at, [[{ [A]: api, [L.plan.label]: 'pro' }, 10], [{ [A]: other, [L.plan.label]: 'free' }, 2]]),

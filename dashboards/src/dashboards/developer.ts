@@ -1,19 +1,26 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
   API_ROUTE_REQUEST_RATE,
+  API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE,
+  API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE,
   GATEWAYS,
   API_ROUTE_STATUS_CLASS_REQUEST_RATE,
   LABELS,
+  LATENCY_BUCKETS_SECONDS,
   PROM,
   apiLatencyQuantile,
   errorRatio,
   grafanaVar,
   latencyQuantile,
   oneOf,
+  recordedErrorRatio,
+  recordedQuantile,
   recordedSelector,
   recordedSum,
   requestRate,
   routeErrorRatio,
+  SUCCESS_STATUS_CLASS,
+  successTrafficTailQuantile,
   trafficLatencyQuantile,
   type LatencyKind,
   type Matchers,
@@ -24,6 +31,7 @@ import { L, legend } from '../lib/names';
 import { LOKI_LABELS, labelFilter, logOneOf, logQuery, logVar } from '../lib/logql';
 import { spanAttr, spanSet, traceEq, traceVar } from '../lib/traceql';
 import { vars } from '../lib/variables';
+import { EXEMPLAR_FROM_SECONDS } from '../config';
 
 export const DEVELOPER_UID = 'apiobs-developer';
 
@@ -140,17 +148,39 @@ export function developerDashboard(): DashboardDoc {
       queries: QUANTILES.map((q) => ({ expr: latencyQuantile(q, kind, { filter: latencyFilter }), legend: pct(q) })),
     });
   }
+  // Span latency of successful calls. The per-route p95 reads the recorded bucket rates (api, route,
+  // le). Recorded series carry no exemplars, so the exemplars come from a raw target on the span
+  // histogram; its cost is the number of raw series it selects (about the same instant or range), so
+  // it reads only the buckets at and above EXEMPLAR_FROM_SECONDS and draws the p99 over all selected
+  // routes where that is exact. It comes first: Grafana skips a target's exemplars when an earlier
+  // target's query already names the same histogram.
+  const spanFilter: Matchers = { [API]: v('api'), [ROUTE]: v('route') };
+  const exemplarsAbove = LATENCY_BUCKETS_SECONDS[LATENCY_BUCKETS_SECONDS.indexOf(EXEMPLAR_FROM_SECONDS as (typeof LATENCY_BUCKETS_SECONDS)[number]) - 1]!;
+  const ms = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
   d.timeseries({
-    title: 'Span latency p95 of successful calls by route, with exemplars',
+    title: 'Span latency of successful calls: p95 by route, overall p99 with exemplars',
     doc: {
-      what: '95th percentile latency of successful (2xx) calls from the gateways’ spans per route (selected gateways, APIs, routes and consumers); errors are left out, as latency SLIs do, which also keeps this query within the panel budget. The dots are exemplars: click one to open its trace in Tempo.',
+      what: `Latency of successful (2xx) calls from the gateways’ spans for the selected APIs and routes, all gateways and consumers; errors are left out, as latency SLIs do. Lines per route: 95th percentile. Dashed line: 99th percentile over all selected routes, drawn where it is above ${ms(EXEMPLAR_FROM_SECONDS)} (there it is exact; it reads only the buckets from ${ms(EXEMPLAR_FROM_SECONDS)} up, which keeps the panel fast). The dots are exemplars of successful calls slower than ${ms(exemplarsAbove)}: click one to open its trace in Tempo.`,
       unit: 'seconds',
-      window: '$__rate_interval',
-      source: `${PROM.trafficDuration}_bucket (span metrics, exemplars with trace ids), ${STATUS_CLASS}="2xx"`,
+      window: 'p95: 5m rate (recorded series); p99 and exemplars: $__rate_interval',
+      source: `p95: ${API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE} (recorded from ${PROM.trafficDuration}_bucket, span metrics); p99 and exemplars: ${PROM.trafficDuration}_bucket from le ${EXEMPLAR_FROM_SECONDS} up (span metrics, exemplars with trace ids)`,
     },
     unit: 's',
     w: 24,
-    queries: [{ expr: trafficLatencyQuantile(0.95, { filter: { ...requestFilter, [STATUS_CLASS]: '2xx' }, by: [ROUTE] }), legend: legend([ROUTE]), exemplar: true }],
+    queries: [
+      {
+        expr: successTrafficTailQuantile(0.99, EXEMPLAR_FROM_SECONDS, { filter: spanFilter }),
+        legend: 'p99, all selected routes',
+        exemplar: true,
+        sparse: `drawn only where the p99 is above ${ms(EXEMPLAR_FROM_SECONDS)}; one fast route can stay below it`,
+      },
+      {
+        expr: recordedQuantile(0.95, API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, { filter: spanFilter, by: [ROUTE] }),
+        raw: trafficLatencyQuantile(0.95, { filter: { ...spanFilter, [STATUS_CLASS]: SUCCESS_STATUS_CLASS }, by: [ROUTE], window: '5m' }),
+        legend: legend([ROUTE]),
+      },
+    ],
+    configure: (b) => b.overrideByName('p99, all selected routes', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]),
   });
 
   // ── Versions ──────────────────────────────────────────────────────────────────────────────────
@@ -163,12 +193,27 @@ export function developerDashboard(): DashboardDoc {
     w: 8,
     queries: [{ expr: requestRate({ filter: requestFilter, by: versionBy }), legend: legend(versionBy) }],
   });
+  // Recorded per version, role and status class: no gateway, route or consumer label, so this panel
+  // follows the API selection only (the raw per-consumer query was over the panel budget at All).
+  const versionFilter: Matchers = { [API]: v('api') };
   d.timeseries({
     title: '5xx share by version and role',
-    doc: { what: 'Share of responses answered 5xx per version and role (0–100 %).', unit: 'percent of requests', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
+    doc: {
+      what: 'Share of responses answered 5xx per version and role (0–100 %) of the selected APIs, all gateways, routes and consumers; no line for a version without traffic or without a 5xx series yet.',
+      unit: 'percent of requests',
+      window: '5m rate (recorded series)',
+      source: `${API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)`,
+    },
     unit: 'percentunit',
     w: 8,
-    queries: [{ expr: errorRatio({ filter: requestFilter, by: versionBy }), legend: legend(versionBy), sparse: 'a 10 % canary of one consumer can go several minutes without a 5xx' }],
+    queries: [
+      {
+        expr: recordedErrorRatio(API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, { filter: versionFilter, by: versionBy }),
+        raw: errorRatio({ filter: versionFilter, by: versionBy, window: '5m' }),
+        legend: legend(versionBy),
+        sparse: 'a new canary version has no 5xx series until its first 5xx',
+      },
+    ],
   });
   d.timeseries({
     title: 'p99 latency by version and role',

@@ -84,5 +84,6 @@ export const vars = {
     new dashboard.TextBoxVariableBuilder('backstage_url')
       .label('Backstage URL')
       .description('Base URL of Backstage, for links to the API entity pages.')
-      .defaultValue('http://localhost:3000'),
+      // Backstage serves app and API on one port (7007) in the sandbox and in docker-compose.
+      .defaultValue('http://localhost:7007'),
 };

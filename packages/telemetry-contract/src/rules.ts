@@ -1,7 +1,7 @@
 import { LABEL_NAMES, LABELS, STATUS_CLASSES, type LabelKey, type StatusClass } from './labels';
-import { METRICS, PROM, promName } from './metrics';
+import { LATENCY_BUCKETS_SECONDS, METRICS, PROM, promName } from './metrics';
 import { PLATFORM_LABELS } from './platform';
-import { escapeLabelValue, eq, type Matcher, type Matchers } from './promql';
+import { RATE_INTERVAL, escapeLabelValue, eq, histogramQuantile, metricSelector, oneOf, rate, sum, type Matcher, type Matchers, type Window } from './promql';
 import type { LatencyKind } from './queries';
 
 /**
@@ -110,6 +110,8 @@ export const API_STATUS_CLASS_REQUEST_RATE = rec(['api', 'statusClass'], REQUEST
 export const API_ROUTE_REQUEST_RATE = rec(['api', 'route'], REQUESTS, rateOp('5m'));
 export const API_ROUTE_STATUS_CLASS_REQUEST_RATE = rec(['api', 'route', 'statusClass'], REQUESTS, rateOp('5m'));
 export const GATEWAY_REQUEST_RATE = rec(['gateway'], REQUESTS, rateOp('5m'));
+/** Requests per second per API, deployed version, rollout role and status class: version comparison panels. */
+export const API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE = rec(['api', 'apiVersion', 'deploymentRole', 'statusClass'], REQUESTS, rateOp('5m'));
 export const API_DIRECTION_BANDWIDTH_RATE = rec(['api', 'direction'], BANDWIDTH, rateOp('5m'));
 
 /** Span-derived requests per second by business dimension. */
@@ -117,6 +119,16 @@ export const PLAN_TRAFFIC_RATE = rec(['plan'], TRAFFIC, rateOp('5m'));
 export const API_PLAN_TRAFFIC_RATE = rec(['api', 'plan'], TRAFFIC, rateOp('5m'));
 export const CONSUMER_PLAN_TRAFFIC_RATE = rec(['consumer', 'plan'], TRAFFIC, rateOp('5m'));
 export const COUNTRY_TRAFFIC_RATE = rec(['country'], TRAFFIC, rateOp('5m'));
+
+/** The status class span-latency panels read: latency of successful calls, as latency SLIs count it. */
+export const SUCCESS_STATUS_CLASS: StatusClass = '2xx';
+if (!STATUS_CLASSES.includes(SUCCESS_STATUS_CLASS)) throw new Error('unreachable: 2xx is a contract status class');
+/**
+ * Span-derived latency bucket rates of successful calls per API and route (kept labels: api, http_route,
+ * le), the input of per-route span latency quantiles. Exemplars are not recorded: panels that show them
+ * keep a target on the raw histogram.
+ */
+export const API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE = rec(['api', 'route'], `${promName(METRICS.trafficDuration)}_${SUCCESS_STATUS_CLASS}_bucket`, rateOp('5m'), { kept: ['le'] });
 
 const LATENCY_METRIC = { request: METRICS.requestDuration, upstream: METRICS.upstreamDuration, gateway: METRICS.gatewayDuration } as const;
 export const LATENCY_KINDS: readonly LatencyKind[] = ['request', 'upstream', 'gateway'];
@@ -157,11 +169,13 @@ export const RECORDED_SERIES: ReadonlySet<string> = new Set<string>([
   API_ROUTE_REQUEST_RATE,
   API_ROUTE_STATUS_CLASS_REQUEST_RATE,
   GATEWAY_REQUEST_RATE,
+  API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE,
   API_DIRECTION_BANDWIDTH_RATE,
   PLAN_TRAFFIC_RATE,
   API_PLAN_TRAFFIC_RATE,
   CONSUMER_PLAN_TRAFFIC_RATE,
   COUNTRY_TRAFFIC_RATE,
+  API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE,
   ...LATENCY_KINDS.flatMap((k) => [apiLatencyBucketRate(k), apiLatencyCountRate(k), apiLatencySumRate(k), ...LATENCY_QUANTILES.map((q) => apiLatencyQuantile(q, k))]),
   SLO_REQUESTS_RATE,
   SLO_ERRORS_RATE,
@@ -196,4 +210,51 @@ export function recordedSelector(series: string, matchers: Matchers = {}): strin
  */
 export function sloBurnRate(w: SloWindow, filter: Matchers = {}): string {
   return `${recordedSelector(sloErrorRatio(w), filter)} / on (${LABELS.api.label}, ${SLO_LABEL}) (1 - ${recordedSelector(SLO_OBJECTIVE, filter)})`;
+}
+
+/** Checks that a query on a recorded series only matches and keeps labels the series has (else it silently reads nothing). */
+function assertKept(series: string, labels: readonly string[]): void {
+  const kept = recordedLabels(series);
+  for (const l of labels) if (!kept.includes(l)) throw new RangeError(`${series} does not keep the label ${JSON.stringify(l)}; it keeps ${kept.join(', ')}`);
+}
+
+/**
+ * 5xx share (0..1) from a recorded request rate that keeps the status class, summed by `by`: the fast
+ * equivalent of the raw `errorRatio({ filter, by, window: '5m' })` over every label the series drops
+ * (e.g. all gateways, routes and consumers). Empty where there is no traffic, like the raw query.
+ */
+export function recordedErrorRatio(series: string, o: { filter?: Matchers; by?: readonly string[] } = {}): string {
+  const sc = LABELS.statusClass.label;
+  assertKept(series, [sc, ...Object.keys(o.filter ?? {}), ...(o.by ?? [])]);
+  const errors = sum(recordedSelector(series, { ...o.filter, [sc]: ERROR_STATUS_CLASS }), o.by);
+  return `${errors} / ${sum(recordedSelector(series, o.filter), o.by)}`;
+}
+
+/**
+ * Latency quantile (seconds) from recorded bucket rates (a series that keeps `le`), by labels the
+ * series keeps: the fast equivalent of the raw quantile over the same 5m window.
+ */
+export function recordedQuantile(q: number, bucketSeries: string, o: { filter?: Matchers; by?: readonly string[] } = {}): string {
+  assertKept(bucketSeries, ['le', ...Object.keys(o.filter ?? {}), ...(o.by ?? [])]);
+  return histogramQuantile(q, recordedSelector(bucketSeries, o.filter), o.by);
+}
+
+/**
+ * Exemplar companion of API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, whose recorded series carry no
+ * exemplars: the raw span-latency quantile (seconds) of successful calls computed from only the span
+ * histogram's buckets at and above `fromSeconds` (a bound of LATENCY_BUCKETS_SECONDS), kept where it
+ * exceeds `fromSeconds`. There it equals the quantile of the full histogram (histogram_quantile
+ * interpolates inside the bucket that holds the rank, and that bucket's lower bound is selected too); at
+ * or below `fromSeconds` the result is absent rather than wrong. Selecting only the slow buckets' series
+ * keeps the query a fraction of the full one (series lookup dominates its cost, instant or range), and the
+ * exemplars Grafana fetches for it are those of calls slower than the bound below `fromSeconds`.
+ */
+export function successTrafficTailQuantile(q: number, fromSeconds: number, o: { filter?: Matchers; by?: readonly string[]; window?: Window } = {}): string {
+  const i = (LATENCY_BUCKETS_SECONDS as readonly number[]).indexOf(fromSeconds);
+  if (i < 1) throw new RangeError(`fromSeconds must be a bound of LATENCY_BUCKETS_SECONDS above the lowest, got ${fromSeconds}`);
+  // Whole bounds have two spellings: `1` (remote write) and `1.0` (Prometheus 3 scrapes).
+  const spellings = (b: number) => (Number.isInteger(b) ? [String(b), `${b}.0`] : [String(b)]);
+  const le = oneOf([...LATENCY_BUCKETS_SECONDS.slice(i).flatMap(spellings), '+Inf']);
+  const buckets = metricSelector('trafficDuration', { ...o.filter, [LABELS.statusClass.label]: SUCCESS_STATUS_CLASS, le }, 'bucket');
+  return `${histogramQuantile(q, rate(buckets, o.window ?? RATE_INTERVAL), o.by)} > ${fromSeconds}`;
 }
