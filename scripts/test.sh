@@ -20,4 +20,4 @@ npm test --silent -w @api-observatory/backstage-plugin-asyncapi-viewer
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
-  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts'
+  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts'

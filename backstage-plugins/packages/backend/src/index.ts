@@ -26,4 +26,8 @@ backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy
 // API observability: per-entity telemetry summaries from Prometheus (config: apiObservability).
 backend.add(import('@api-observatory/backstage-plugin-api-observability-backend'));
 
+// API governance: promotion requests with approvals, gates and an audit trail (config: apiGovernance).
+// Deployments install its policy module instead of the allow-all one (see the plugin's README).
+backend.add(import('@api-observatory/backstage-plugin-api-governance-backend'));
+
 backend.start();

@@ -1,0 +1,34 @@
+export interface Config {
+  /** API governance backend plugin (plugins/api-governance-backend). */
+  apiGovernance?: {
+    /** Environments in promotion order; a request promotes from one to the next. Default: [staging, production]. */
+    environments?: string[];
+    /** Maximum length of a comment or reason, in characters. Default 2000. */
+    maxCommentLength?: number;
+    gates?: {
+      definition?: { required?: boolean };
+      canary?: {
+        /** `none` (default: no data, so "not passed") or `http`: POST {url}/v1/evaluate of a canary-gate server. */
+        source?: 'none' | 'http';
+        url?: string;
+        required?: boolean;
+        timeoutMs?: number;
+      };
+      slo?: {
+        /** Without it the SLO gate reports `unknown` (stub: no Prometheus configured). */
+        prometheusUrl?: string;
+        required?: boolean;
+      };
+    };
+    /** Default permission policy settings (createApiGovernancePolicy / the policy module). */
+    policy?: {
+      /**
+       * Product-manager groups and the systems (names, as in the API's spec.system) they approve for;
+       * no `systems`: every system. Default: [{ groups: [group:default/product-managers] }].
+       */
+      productManagers?: Array<{ groups: string[]; systems?: string[] }>;
+      /** Groups that may override failed gates (with a reason). Default: [group:default/api-platform-team]. */
+      overrideGroups?: string[];
+    };
+  };
+}

@@ -1,0 +1,42 @@
+import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { apiGovernancePermissions } from '@api-observatory/backstage-plugin-api-governance-common';
+import { readGovernanceConfig } from './service/config';
+import { GateEvaluator } from './service/gates';
+import { createRouter } from './service/router';
+import { GovernanceStore } from './service/store';
+
+export const MIGRATIONS_DIR = resolvePackagePath('@api-observatory/backstage-plugin-api-governance-backend', 'migrations');
+
+/**
+ * The `api-governance` backend plugin: promotion requests of API entities between environments
+ * (config: the `apiGovernance` section, config.d.ts).
+ */
+export const apiGovernancePlugin = createBackendPlugin({
+  pluginId: 'api-governance',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog }) {
+        const settings = readGovernanceConfig(config);
+        const db = await database.getClient();
+        if (!database.migrations?.skip) await db.migrate.latest({ directory: MIGRATIONS_DIR });
+        permissionsRegistry.addPermissions(apiGovernancePermissions);
+        const store = new GovernanceStore(db);
+        const gates = new GateEvaluator(settings);
+        httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        logger.info(`api-governance: environments ${settings.environments.join(' → ')}; canary source ${settings.gates.canary.source}; SLO gate ${settings.gates.slo.prometheusUrl ? 'configured' : 'unknown (no Prometheus)'}`);
+      },
+    });
+  },
+});

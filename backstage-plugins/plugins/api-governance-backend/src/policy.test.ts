@@ -1,0 +1,39 @@
+/** The shipped default policy, decision by decision. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  apiPromotionApprovePermission, apiPromotionCreatePermission, apiPromotionOverridePermission, apiPromotionRejectPermission,
+} from '@api-observatory/backstage-plugin-api-governance-common';
+import { ApiGovernancePolicy, decideGovernancePermission } from './policy';
+
+const user = (...groups: string[]) => ({ userEntityRef: 'user:default/u', ownershipEntityRefs: ['user:default/u', ...groups] });
+const perSystem = { productManagers: { commerce: ['group:default/pms'], '*': ['group:default/chief-pms'] }, overrideGroups: ['group:default/platform'] };
+
+test('create: conditional on owning the API (catalog IS_ENTITY_OWNER)', () => {
+  const d = decideGovernancePermission(apiPromotionCreatePermission.name, user('group:default/orders-team'));
+  assert.deepEqual(d, {
+    result: AuthorizeResult.CONDITIONAL, pluginId: 'catalog', resourceType: 'catalog-entity',
+    conditions: { allOf: [{ rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: { claims: ['user:default/u', 'group:default/orders-team'] } }] },
+  });
+});
+
+test('approve / reject: product managers of the system only', () => {
+  for (const p of [apiPromotionApprovePermission, apiPromotionRejectPermission]) {
+    assert.deepEqual(decideGovernancePermission(p.name, user('group:default/orders-team'), perSystem), { result: AuthorizeResult.DENY });
+    const d = decideGovernancePermission(p.name, user('group:default/pms'), perSystem);
+    assert.equal(d?.result, AuthorizeResult.CONDITIONAL);
+    assert.deepEqual((d as { conditions: unknown }).conditions, { anyOf: [{ rule: 'HAS_SPEC', resourceType: 'catalog-entity', params: { key: 'system', value: 'commerce' } }] });
+    assert.deepEqual(decideGovernancePermission(p.name, user('group:default/chief-pms'), perSystem), { result: AuthorizeResult.ALLOW });
+    assert.deepEqual(decideGovernancePermission(p.name, undefined, perSystem), { result: AuthorizeResult.DENY });
+  }
+});
+
+test('override: the platform group only; other permissions fall through', async () => {
+  assert.deepEqual(decideGovernancePermission(apiPromotionOverridePermission.name, user('group:default/platform'), perSystem), { result: AuthorizeResult.ALLOW });
+  assert.deepEqual(decideGovernancePermission(apiPromotionOverridePermission.name, user('group:default/pms'), perSystem), { result: AuthorizeResult.DENY });
+  assert.equal(decideGovernancePermission('catalog.entity.read', user()), undefined);
+  const policy = new ApiGovernancePolicy(perSystem);
+  const other = await policy.handle({ permission: { type: 'basic', name: 'catalog.entity.read', attributes: { action: 'read' } } });
+  assert.deepEqual(other, { result: AuthorizeResult.ALLOW });
+});

@@ -1,0 +1,197 @@
+/**
+ * Test fixtures: small fakes of the Backstage services the router uses (httpAuth, catalog,
+ * permissions), and REAL databases (better-sqlite3 file, PostgreSQL) migrated with the package's
+ * migrations. The fake permissions service applies the shipped ApiGovernancePolicy and evaluates the
+ * catalog conditions it returns (IS_ENTITY_OWNER, HAS_SPEC) the way the catalog does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import knexFactory, { type Knex } from 'knex';
+import type { Entity } from '@backstage/catalog-model';
+import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult, type PermissionCondition, type PermissionCriteria } from '@backstage/plugin-permission-common';
+import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { judgeGate, DEFAULT_GATE_CONFIG, type SampleSet } from '@api-observatory/canary-judge';
+import { ApiGovernancePolicy } from '../../policy';
+import { MIGRATIONS_DIR } from '../../plugin';
+import { DEFAULT_CONFIG, type GovernanceConfig } from '../config';
+import { GateEvaluator, type CanarySource, type SloSource } from '../gates';
+import { createRouter } from '../router';
+import { GovernanceStore } from '../store';
+
+export const logger: LoggerService = { error() {}, warn() {}, info() {}, debug() {}, child() { return logger; } };
+
+/** Users (token = short name) and the groups they are in. */
+export const USERS: Record<string, string[]> = {
+  alice: ['group:default/orders-team'],
+  bob: ['group:default/orders-team'],
+  carla: ['group:default/product-managers'],
+  deepak: ['group:default/product-managers'],
+  peter: ['group:default/platform-pms'],
+  eve: ['group:default/customer-team'],
+  olga: ['group:default/product-managers', 'group:default/api-platform-team'],
+  ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`pm${i}`, ['group:default/product-managers']])),
+};
+export const userRef = (name: string) => `user:default/${name}`;
+
+export const VALID_OPENAPI = JSON.stringify({
+  openapi: '3.0.3',
+  info: { title: 'Orders', version: '2.0.0' },
+  paths: { '/orders': { get: { operationId: 'listOrders', summary: 'List orders', responses: { '200': { description: 'ok' } } } } },
+});
+
+function api(name: string, owner: string, system: string, definition = VALID_OPENAPI): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name, namespace: 'default', annotations: { 'api-observatory.io/api-name': name } },
+    spec: { type: 'openapi', lifecycle: 'production', owner, system, definition },
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+  };
+}
+
+export const ENTITIES = new Map<string, Entity>([
+  ['api:default/orders', api('orders', 'orders-team', 'commerce')],
+  ['api:default/payments', api('payments', 'orders-team', 'commerce')],
+  ['api:default/broken', api('broken', 'orders-team', 'commerce', '{"openapi": "3.0.3", "paths": 7}')],
+  ['api:default/nocanary', api('nocanary', 'orders-team', 'commerce')],
+  ['api:default/regressed', api('regressed', 'orders-team', 'commerce')],
+  ['api:default/burning', api('burning', 'orders-team', 'commerce')],
+  ['api:default/gateway-admin', api('gateway-admin', 'orders-team', 'api-platform')],
+  ['api:default/pm-owned', api('pm-owned', 'product-managers', 'commerce')],
+  ['component:default/orders-service', { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'orders-service', namespace: 'default' }, spec: { owner: 'orders-team' } }],
+]);
+
+export const catalog = {
+  async getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }) {
+    const key = typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace ?? 'default'}/${ref.name}`;
+    return ENTITIES.get(key.toLowerCase());
+  },
+};
+
+function credentialsOf(token: string | undefined): BackstageCredentials | undefined {
+  if (token === 'service') return { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'plugin:deployer' } } as BackstageCredentials;
+  if (token && USERS[token]) return { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: userRef(token) } } as BackstageCredentials;
+  return undefined;
+}
+
+/** `Authorization: Bearer <user name | service>`; anything else is rejected like the real service does. */
+export const httpAuth = {
+  async credentials(req: express.Request, options?: { allow?: string[] }) {
+    const c = credentialsOf(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
+    if (!c) throw Object.assign(new Error('Missing credentials'), { name: 'AuthenticationError' });
+    const type = (c.principal as { type: string }).type;
+    if (options?.allow && !options.allow.includes(type)) throw Object.assign(new Error(`This endpoint does not allow '${type}' credentials`), { name: 'NotAllowedError' });
+    return c;
+  },
+} as unknown as HttpAuthService;
+
+type Cond = PermissionCondition<string>;
+function evaluate(criteria: PermissionCriteria<Cond>, entity: Entity): boolean {
+  if ('allOf' in criteria) return criteria.allOf.every((c) => evaluate(c, entity));
+  if ('anyOf' in criteria) return criteria.anyOf.some((c) => evaluate(c, entity));
+  if ('not' in criteria) return !evaluate(criteria.not, entity);
+  const params = (criteria.params ?? {}) as Record<string, unknown>;
+  switch (criteria.rule) {
+    case 'IS_ENTITY_OWNER':
+      return (entity.relations ?? []).some((r) => r.type === 'ownedBy' && (params.claims as string[]).includes(r.targetRef));
+    case 'HAS_SPEC':
+      return (entity.spec as Record<string, unknown>)?.[params.key as string] === params.value;
+    default:
+      throw new Error(`fake permissions: unsupported rule ${criteria.rule}`);
+  }
+}
+
+/** Applies the shipped policy; service principals are allowed (as the permission backend does for service-to-service calls). */
+export function fakePermissions(policy = new ApiGovernancePolicy(DEFAULT_CONFIG.policy)): Pick<PermissionsService, 'authorize'> {
+  return {
+    async authorize(requests, { credentials }) {
+      const p = credentials.principal as { type: string; userEntityRef?: string };
+      return Promise.all(requests.map(async (r) => {
+        if (p.type === 'service') return { result: AuthorizeResult.ALLOW };
+        const name = p.userEntityRef!.split('/')[1]!;
+        const user = { credentials, info: { userEntityRef: p.userEntityRef!, ownershipEntityRefs: [p.userEntityRef!, ...USERS[name]!] } } as PolicyQueryUser;
+        const d = await policy.handle({ permission: r.permission }, user);
+        if (d.result !== AuthorizeResult.CONDITIONAL) return { result: d.result };
+        const entity = await catalog.getEntityByRef((r as { resourceRef: string }).resourceRef);
+        return { result: entity && evaluate(d.conditions as PermissionCriteria<Cond>, entity) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      })) as never;
+    },
+  };
+}
+
+const rnd = (seed: number) => () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+function samples(errorRatioCanary: number): SampleSet {
+  const r = rnd(7);
+  const s = (base: number, jitter: number) => Array.from({ length: 40 }, () => base + (r() - 0.5) * jitter);
+  return {
+    error_ratio: { baseline: s(0.002, 0.001), canary: s(errorRatioCanary, errorRatioCanary / 2) },
+    latency_p99_seconds: { baseline: s(0.2, 0.02), canary: s(0.2, 0.02) },
+    latency_p50_seconds: { baseline: s(0.05, 0.01), canary: s(0.05, 0.01) },
+  };
+}
+
+/** Canary verdicts from the real judge: healthy samples promote, `regressed` rolls back, `nocanary` has no data. */
+export const canarySource: CanarySource = async ({ entity }) => {
+  if (entity.metadata.name === 'nocanary') return judgeGate(DEFAULT_GATE_CONFIG, {}) as never;
+  return judgeGate(DEFAULT_GATE_CONFIG, samples(entity.metadata.name === 'regressed' ? 0.3 : 0.002)) as never;
+};
+export const sloSource: SloSource = async ({ entity }) => ({ burning: entity.metadata.name === 'burning', evidence: { burnRate1h: entity.metadata.name === 'burning' ? 14.4 : 0.2 } });
+
+export const TEST_CONFIG: GovernanceConfig = {
+  ...DEFAULT_CONFIG,
+  environments: ['dev', 'staging', 'production'],
+  maxCommentLength: 500,
+  gates: { ...DEFAULT_CONFIG.gates, slo: { prometheusUrl: 'http://slo.test', required: true } },
+  policy: {
+    productManagers: { commerce: ['group:default/product-managers'], 'api-platform': ['group:default/platform-pms'] },
+    overrideGroups: ['group:default/api-platform-team'],
+  },
+};
+
+export interface TestDb {
+  knex: Knex;
+  label: string;
+  close(): Promise<void>;
+}
+
+export async function sqliteDb(file?: string): Promise<TestDb> {
+  const dir = file ? undefined : mkdtempSync(path.join(os.tmpdir(), 'gov-sqlite-'));
+  const filename = file ?? path.join(dir!, 'governance.sqlite');
+  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
+  await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+  return { knex, label: `sqlite file`, close: async () => { await knex.destroy(); if (dir) rmSync(dir, { recursive: true, force: true }); } };
+}
+
+export async function migrate(knex: Knex) {
+  await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+}
+
+export async function serve(knex: Knex, config: GovernanceConfig = TEST_CONFIG, sources: { canary?: CanarySource; slo?: SloSource } = { canary: canarySource, slo: sloSource }): Promise<{ url: string; server: Server }> {
+  const app = express();
+  app.use(await createRouter({
+    logger, config, httpAuth, permissions: fakePermissions(new ApiGovernancePolicy(config.policy)), catalog,
+    store: new GovernanceStore(knex), gates: new GateEvaluator(config, sources),
+  }));
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.name === 'AuthenticationError' ? 401 : err.name === 'NotAllowedError' ? 403 : 500;
+    res.status(status).json({ error: { code: err.name, message: err.message } });
+  });
+  const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+export interface Res<T = any> { status: number; body: T; headers: Headers }
+export async function call<T = any>(base: string, method: string, p: string, token: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}

@@ -1,0 +1,133 @@
+/**
+ * Promotion gates, evaluated when a request is created and again when it is approved; each result
+ * carries its evidence, stored with the request and in the audit trail.
+ *
+ * - definition: the API definition passes the validator (no error findings).
+ * - canary: the canary judge's verdict for the API is `promote`. A gate with no data (no source
+ *   configured, no verdict, `nodata`) is `unknown`, never passed.
+ * - slo: the SLO is not burning. STUB in this slice: without `gates.slo.prometheusUrl` it reports
+ *   `unknown`; with one, an injected SloSource is used (the Prometheus burn-rate source is not written yet).
+ */
+import type { Entity } from '@backstage/catalog-model';
+import type { Decision } from '@api-observatory/canary-judge';
+import { validateDefinition, isValidatedType } from '@api-observatory/backstage-plugin-catalog-backend-module-api-validator';
+import type { GateName, GateReport, GateResult, GateStatus } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { GovernanceConfig } from './config';
+
+export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
+
+export interface GateContext {
+  entity: Entity;
+  entityRef: string;
+  fromEnvironment: string;
+  toEnvironment: string;
+}
+
+/** A canary verdict as the canary-judge produces it (GateVerdict / the canary-gate server's report). */
+export interface CanaryVerdict {
+  decision: Decision;
+  classification?: string;
+  score?: number;
+  reasons?: string[];
+  [k: string]: unknown;
+}
+/** Returns the latest canary verdict for the API, or null when there is none. */
+export type CanarySource = (ctx: GateContext) => Promise<CanaryVerdict | null>;
+
+export interface SloStatus {
+  burning: boolean;
+  evidence: unknown;
+}
+/** Returns whether the API's SLO is burning, or null when unknown. */
+export type SloSource = (ctx: GateContext) => Promise<SloStatus | null>;
+
+export interface GateSources {
+  canary?: CanarySource;
+  slo?: SloSource;
+}
+
+/** The canary-gate HTTP endpoint (`POST /v1/evaluate`) as a CanarySource. */
+export function httpCanarySource(url: string, timeoutMs: number): CanarySource {
+  return async ({ entity }) => {
+    const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
+    if (!api) return null;
+    const res = await fetch(`${url.replace(/\/$/, '')}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) throw new Error(`canary-gate answered ${res.status}`);
+    return (await res.json()) as CanaryVerdict;
+  };
+}
+
+function result(gate: GateName, status: GateStatus, required: boolean, summary: string, evidence: unknown): GateResult {
+  return { gate, status, required, summary, evidence, evaluatedAt: new Date().toISOString() };
+}
+
+export class GateEvaluator {
+  private readonly canary?: CanarySource;
+  private readonly slo?: SloSource;
+
+  constructor(private readonly config: GovernanceConfig, sources: GateSources = {}) {
+    this.canary = sources.canary ?? (config.gates.canary.source === 'http' && config.gates.canary.url
+      ? httpCanarySource(config.gates.canary.url, config.gates.canary.timeoutMs)
+      : undefined);
+    this.slo = config.gates.slo.prometheusUrl ? sources.slo : undefined;
+  }
+
+  async evaluate(ctx: GateContext): Promise<GateReport> {
+    const gates = await Promise.all([this.definition(ctx), this.canaryGate(ctx), this.sloGate(ctx)]);
+    return { passed: gates.every((g) => !g.required || g.status === 'passed'), gates };
+  }
+
+  private async definition({ entity }: GateContext): Promise<GateResult> {
+    const required = this.config.gates.definition.required;
+    const spec = (entity.spec ?? {}) as { type?: unknown; definition?: unknown };
+    if (!isValidatedType(spec.type)) {
+      return result('definition', 'unknown', required, `spec.type ${JSON.stringify(spec.type)} is not validated (openapi and asyncapi are)`, null);
+    }
+    if (typeof spec.definition !== 'string') {
+      return result('definition', 'failed', required, 'the entity has no spec.definition', null);
+    }
+    const v = validateDefinition({
+      type: spec.type,
+      definition: spec.definition,
+      gatewayApiName: entity.metadata.annotations?.[API_NAME_ANNOTATION],
+    });
+    const evidence = { detected: v.detected, errors: v.errors, warnings: v.warnings, findings: v.findings.slice(0, 50) };
+    return v.errors === 0
+      ? result('definition', 'passed', required, `${v.detected ?? 'definition'} valid (${v.warnings} warnings)`, evidence)
+      : result('definition', 'failed', required, `${v.errors} validation errors`, evidence);
+  }
+
+  private async canaryGate(ctx: GateContext): Promise<GateResult> {
+    const required = this.config.gates.canary.required;
+    if (!this.canary) return result('canary', 'unknown', required, 'no canary verdict source configured: no data, not passed', null);
+    try {
+      const v = await this.canary(ctx);
+      if (!v) return result('canary', 'unknown', required, 'no canary verdict for this API: no data, not passed', null);
+      if (v.classification === 'nodata') return result('canary', 'unknown', required, 'the canary verdict has no data: not passed', v);
+      return v.decision === 'promote'
+        ? result('canary', 'passed', required, `canary verdict promote (score ${v.score ?? '-'})`, v)
+        : result('canary', 'failed', required, `canary verdict ${v.decision}`, v);
+    } catch (e) {
+      return result('canary', 'unknown', required, `canary verdict unavailable: ${(e as Error).message}`, null);
+    }
+  }
+
+  private async sloGate(ctx: GateContext): Promise<GateResult> {
+    const required = this.config.gates.slo.required;
+    if (!this.slo) return result('slo', 'unknown', required, 'SLO burn unknown: no Prometheus configured for the SLO gate (stub)', null);
+    try {
+      const s = await this.slo(ctx);
+      if (!s) return result('slo', 'unknown', required, 'SLO burn unknown: no data', null);
+      return s.burning
+        ? result('slo', 'failed', required, 'the SLO error budget is burning', s.evidence)
+        : result('slo', 'passed', required, 'the SLO is not burning', s.evidence);
+    } catch (e) {
+      return result('slo', 'unknown', required, `SLO burn unavailable: ${(e as Error).message}`, null);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Routes of the `api-governance` backend plugin (mounted at /api/api-governance). Errors are
+ * `{ error: { code, message } }` (ErrorBody in -common).
+ *
+ *   GET  /health                         → { status: 'ok' } (unauthenticated)
+ *   GET  /environments                   → { environments }
+ *   POST /requests                       { entityRef, toEnvironment, fromEnvironment?, comment? } → 201 PromotionRequest
+ *   GET  /requests?entityRef=&state=     → { items }
+ *   GET  /requests/:id                   → PromotionRequest
+ *   GET  /requests/:id/audit             → { items: AuditEntry[] }
+ *   POST /requests/:id/:action           action ∈ approve | reject | cancel | promote | rollback,
+ *                                        { version?, reason?, override?: { reason } } → 200 PromotionRequest
+ *
+ * Writes accept an `Idempotency-Key` header (per caller): a repeated call replays the first response
+ * (header `Idempotent-Replayed: true`); the same key with a different body is a 422. `version` enables
+ * optimistic concurrency; a lost race is a 409 VERSION_CONFLICT or INVALID_TRANSITION, never a second
+ * transition.
+ */
+import express from 'express';
+import Router from 'express-promise-router';
+import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
+  apiPromotionRejectPermission, TRANSITIONS,
+  type ErrorBody, type ErrorCode, type PromotionAction, type PromotionState,
+} from '@api-observatory/backstage-plugin-api-governance-common';
+import type { GovernanceConfig } from './config';
+import type { GateEvaluator } from './gates';
+import { ConflictError, fingerprint, GovernanceStore, IdempotencyMismatchError, type Idempotency } from './store';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  config: GovernanceConfig;
+  httpAuth: HttpAuthService;
+  permissions: Pick<PermissionsService, 'authorize'>;
+  catalog: Pick<CatalogService, 'getEntityByRef'>;
+  store: GovernanceStore;
+  gates: GateEvaluator;
+}
+
+const ACTION_PERMISSION: Record<PromotionAction, ResourcePermission<'catalog-entity'>> = {
+  approve: apiPromotionApprovePermission,
+  reject: apiPromotionRejectPermission,
+  cancel: apiPromotionCancelPermission,
+  promote: apiPromotionApprovePermission,
+  rollback: apiPromotionApprovePermission,
+};
+
+const STATES = new Set<PromotionState>(['requested', 'approved', 'rejected', 'cancelled', 'promoted', 'rolled_back']);
+const ID = /^[0-9a-f-]{36}$/;
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+class HttpFail extends Error {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+function fail(res: express.Response, status: number, code: ErrorCode, message: string, details?: unknown) {
+  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+  res.status(status).json(body);
+}
+
+function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  return p.type === 'user' ? p.userEntityRef! : `service:${p.subject}`;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { logger, config, httpAuth, permissions, catalog, store, gates } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  const text = (body: Record<string, unknown>, field: string): string | null => {
+    const v = body[field];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') throw new HttpFail(400, 'BAD_REQUEST', `${field} must be a string`);
+    if (v.length > config.maxCommentLength) {
+      throw new HttpFail(413, 'PAYLOAD_TOO_LARGE', `${field} is ${v.length} characters; the maximum is ${config.maxCommentLength}`);
+    }
+    return v.trim() === '' ? null : v;
+  };
+
+  const idempotency = (req: express.Request, actor: string, parts: unknown): Idempotency | undefined => {
+    const key = req.header('idempotency-key');
+    if (key === undefined) return undefined;
+    if (!KEY.test(key)) throw new HttpFail(400, 'BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    return { actor, key, fingerprint: fingerprint([req.method, req.path, parts]) };
+  };
+
+  const allowed = async (permission: ResourcePermission<'catalog-entity'>, resourceRef: string, credentials: BackstageCredentials) => {
+    const [d] = await permissions.authorize([{ permission, resourceRef }], { credentials });
+    return d?.result === AuthorizeResult.ALLOW;
+  };
+
+  const loadEntity = async (entityRef: string, credentials: BackstageCredentials) => {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new HttpFail(404, 'ENTITY_NOT_FOUND', `no entity ${entityRef} in the catalog`);
+    if (entity.kind.toLowerCase() !== 'api') throw new HttpFail(400, 'NOT_AN_API', `${entityRef} is a ${entity.kind}, not an API`);
+    return entity;
+  };
+
+  const send = (res: express.Response, out: { status: number; body: unknown; replayed: boolean }) => {
+    if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(out.status).json(out.body);
+  };
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/environments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ environments: config.environments });
+  });
+
+  router.post('/requests', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const actor = actorOf(credentials);
+    const body = req.body as unknown;
+    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
+    const { entityRef: rawRef, toEnvironment, fromEnvironment: rawFrom } = body;
+    if (typeof rawRef !== 'string' || rawRef.length > 512) throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be an entity reference string, e.g. api:default/orders');
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(rawRef, { defaultKind: 'api', defaultNamespace: 'default' }));
+    } catch (e) {
+      throw new HttpFail(400, 'BAD_REQUEST', `entityRef is not a valid entity reference: ${(e as Error).message}`);
+    }
+    if (typeof toEnvironment !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'toEnvironment must be a string');
+    const to = config.environments.indexOf(toEnvironment);
+    if (to < 0) throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `unknown environment ${JSON.stringify(toEnvironment)}; environments in order: ${config.environments.join(' → ')}`);
+    if (to === 0) throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `${toEnvironment} is the first environment; nothing promotes into it`);
+    const fromEnvironment = rawFrom === undefined ? config.environments[to - 1]! : rawFrom;
+    if (typeof fromEnvironment !== 'string' || config.environments.indexOf(fromEnvironment) !== to - 1) {
+      throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `fromEnvironment must be ${config.environments[to - 1]} (the environment before ${toEnvironment})`);
+    }
+    const comment = text(body, 'comment');
+    const idem = idempotency(req, actor, { entityRef, fromEnvironment, toEnvironment, comment });
+    if (idem) {
+      const stored = await store.lookupIdempotent(idem);
+      if (stored) return send(res, { ...stored, replayed: true });
+    }
+    const entity = await loadEntity(entityRef, credentials);
+    if (!(await allowed(apiPromotionCreatePermission, entityRef, credentials))) {
+      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not request promotions of ${entityRef}`);
+    }
+    const report = await gates.evaluate({ entity, entityRef, fromEnvironment, toEnvironment });
+    const out = await store.create({ entityRef, fromEnvironment, toEnvironment, actor, comment, gates: report }, idem);
+    if (!out.replayed) logger.info(`promotion requested: ${entityRef} ${fromEnvironment} → ${toEnvironment} by ${actor}`);
+    return send(res, out);
+  });
+
+  router.get('/requests', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef, state } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
+    if (state !== undefined && (typeof state !== 'string' || !STATES.has(state as PromotionState))) {
+      throw new HttpFail(400, 'BAD_REQUEST', `state must be one of ${[...STATES].join(', ')}`);
+    }
+    res.json({ items: await store.listRequests({ entityRef, state: state as PromotionState | undefined }) });
+  });
+
+  const getRequest = async (id: string) => {
+    if (!ID.test(id)) throw new HttpFail(400, 'BAD_REQUEST', 'request ids are UUIDs');
+    const r = await store.getRequest(id);
+    if (!r) throw new HttpFail(404, 'REQUEST_NOT_FOUND', `no promotion request ${id}`);
+    return r;
+  };
+
+  router.get('/requests/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await getRequest(req.params.id!));
+  });
+
+  router.get('/requests/:id/audit', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await getRequest(req.params.id!);
+    res.json({ items: await store.audit(req.params.id!) });
+  });
+
+  router.post('/requests/:id/:action', async (req, res) => {
+    const action = req.params.action as PromotionAction;
+    if (!Object.prototype.hasOwnProperty.call(TRANSITIONS, action)) {
+      throw new HttpFail(404, 'BAD_REQUEST', `unknown action ${JSON.stringify(req.params.action)}; actions: ${Object.keys(TRANSITIONS).join(', ')}`);
+    }
+    const credentials = await httpAuth.credentials(req, { allow: action === 'promote' || action === 'rollback' ? ['user', 'service'] : ['user'] });
+    const actor = actorOf(credentials);
+    const body = (req.body ?? {}) as unknown;
+    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
+    const { version, override } = body;
+    if (version !== undefined && !(Number.isInteger(version) && (version as number) > 0)) throw new HttpFail(400, 'BAD_REQUEST', 'version must be a positive integer');
+    const reason = text(body, 'reason');
+    let overrideReason: string | null = null;
+    if (override !== undefined && override !== null) {
+      if (action !== 'approve') throw new HttpFail(400, 'BAD_REQUEST', 'override applies to approve only');
+      if (!isObject(override)) throw new HttpFail(400, 'BAD_REQUEST', 'override must be an object { reason }');
+      overrideReason = text(override, 'reason');
+      if (!overrideReason) throw new HttpFail(400, 'OVERRIDE_REASON_REQUIRED', 'an override needs a non-empty override.reason');
+    }
+    if (action === 'reject' && !reason) throw new HttpFail(400, 'BAD_REQUEST', 'a rejection needs a reason');
+    const request = await getRequest(req.params.id!);
+    const idem = idempotency(req, actor, { id: request.id, action, version, reason, overrideReason });
+    if (idem) {
+      const stored = await store.lookupIdempotent(idem);
+      if (stored) return send(res, { ...stored, replayed: true });
+    }
+    const isRequester = actor === request.requestedBy;
+    // Separation of duties: whatever the policy says, nobody decides on their own request.
+    if ((action === 'approve' || action === 'reject') && isRequester) {
+      throw new HttpFail(403, 'SELF_APPROVAL', `${actor} requested this promotion and cannot ${action} it (separation of duties)`);
+    }
+    // The requester may always cancel their own request; others need the cancel permission.
+    if (!(action === 'cancel' && isRequester) && !(await allowed(ACTION_PERMISSION[action], request.entityRef, credentials))) {
+      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not ${action} promotions of ${request.entityRef}`);
+    }
+    const { from } = TRANSITIONS[action];
+    if (request.state !== from) {
+      throw new HttpFail(409, 'INVALID_TRANSITION', `cannot ${action} a request in state ${request.state} (only from ${from})`, { current: { id: request.id, state: request.state, version: request.version, decidedBy: request.decidedBy } });
+    }
+    let report = null;
+    let overridden = false;
+    if (action === 'approve') {
+      const entity = await loadEntity(request.entityRef, credentials);
+      report = await gates.evaluate({ entity, entityRef: request.entityRef, fromEnvironment: request.fromEnvironment, toEnvironment: request.toEnvironment });
+      if (!report.passed) {
+        const open = report.gates.filter((g) => g.required && g.status !== 'passed').map((g) => `${g.gate}: ${g.status} (${g.summary})`);
+        if (!overrideReason) {
+          throw new HttpFail(422, 'GATES_NOT_PASSED', `gates not passed: ${open.join('; ')}. An authorized override with a reason is required`, { gates: report });
+        }
+        if (!(await allowed(apiPromotionOverridePermission, request.entityRef, credentials))) {
+          throw new HttpFail(403, 'FORBIDDEN', `${actor} may not override failed gates of ${request.entityRef}`);
+        }
+        overridden = true;
+      }
+    }
+    const why = overridden ? `override: ${overrideReason}${reason ? ` / ${reason}` : ''}` : reason;
+    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version as number | undefined, reason: why, override: overridden, gates: report }, idem);
+    if (!out.replayed) logger.info(`promotion ${request.id} (${request.entityRef}): ${action} by ${actor}${overridden ? ' (gate override)' : ''}`);
+    return send(res, out);
+  });
+
+  router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (err instanceof HttpFail) return fail(res, err.status, err.code, err.message, err.details);
+    if (err instanceof ConflictError) {
+      const { id, state, version, decidedBy } = err.current;
+      return fail(res, 409, err.code, err.message, { current: { id, state, version, decidedBy } });
+    }
+    if (err instanceof IdempotencyMismatchError) return fail(res, 422, 'IDEMPOTENCY_KEY_REUSED', err.message);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.too.large') return fail(res, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 64 kB');
+    if (e?.type === 'entity.parse.failed') return fail(res, 400, 'BAD_REQUEST', `the body is not valid JSON: ${e.message}`);
+    return next(err);
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+/** Lifecycle of a promotion request. */
+export type PromotionState = 'requested' | 'approved' | 'rejected' | 'cancelled' | 'promoted' | 'rolled_back';
+
+/** Actions of the API (`POST /requests/:id/<action>`). */
+export type PromotionAction = 'approve' | 'reject' | 'cancel' | 'promote' | 'rollback';
+
+/** Allowed transitions: action → [from, to]. Anything else is a 409 INVALID_TRANSITION. */
+export const TRANSITIONS: Record<PromotionAction, { from: PromotionState; to: PromotionState }> = {
+  approve: { from: 'requested', to: 'approved' },
+  reject: { from: 'requested', to: 'rejected' },
+  cancel: { from: 'requested', to: 'cancelled' },
+  promote: { from: 'approved', to: 'promoted' },
+  rollback: { from: 'promoted', to: 'rolled_back' },
+};
+
+export type GateName = 'definition' | 'canary' | 'slo';
+/** `unknown`: no data or no source configured; it never counts as passed. */
+export type GateStatus = 'passed' | 'failed' | 'unknown';
+
+export interface GateResult {
+  gate: GateName;
+  status: GateStatus;
+  /** Whether this gate must pass for an approval without override. */
+  required: boolean;
+  summary: string;
+  /** Machine-readable evidence (validator findings, canary verdict, SLO burn rates), stored as-is. */
+  evidence: unknown;
+  evaluatedAt: string;
+}
+
+export interface GateReport {
+  passed: boolean;
+  gates: GateResult[];
+}
+
+export interface PromotionRequest {
+  id: string;
+  entityRef: string;
+  fromEnvironment: string;
+  toEnvironment: string;
+  state: PromotionState;
+  /** Optimistic-concurrency version; send it back as `version` with a transition. */
+  version: number;
+  requestedBy: string;
+  requestedAt: string;
+  updatedAt: string;
+  comment: string | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  overridden: boolean;
+  gates: GateReport | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  requestId: string;
+  actor: string;
+  at: string;
+  action: 'create' | PromotionAction;
+  fromState: PromotionState | null;
+  toState: PromotionState;
+  reason: string | null;
+  override: boolean;
+  evidence: GateReport | null;
+}
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'ENTITY_NOT_FOUND'
+  | 'NOT_AN_API'
+  | 'UNKNOWN_ENVIRONMENT'
+  | 'REQUEST_NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'SELF_APPROVAL'
+  | 'INVALID_TRANSITION'
+  | 'VERSION_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'GATES_NOT_PASSED'
+  | 'OVERRIDE_REASON_REQUIRED'
+  | 'PAYLOAD_TOO_LARGE';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
