@@ -22,7 +22,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import { PROM, PrometheusClient } from '@api-observatory/telemetry-contract';
-import { freePort, httpOk, repoRoot, startProcess, toolPath, type ManagedProcess } from '@api-observatory/local-stack';
+import { freePort, httpOk, recordingRuleLevels, repoRoot, startProcess, toolPath, type ManagedProcess } from '@api-observatory/local-stack';
 import { TrafficGenerator, writeBackfill, type BackfillResult, type ScenarioName } from '@api-observatory/traffic-simulator';
 import { platformFixture } from './platform-fixture';
 
@@ -167,27 +167,7 @@ async function writeSimulatorWindow(file: string, o: DatasetOptions, startMs: nu
 }
 
 /** Recording rules of the given files, each with its dependency level (1 = reads raw series only). */
-export function recordingRuleLevels(files: readonly string[]): Array<{ record: string; expr: string; labels?: Record<string, string>; level: number }> {
-  const rules = files.flatMap((f) => {
-    const doc = YAML.parse(readFileSync(f, 'utf8')) as { groups: Array<{ rules: Array<{ record?: string; expr: string; labels?: Record<string, string> }> }> };
-    return doc.groups.flatMap((g) => g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof r.record === 'string'));
-  });
-  const names = [...new Set(rules.map((r) => r.record))];
-  const refs = (expr: string) => names.filter((n) => new RegExp(`(^|[^A-Za-z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_:])`).test(expr));
-  const level = new Map<string, number>();
-  for (let pass = 0; pass < names.length + 1; pass++) {
-    let changed = false;
-    for (const r of rules) {
-      const l = 1 + Math.max(0, ...refs(r.expr).map((n) => level.get(n) ?? 0));
-      if ((level.get(r.record) ?? 0) < l) {
-        level.set(r.record, l);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  return rules.map((r) => ({ ...r, level: 1 + Math.max(0, ...refs(r.expr).map((n) => level.get(n) ?? 0)) }));
-}
+export { recordingRuleLevels };
 
 export function defaultRuleFiles(): string[] {
   const dir = path.join(repoRoot(), 'alerts', 'rules');

@@ -22,13 +22,13 @@
  *    clock at the window's end) for both. Responses are written verbatim to src/test/fixtures/.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import { PROM, escapeLabelValue } from '@api-observatory/telemetry-contract';
-import { freePort, httpOk, repoRoot, runDir, startProcess, toolPath, type ManagedProcess } from '@api-observatory/local-stack';
+import { freePort, httpOk, recordingRuleLevels, repoRoot, runDir, startProcess, toolPath, type ManagedProcess } from '@api-observatory/local-stack';
 import { TrafficGenerator, writeBackfill } from '@api-observatory/traffic-simulator';
 import {
   CanaryGateMetrics,
@@ -106,29 +106,6 @@ async function backfill(file: string, shape: Shape, o: Parameters<typeof writeBa
   await writeBackfill(shape, o);
   shape.end();
   await done;
-}
-
-function recordingRuleLevels(files: readonly string[]) {
-  const rules = files.flatMap((f) =>
-    (YAML.parse(readFileSync(f, 'utf8')) as { groups: Array<{ rules: Array<{ record?: string; expr: string; labels?: Record<string, string> }> }> }).groups.flatMap((g) =>
-      g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof r.record === 'string'),
-    ),
-  );
-  const names = [...new Set(rules.map((r) => r.record))];
-  const refs = (expr: string) => names.filter((n) => new RegExp(`(^|[^A-Za-z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_:])`).test(expr));
-  const level = new Map<string, number>();
-  for (let pass = 0; pass <= names.length; pass++) {
-    let changed = false;
-    for (const r of rules) {
-      const l = 1 + Math.max(0, ...refs(r.expr).map((n) => level.get(n) ?? 0));
-      if ((level.get(r.record) ?? 0) < l) {
-        level.set(r.record, l);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  return rules.map((r) => ({ record: r.record, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}), level: level.get(r.record)! }));
 }
 
 function moveBlocks(from: string, tsdb: string) {

@@ -6,3 +6,4 @@ export * from './jaeger';
 export * from './collector';
 export * from './stack';
 export * from './backstage';
+export * from './rule-levels';
