@@ -4,6 +4,8 @@
  * query with the telemetry contract's builders (src/prometheus/queries.ts).
  */
 
+import { PROM } from '@api-observatory/telemetry-contract';
+
 export interface GateQueryInfo {
   description: string;
   /** Unit of the values the query returns. */
@@ -11,16 +13,16 @@ export interface GateQueryInfo {
 }
 
 export const GATE_QUERIES = {
-  errorRatio: { description: 'share of requests answered 5xx (apigw_requests_total, status_class="5xx")', unit: 'ratio' },
-  requestRate: { description: 'requests per second (apigw_requests_total)', unit: 'req/s' },
-  latencyP50: { description: 'median request duration (http_server_request_duration_seconds)', unit: 's' },
+  errorRatio: { description: `share of requests answered 5xx (${PROM.requests}, status_class="5xx")`, unit: 'ratio' },
+  requestRate: { description: `requests per second (${PROM.requests})`, unit: 'req/s' },
+  latencyP50: { description: `median request duration (${PROM.requestDuration})`, unit: 's' },
   latencyP90: { description: '90th percentile of request duration', unit: 's' },
   latencyP95: { description: '95th percentile of request duration', unit: 's' },
   latencyP99: { description: '99th percentile of request duration', unit: 's' },
-  upstreamLatencyP50: { description: 'median upstream latency (apigw_upstream_duration_seconds)', unit: 's' },
+  upstreamLatencyP50: { description: `median upstream latency (${PROM.upstreamDuration})`, unit: 's' },
   upstreamLatencyP95: { description: '95th percentile of upstream latency', unit: 's' },
   upstreamLatencyP99: { description: '99th percentile of upstream latency', unit: 's' },
-  gatewayLatencyP50: { description: 'median latency added by the gateway (apigw_gateway_duration_seconds)', unit: 's' },
+  gatewayLatencyP50: { description: `median latency added by the gateway (${PROM.gatewayDuration})`, unit: 's' },
   gatewayLatencyP95: { description: '95th percentile of the latency added by the gateway', unit: 's' },
   gatewayLatencyP99: { description: '99th percentile of the latency added by the gateway', unit: 's' },
 } as const satisfies Record<string, GateQueryInfo>;

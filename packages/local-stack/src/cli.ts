@@ -4,6 +4,7 @@
  * the shared config and the traffic simulator on loopback, prints one line per component, stops on Ctrl-C.
  */
 import net from 'node:net';
+import { PROM } from '@api-observatory/telemetry-contract';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, isScenario } from '@api-observatory/traffic-simulator';
 import { startBackstage, type RunningBackstage } from './backstage';
@@ -76,7 +77,7 @@ async function main() {
     scrapeInterval: '10s',
     simulator: { gateway, rps, seed, scenario: scenario as never, onProgress: () => undefined },
   });
-  say('prometheus', `${stack.prometheus.url}  (rules from alerts/rules loaded; try apigw_requests_total)`);
+  say('prometheus', `${stack.prometheus.url}  (rules from alerts/rules loaded; try ${PROM.requests})`);
   say('jaeger', `${stack.jaeger.url}  (trace store: UI and /api/traces/<id>)`);
   say('collector', `OTLP ${stack.collector.otlpHttpEndpoint} (gRPC ${stack.collector.otlpGrpcEndpoint}), health ${stack.collector.healthUrl}`);
   for (const [g, url] of Object.entries(stack.simulator?.metricsUrls ?? {})) say('simulator', `${g} exposition ${url}, ${rps} req/s in all`);
