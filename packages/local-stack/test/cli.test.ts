@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const CLI = path.join(__dirname, '..', 'src', 'cli.ts');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+test('bad sandbox flags exit 2 naming the flag, before anything starts', () => {
+  for (const [args, message] of [
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--gateway', 'nginx'], /--gateway must be kong, apisix or both/],
+    [['--rps=-3'], /--rps must be an integer/],
+    [['--rps', 'fast'], /--rps must be an integer/],
+    [['--scenario', 'chaos'], /--scenario must be one of healthy/],
+    [['--prometheus-port', '70000'], /--prometheus-port must be an integer from 1 to 65535/],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /usage: npm start/);
+    assert.doesNotMatch(r.stdout, /starting the sandbox/);
+  }
+});
+
+test('--help prints the usage and exits 0', () => {
+  const r = run('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--no-backstage/);
+});
