@@ -5,6 +5,13 @@ export interface Config {
     environments?: string[];
     /** Maximum length of a comment or reason, in characters. Default 2000. */
     maxCommentLength?: number;
+    deprecation?: {
+      /**
+       * Notify the owners of the consumers of a deprecated API through Backstage notifications (needs
+       * @backstage/plugin-notifications-backend in the backend). Default true.
+       */
+      notifyConsumers?: boolean;
+    };
     gates?: {
       definition?: { required?: boolean };
       canary?: {
@@ -15,9 +22,15 @@ export interface Config {
         timeoutMs?: number;
       };
       slo?: {
-        /** Without it the SLO gate reports `unknown` (stub: no Prometheus configured). */
+        /**
+         * Prometheus holding the pack's SLO recording rules (alerts/). The gate fails while the alerts'
+         * multi-window burn-rate condition holds for the API (annotation api-observatory.io/api-name),
+         * passes when it does not, and is `unknown` without data. Without it the gate is `unknown`.
+         */
         prometheusUrl?: string;
         required?: boolean;
+        /** Timeout of each Prometheus query in milliseconds. Default 10000. */
+        timeoutMs?: number;
       };
     };
     /** Default permission policy settings (createApiGovernancePolicy / the policy module). */

@@ -1,13 +1,15 @@
 /**
  * The plugin inside the REAL dev backend (packages/backend, started by the e2e harness): migrations on
- * the backend's DatabaseService, the real httpAuth / catalog / permissions (the dev app's allow-all
- * policy), and the separation of duties that holds whatever the policy says. SQLite in memory, and
- * PostgreSQL when available (POSTGRES_* or a throwaway initdb cluster).
+ * the backend's DatabaseService, the real httpAuth / catalog / permissions (the dev backend's
+ * governance policy module, sample users signed in through its dev-only devUsers provider), the
+ * EventsService (events recorded and published) and the REAL notifications backend (a deprecation
+ * notifies the owners of the API's consumers). SQLite in memory, and PostgreSQL when available
+ * (POSTGRES_* or a throwaway initdb cluster).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { ApiDeprecation, PromotionRequest, RecordedEvent } from '@api-observatory/backstage-plugin-api-governance-common';
 import {
   dropDatabases, pgQuery, postgresFromEnv, postgresSkipReason, startBackstage, startLocalPostgres,
   type LocalPostgres, type PostgresConnection, type RunningBackstage,
@@ -25,12 +27,8 @@ function smoke(name: string, start: () => Promise<{ backstage: RunningBackstage;
     });
     after(async () => { await stop?.(); });
 
-    const post = async (p: string, body: unknown, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${b.baseUrl}/api/api-governance${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${await b.guestToken()}`, 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      });
+    const as = async (user: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await b.fetchAs(user, `/api/api-governance${p}`, { method, headers, ...(body === undefined ? {} : { json: body }) });
       return { status: res.status, body: (await res.json()) as Body };
     };
 
@@ -40,24 +38,74 @@ function smoke(name: string, start: () => Promise<{ backstage: RunningBackstage;
       assert.deepEqual(await b.getJson('/api/api-governance/environments'), { environments: ['staging', 'production'] });
     });
 
-    test('a request for the sample orders API: gates evaluated with evidence, self-approval refused, audit kept', async () => {
-      const created = await post('/requests', { entityRef: 'api:default/orders', toEnvironment: 'production', comment: 'v2.3' }, { 'idempotency-key': 'smoke-1' });
+    test('a request for the sample orders API under the governance policy: owner creates, one open request, PM approval gated, events recorded', async () => {
+      const guest = await fetch(`${b.baseUrl}/api/api-governance/requests`, {
+        method: 'POST', headers: { authorization: `Bearer ${await b.guestToken()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ entityRef: 'api:default/orders', toEnvironment: 'production' }),
+      });
+      assert.equal(guest.status, 403, 'the guest owns nothing');
+      const created = await as('emma.orders', 'POST', '/requests', { entityRef: 'api:default/orders', toEnvironment: 'production', comment: 'v2.3' }, { 'idempotency-key': 'smoke-1' });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const gates = Object.fromEntries(created.body.gates!.gates.map((g) => [g.gate, g.status]));
       assert.deepEqual(gates, { definition: 'passed', canary: 'unknown', slo: 'unknown' });
-      const replay = await post('/requests', { entityRef: 'api:default/orders', toEnvironment: 'production', comment: 'v2.3' }, { 'idempotency-key': 'smoke-1' });
+      const replay = await as('emma.orders', 'POST', '/requests', { entityRef: 'api:default/orders', toEnvironment: 'production', comment: 'v2.3' }, { 'idempotency-key': 'smoke-1' });
       assert.equal(replay.body.id, created.body.id);
-      const self = await post(`/requests/${created.body.id}/approve`, { override: { reason: 'demo' } });
+      const second = await as('emma.orders', 'POST', '/requests', { entityRef: 'api:default/orders', toEnvironment: 'production' });
+      assert.equal(second.status, 409);
+      assert.equal(second.body.error.code, 'REQUEST_ALREADY_OPEN');
+      assert.match(second.body.error.message, new RegExp(created.body.id));
+      const self = await as('emma.orders', 'POST', `/requests/${created.body.id}/approve`, { override: { reason: 'demo' } });
       assert.equal(self.status, 403);
       assert.equal(self.body.error.code, 'SELF_APPROVAL');
-      const unknown = await post('/requests', { entityRef: 'api:default/nope', toEnvironment: 'production' });
+      const gated = await as('carla.pm', 'POST', `/requests/${created.body.id}/approve`, {});
+      assert.equal(gated.status, 422, JSON.stringify(gated.body));
+      assert.equal(gated.body.error.code, 'GATES_NOT_PASSED');
+      const unknown = await as('emma.orders', 'POST', '/requests', { entityRef: 'api:default/nope', toEnvironment: 'production' });
       assert.equal(unknown.status, 404);
       assert.match(unknown.body.error.message, /api:default\/nope/);
-      const cancelled = await post(`/requests/${created.body.id}/cancel`, { version: 1, reason: 'not today' });
+      const cancelled = await as('emma.orders', 'POST', `/requests/${created.body.id}/cancel`, { version: 1, reason: 'not today' });
       assert.equal(cancelled.status, 200);
       assert.equal(cancelled.body.state, 'cancelled');
       const trail = await b.getJson<{ items: Array<{ action: string }> }>(`/api/api-governance/requests/${created.body.id}/audit`);
       assert.deepEqual(trail.items.map((a) => a.action), ['create', 'cancel']);
+      // The events, recorded and published through the backend's EventsService.
+      const events = await b.getJson<{ items: RecordedEvent[] }>(`/api/api-governance/events?entityRef=api:default/orders`);
+      assert.deepEqual(events.items.map((e) => e.topic), ['api-governance.promotion.requested', 'api-governance.promotion.cancelled']);
+      assert.ok(events.items.every((e) => e.publishedAt !== null), JSON.stringify(events.items));
+      assert.deepEqual(events.items.map((e) => e.eventId), [`promotion:${created.body.id}:1`, `promotion:${created.body.id}:2`]);
+    });
+
+    test('deprecating the payments API notifies its consumers\' owners through the REAL notifications backend', async () => {
+      const forbidden = await as('emma.orders', 'POST', '/apis/deprecate', { entityRef: 'api:default/payments', reason: 'x' });
+      assert.equal(forbidden.status, 403, 'only owners of payments deprecate it');
+      const dep = await as('farid.payments', 'POST', '/apis/deprecate', { entityRef: 'api:default/payments', reason: 'payments v2 replaces it', sunsetDate: '2027-03-31' });
+      assert.equal(dep.status, 201, JSON.stringify(dep.body));
+      const d = dep.body as unknown as ApiDeprecation;
+      // orders-service (orders-team), storefront-web and mobile-app (customer-team) consume payments.
+      assert.deepEqual(d.consumers, ['component:default/mobile-app', 'component:default/orders-service', 'component:default/storefront-web']);
+      assert.deepEqual(d.notifiedOwners, ['group:default/customer-team', 'group:default/orders-team']);
+      // emma.orders is in orders-team: the notifications backend resolved the group to her.
+      let found: Array<{ payload: { title: string; topic?: string; scope?: string; link?: string } }> = [];
+      for (let i = 0; i < 40 && found.length === 0; i++) {
+        const res = await b.fetchAs('emma.orders', '/api/notifications/notifications');
+        assert.equal(res.status, 200, await res.clone().text());
+        const body = (await res.json()) as { notifications: typeof found };
+        found = body.notifications.filter((n) => n.payload.topic === 'api.deprecated');
+        if (!found.length) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(found.length, 1, 'one notification for emma.orders');
+      assert.match(found[0]!.payload.title, /api:default\/payments is deprecated/);
+      assert.equal(found[0]!.payload.scope, `deprecation:${d.id}`);
+      // Not to the actor, nor to someone outside the consumers' owners.
+      for (const user of ['farid.payments', 'carla.pm']) {
+        const res = await b.fetchAs(user, '/api/notifications/notifications');
+        const body = (await res.json()) as { notifications: typeof found };
+        assert.equal(body.notifications.filter((n) => n.payload.topic === 'api.deprecated').length, 0, user);
+      }
+      const again = await as('farid.payments', 'POST', '/apis/deprecate', { entityRef: 'api:default/payments', reason: 'again' });
+      assert.equal(again.status, 200);
+      const events = await b.getJson<{ items: RecordedEvent[] }>(`/api/api-governance/events?entityRef=api:default/payments`);
+      assert.deepEqual(events.items.map((e) => [e.topic, e.eventId, e.publishedAt !== null]), [['api.deprecated', `deprecation:${d.id}`, true]]);
     });
   });
 }

@@ -1,8 +1,11 @@
 import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { apiGovernancePermissions } from '@api-observatory/backstage-plugin-api-governance-common';
 import { readGovernanceConfig } from './service/config';
 import { GateEvaluator } from './service/gates';
+import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
 import { GovernanceStore } from './service/store';
 
@@ -25,15 +28,21 @@ export const apiGovernancePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
+        notifications: notificationService,
       },
-      async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog }) {
+      async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog, lifecycle, events, notifications }) {
         const settings = readGovernanceConfig(config);
         const db = await database.getClient();
         if (!database.migrations?.skip) await db.migrate.latest({ directory: MIGRATIONS_DIR });
         permissionsRegistry.addPermissions(apiGovernancePermissions);
         const store = new GovernanceStore(db);
         const gates = new GateEvaluator(settings);
-        httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates }));
+        const outbox = new EventOutbox({ store, logger, events, notifications: settings.notifyConsumers ? notifications : undefined });
+        // Events recorded but not published before a crash or a stop go out at start-up (same eventId).
+        lifecycle.addStartupHook(() => outbox.flush());
+        httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates, outbox }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(`api-governance: environments ${settings.environments.join(' → ')}; canary source ${settings.gates.canary.source}; SLO gate ${settings.gates.slo.prometheusUrl ? 'configured' : 'unknown (no Prometheus)'}`);
       },

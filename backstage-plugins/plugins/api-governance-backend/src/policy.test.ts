@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  apiPromotionApprovePermission, apiPromotionCreatePermission, apiPromotionOverridePermission, apiPromotionRejectPermission,
+  apiDeprecatePermission, apiGovernancePermissions, apiPromotionApprovePermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
+  apiPromotionPromotePermission, apiPromotionRejectPermission, apiPromotionRollbackPermission,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { ApiGovernancePolicy, decideGovernancePermission } from './policy';
 
@@ -18,8 +19,21 @@ test('create: conditional on owning the API (catalog IS_ENTITY_OWNER)', () => {
   });
 });
 
-test('approve / reject: product managers of the system only', () => {
-  for (const p of [apiPromotionApprovePermission, apiPromotionRejectPermission]) {
+test('deprecate: conditional on owning the API, like create', () => {
+  assert.deepEqual(
+    decideGovernancePermission(apiDeprecatePermission.name, user('group:default/orders-team')),
+    decideGovernancePermission(apiPromotionCreatePermission.name, user('group:default/orders-team')),
+  );
+  assert.deepEqual(decideGovernancePermission(apiDeprecatePermission.name, undefined), { result: AuthorizeResult.DENY });
+});
+
+test('every registered permission has a decision (none falls through)', () => {
+  assert.deepEqual(new Set(apiGovernancePermissions.map((p) => p.name)).size, 8);
+  for (const p of apiGovernancePermissions) assert.notEqual(decideGovernancePermission(p.name, user()), undefined, p.name);
+});
+
+test('approve / reject / promote / rollback: product managers of the system only', () => {
+  for (const p of [apiPromotionApprovePermission, apiPromotionRejectPermission, apiPromotionPromotePermission, apiPromotionRollbackPermission]) {
     assert.deepEqual(decideGovernancePermission(p.name, user('group:default/orders-team'), perSystem), { result: AuthorizeResult.DENY });
     const d = decideGovernancePermission(p.name, user('group:default/pms'), perSystem);
     assert.equal(d?.result, AuthorizeResult.CONDITIONAL);

@@ -5,8 +5,11 @@
  * | ---------------------------------- | ---------------------------------------------------------------------- |
  * | api-governance.promotion.create    | CONDITIONAL: the user owns the API (catalog rule IS_ENTITY_OWNER)      |
  * | api-governance.promotion.cancel    | CONDITIONAL: the user owns the API (the requester may always cancel)   |
+ * | api-governance.api.deprecate       | CONDITIONAL: the user owns the API (IS_ENTITY_OWNER)                    |
  * | api-governance.promotion.approve   | user in a product-manager group of the API's system: CONDITIONAL        |
  * | api-governance.promotion.reject    |   HAS_SPEC system=<that system> (ALLOW for `*`); otherwise DENY         |
+ * | api-governance.promotion.promote   |   (promote and rollback are decided like approve: the product manager   |
+ * | api-governance.promotion.rollback  |   who may let a version in may also record it shipped or pulled)        |
  * | api-governance.promotion.override  | ALLOW for members of `overrideGroups`, otherwise DENY                  |
  *
  * Conditions are the catalog's own rules on the `catalog-entity` resource type, so the permission
@@ -16,8 +19,8 @@
 import { AuthorizeResult, isResourcePermission, type PolicyDecision, type PermissionCondition, type PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
-  API_ENTITY_RESOURCE_TYPE, apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission,
-  apiPromotionOverridePermission, apiPromotionRejectPermission,
+  API_ENTITY_RESOURCE_TYPE, apiDeprecatePermission, apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission,
+  apiPromotionOverridePermission, apiPromotionPromotePermission, apiPromotionRejectPermission, apiPromotionRollbackPermission,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { DEFAULT_POLICY_CONFIG, type GovernancePolicyConfig } from './service/config';
 
@@ -48,16 +51,22 @@ export function decideGovernancePermission(
   user: GovernanceUser | undefined,
   config: GovernancePolicyConfig = DEFAULT_POLICY_CONFIG,
 ): PolicyDecision | undefined {
-  const names = [apiPromotionCreatePermission, apiPromotionCancelPermission, apiPromotionApprovePermission, apiPromotionRejectPermission, apiPromotionOverridePermission].map((p) => p.name);
+  const names = [
+    apiPromotionCreatePermission, apiPromotionCancelPermission, apiPromotionApprovePermission, apiPromotionRejectPermission, apiPromotionOverridePermission,
+    apiPromotionPromotePermission, apiPromotionRollbackPermission, apiDeprecatePermission,
+  ].map((p) => p.name);
   if (!names.includes(permissionName)) return undefined;
   if (!user) return { result: AuthorizeResult.DENY };
   const mine = new Set(user.ownershipEntityRefs.map((r) => r.toLowerCase()));
   switch (permissionName) {
     case apiPromotionCreatePermission.name:
     case apiPromotionCancelPermission.name:
+    case apiDeprecatePermission.name:
       return conditional({ allOf: [isOwner(user)] });
     case apiPromotionApprovePermission.name:
-    case apiPromotionRejectPermission.name: {
+    case apiPromotionRejectPermission.name:
+    case apiPromotionPromotePermission.name:
+    case apiPromotionRollbackPermission.name: {
       const systems = Object.entries(config.productManagers)
         .filter(([, groups]) => groups.some((g) => mine.has(g.toLowerCase())))
         .map(([system]) => system);

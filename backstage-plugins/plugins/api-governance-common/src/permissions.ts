@@ -14,7 +14,7 @@ export const apiPromotionCreatePermission = createPermission({
   resourceType: API_ENTITY_RESOURCE_TYPE,
 });
 
-/** Approve (and later mark promoted / rolled back). Default policy: product managers of the API's system. */
+/** Approve a request. Default policy: product managers of the API's system. */
 export const apiPromotionApprovePermission = createPermission({
   name: 'api-governance.promotion.approve',
   attributes: { action: 'update' },
@@ -42,6 +42,31 @@ export const apiPromotionOverridePermission = createPermission({
   resourceType: API_ENTITY_RESOURCE_TYPE,
 });
 
+/**
+ * Mark an approved request as promoted (the deployment happened). Default policy: product managers of
+ * the API's system, like approve (service principals, e.g. a deployer, are allowed by the permission
+ * backend for service-to-service calls).
+ */
+export const apiPromotionPromotePermission = createPermission({
+  name: 'api-governance.promotion.promote',
+  attributes: { action: 'update' },
+  resourceType: API_ENTITY_RESOURCE_TYPE,
+});
+
+/** Mark a promoted request as rolled back. Default policy: product managers of the API's system, like approve. */
+export const apiPromotionRollbackPermission = createPermission({
+  name: 'api-governance.promotion.rollback',
+  attributes: { action: 'update' },
+  resourceType: API_ENTITY_RESOURCE_TYPE,
+});
+
+/** Deprecate an API (recorded, published as `api.deprecated`, its consumers notified). Default policy: owners of the API. */
+export const apiDeprecatePermission = createPermission({
+  name: 'api-governance.api.deprecate',
+  attributes: { action: 'update' },
+  resourceType: API_ENTITY_RESOURCE_TYPE,
+});
+
 /** Every permission of the plugin (registered with the permission integration). */
 export const apiGovernancePermissions = [
   apiPromotionCreatePermission,
@@ -49,4 +74,7 @@ export const apiGovernancePermissions = [
   apiPromotionRejectPermission,
   apiPromotionCancelPermission,
   apiPromotionOverridePermission,
+  apiPromotionPromotePermission,
+  apiPromotionRollbackPermission,
+  apiDeprecatePermission,
 ];

@@ -56,9 +56,10 @@ export interface AuditEntry {
   requestId: string;
   actor: string;
   at: string;
-  action: 'create' | PromotionAction;
+  /** `deprecate` entries belong to a deprecation (requestId is the deprecation id, toState `deprecated`). */
+  action: 'create' | PromotionAction | 'deprecate';
   fromState: PromotionState | null;
-  toState: PromotionState;
+  toState: PromotionState | 'deprecated';
   reason: string | null;
   override: boolean;
   evidence: GateReport | null;
@@ -77,7 +78,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'GATES_NOT_PASSED'
   | 'OVERRIDE_REASON_REQUIRED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_ALREADY_OPEN';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -22,6 +22,10 @@ test('defaults, per-system product managers and invalid config', () => {
   assert.deepEqual(readGovernanceConfig(new ConfigReader({})), DEFAULT_CONFIG);
   const c = readGovernanceConfig(new ConfigReader({ apiGovernance: { policy: { productManagers: [{ groups: ['group:default/a'], systems: ['commerce', 'api-platform'] }, { groups: ['group:default/b'], systems: ['commerce'] }] } } }));
   assert.deepEqual(c.policy.productManagers, { commerce: ['group:default/a', 'group:default/b'], 'api-platform': ['group:default/a'] });
+  const slo = readGovernanceConfig(new ConfigReader({ apiGovernance: { deprecation: { notifyConsumers: false }, gates: { slo: { prometheusUrl: 'http://prom:9090', timeoutMs: 1500 } } } }));
+  assert.deepEqual(slo.gates.slo, { prometheusUrl: 'http://prom:9090', required: true, timeoutMs: 1500 });
+  assert.equal(slo.notifyConsumers, false);
+  assert.equal(DEFAULT_CONFIG.notifyConsumers, true);
   assert.throws(() => readGovernanceConfig(new ConfigReader({ apiGovernance: { environments: ['prod'] } })), /at least two distinct/);
   assert.throws(() => readGovernanceConfig(new ConfigReader({ apiGovernance: { gates: { canary: { source: 'http' } } } })), /url is required/);
 });

@@ -3,10 +3,12 @@ import type { Config } from '@backstage/config';
 export interface GovernanceConfig {
   environments: string[];
   maxCommentLength: number;
+  /** Notify the owners of a deprecated API's consumers through the notifications backend. Default true. */
+  notifyConsumers: boolean;
   gates: {
     definition: { required: boolean };
     canary: { source: 'none' | 'http'; url?: string; required: boolean; timeoutMs: number };
-    slo: { prometheusUrl?: string; required: boolean };
+    slo: { prometheusUrl?: string; required: boolean; timeoutMs: number };
   };
   policy: GovernancePolicyConfig;
 }
@@ -25,10 +27,11 @@ export const DEFAULT_POLICY_CONFIG: GovernancePolicyConfig = {
 export const DEFAULT_CONFIG: GovernanceConfig = {
   environments: ['staging', 'production'],
   maxCommentLength: 2000,
+  notifyConsumers: true,
   gates: {
     definition: { required: true },
     canary: { source: 'none', required: true, timeoutMs: 10_000 },
-    slo: { required: true },
+    slo: { required: true, timeoutMs: 10_000 },
   },
   policy: DEFAULT_POLICY_CONFIG,
 };
@@ -65,10 +68,15 @@ export function readGovernanceConfig(config: Config): GovernanceConfig {
   return {
     environments,
     maxCommentLength: c.getOptionalNumber('maxCommentLength') ?? DEFAULT_CONFIG.maxCommentLength,
+    notifyConsumers: c.getOptionalBoolean('deprecation.notifyConsumers') ?? true,
     gates: {
       definition: { required: c.getOptionalBoolean('gates.definition.required') ?? true },
       canary: { source, url, required: c.getOptionalBoolean('gates.canary.required') ?? true, timeoutMs: c.getOptionalNumber('gates.canary.timeoutMs') ?? 10_000 },
-      slo: { prometheusUrl: c.getOptionalString('gates.slo.prometheusUrl'), required: c.getOptionalBoolean('gates.slo.required') ?? true },
+      slo: {
+        prometheusUrl: c.getOptionalString('gates.slo.prometheusUrl'),
+        required: c.getOptionalBoolean('gates.slo.required') ?? true,
+        timeoutMs: c.getOptionalNumber('gates.slo.timeoutMs') ?? 10_000,
+      },
     },
     policy: readPolicyConfig(config),
   };

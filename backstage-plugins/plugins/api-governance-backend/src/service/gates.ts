@@ -5,16 +5,18 @@
  * - definition: the API definition passes the validator (no error findings).
  * - canary: the canary judge's verdict for the API is `promote`. A gate with no data (no source
  *   configured, no verdict, `nodata`) is `unknown`, never passed.
- * - slo: the SLO is not burning. STUB in this slice: without `gates.slo.prometheusUrl` it reports
- *   `unknown`; with one, an injected SloSource is used (the Prometheus burn-rate source is not written yet).
+ * - slo: the SLO is not burning (the alerts' multi-window burn-rate condition, read from Prometheus: see
+ *   slo.ts). Without `gates.slo.prometheusUrl` it reports `unknown`; an injected SloSource replaces the
+ *   Prometheus one.
  */
 import type { Entity } from '@backstage/catalog-model';
 import type { Decision } from '@api-observatory/canary-judge';
 import { validateDefinition, isValidatedType } from '@api-observatory/backstage-plugin-catalog-backend-module-api-validator';
 import type { GateName, GateReport, GateResult, GateStatus } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { GovernanceConfig } from './config';
+import { API_NAME_ANNOTATION, describeSlo, prometheusSloSource } from './slo';
 
-export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
+export { API_NAME_ANNOTATION };
 
 export interface GateContext {
   entity: Entity;
@@ -37,8 +39,10 @@ export type CanarySource = (ctx: GateContext) => Promise<CanaryVerdict | null>;
 export interface SloStatus {
   burning: boolean;
   evidence: unknown;
+  /** Set when the status is unknown (e.g. missing data) although evidence was gathered: never passes. */
+  unknown?: string;
 }
-/** Returns whether the API's SLO is burning, or null when unknown. */
+/** Returns whether the API's SLO is burning, or null when unknown. Throwing also means unknown. */
 export type SloSource = (ctx: GateContext) => Promise<SloStatus | null>;
 
 export interface GateSources {
@@ -74,7 +78,8 @@ export class GateEvaluator {
     this.canary = sources.canary ?? (config.gates.canary.source === 'http' && config.gates.canary.url
       ? httpCanarySource(config.gates.canary.url, config.gates.canary.timeoutMs)
       : undefined);
-    this.slo = config.gates.slo.prometheusUrl ? sources.slo : undefined;
+    const { prometheusUrl, timeoutMs } = config.gates.slo;
+    this.slo = prometheusUrl ? sources.slo ?? prometheusSloSource(prometheusUrl, timeoutMs) : undefined;
   }
 
   async evaluate(ctx: GateContext): Promise<GateReport> {
@@ -119,13 +124,14 @@ export class GateEvaluator {
 
   private async sloGate(ctx: GateContext): Promise<GateResult> {
     const required = this.config.gates.slo.required;
-    if (!this.slo) return result('slo', 'unknown', required, 'SLO burn unknown: no Prometheus configured for the SLO gate (stub)', null);
+    if (!this.slo) return result('slo', 'unknown', required, 'SLO burn unknown: no Prometheus configured for the SLO gate (gates.slo.prometheusUrl)', null);
     try {
       const s = await this.slo(ctx);
       if (!s) return result('slo', 'unknown', required, 'SLO burn unknown: no data', null);
-      return s.burning
-        ? result('slo', 'failed', required, 'the SLO error budget is burning', s.evidence)
-        : result('slo', 'passed', required, 'the SLO is not burning', s.evidence);
+      const detail = describeSlo(s.evidence);
+      if (s.burning) return result('slo', 'failed', required, `the SLO error budget is burning${detail ? `: ${detail}` : ''}`, s.evidence);
+      if (s.unknown) return result('slo', 'unknown', required, `SLO burn unknown: ${s.unknown}`, s.evidence);
+      return result('slo', 'passed', required, `the SLO is not burning${detail ? ` (${detail})` : ''}`, s.evidence);
     } catch (e) {
       return result('slo', 'unknown', required, `SLO burn unavailable: ${(e as Error).message}`, null);
     }

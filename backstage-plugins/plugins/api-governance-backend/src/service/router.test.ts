@@ -9,19 +9,28 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
-import type { AuditEntry, PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { ApiDeprecation, AuditEntry, PromotionEventPayload, PromotionRequest, RecordedEvent } from '@api-observatory/backstage-plugin-api-governance-common';
 import { dropDatabases, pgQuery, postgresFromEnv, postgresSkipReason, startLocalPostgres, type LocalPostgres, type PostgresConnection } from '../../../../e2e-tests/harness';
-import { call, migrate, serve, sqliteDb, TEST_CONFIG, type TestDb } from './__testutils__/fixtures';
+import {
+  call, fakePermissions, fresh, logger, migrate, ORDERS_CONSUMER_OWNERS, ORDERS_CONSUMERS, RecordingEvents, RecordingNotifications, serve, sqliteDb, TEST_CONFIG, type TestDb,
+} from './__testutils__/fixtures';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ApiGovernancePolicy } from '../policy';
 import { DEFAULT_CONFIG } from './config';
+import { EventOutbox } from './outbox';
+import { GovernanceStore } from './store';
 
 /** A request, or an ErrorBody on failure. */
 type Body = PromotionRequest & { error: { code: string; message: string } };
 
-interface Ctx { db: TestDb; url: string; close(): Promise<void> }
+interface Ctx { db: TestDb; url: string; events: RecordingEvents; notifications: RecordingNotifications; close(): Promise<void> }
 
 async function withServer(db: TestDb): Promise<Ctx> {
-  const { url, server } = await serve(db.knex);
-  return { db, url, close: async () => { server.close(); await db.close(); } };
+  const events = new RecordingEvents();
+  const notifications = new RecordingNotifications();
+  const { url, server } = await serve(db.knex, TEST_CONFIG, undefined, { events, notifications });
+  return { db, url, events, notifications, close: async () => { server.close(); await db.close(); } };
 }
 
 async function pgDb(): Promise<{ db: TestDb; stop(): Promise<void> }> {
@@ -39,7 +48,8 @@ async function pgDb(): Promise<{ db: TestDb; stop(): Promise<void> }> {
   };
 }
 
-const create = (c: Ctx, token: string, entityRef = 'api:default/orders', extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+/** Creates a request; by default for a fresh copy of the orders API (one open request per API and environment). */
+const create = (c: Ctx, token: string, entityRef = fresh('orders'), extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   call<Body>(c.url, 'POST', '/requests', token, { entityRef, toEnvironment: 'production', comment: 'ship it', ...extra }, headers);
 const act = (c: Ctx, token: string, id: string, action: string, body: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   call<Body>(c.url, 'POST', `/requests/${id}/${action}`, token, body, headers);
@@ -59,6 +69,10 @@ function suite(name: string, open: () => Promise<Ctx>, skip?: string) {
         approve: { alice: 403, bob: 403, carla: 200, peter: 403, eve: 403, olga: 200, service: 403 },
         reject: { alice: 403, bob: 403, carla: 200, peter: 403, eve: 403, olga: 200, service: 403 },
         cancel: { alice: 200, bob: 200, carla: 403, peter: 403, eve: 403, olga: 403, service: 403 },
+        // On an approved request (promote) and a promoted one (rollback): product managers of the system
+        // (own permissions, decided like approve) and service principals (e.g. a deployer).
+        promote: { alice: 403, bob: 403, carla: 200, peter: 403, eve: 403, olga: 200, service: 200 },
+        rollback: { alice: 403, bob: 403, carla: 200, peter: 403, eve: 403, olga: 200, service: 200 },
       };
       for (const role of ROLES) {
         test(`${role}: create`, async () => {
@@ -87,6 +101,28 @@ function suite(name: string, open: () => Promise<Ctx>, skip?: string) {
               assert.equal(after.version, 1);
               assert.deepEqual(trail.map((a) => a.action), ['create']);
               if (role === 'alice' && action !== 'cancel') assert.equal(r.body.error.code, 'SELF_APPROVAL');
+            }
+          });
+        }
+        for (const action of ['promote', 'rollback'] as const) {
+          test(`${role}: ${action}`, async () => {
+            const req = (await create(c, 'alice')).body;
+            assert.equal((await act(c, 'deepak', req.id, 'approve')).status, 200);
+            if (action === 'rollback') assert.equal((await act(c, 'service', req.id, 'promote')).status, 200);
+            const before = (await call<PromotionRequest>(c.url, 'GET', `/requests/${req.id}`, 'alice')).body;
+            const r = await act(c, role, req.id, action, { reason: 'checked', version: before.version });
+            const expected = EXPECT[action]![role];
+            assert.equal(r.status, expected, JSON.stringify(r.body));
+            const after = (await call<PromotionRequest>(c.url, 'GET', `/requests/${req.id}`, 'alice')).body;
+            const trail = await audit(c, req.id);
+            if (expected === 200) {
+              assert.equal(after.state, action === 'promote' ? 'promoted' : 'rolled_back');
+              assert.equal(after.version, before.version + 1);
+              assert.deepEqual(trail.at(-1)!.actor, role === 'service' ? 'service:plugin:deployer' : `user:default/${role}`);
+            } else {
+              assert.equal(after.state, before.state, 'no unauthorized transition');
+              assert.equal(after.version, before.version);
+              assert.match(r.body.error.message, new RegExp(`may not ${action}`));
             }
           });
         }
@@ -264,6 +300,236 @@ function suite(name: string, open: () => Promise<Ctx>, skip?: string) {
       });
     });
 
+    describe('one open request per API and target environment', () => {
+      test('a second open request is a 409 REQUEST_ALREADY_OPEN naming the open one, until it is closed', async () => {
+        const ref = fresh('orders');
+        const first = (await create(c, 'alice', ref)).body;
+        const second = await create(c, 'bob', ref);
+        assert.equal(second.status, 409, JSON.stringify(second.body));
+        assert.equal(second.body.error.code, 'REQUEST_ALREADY_OPEN');
+        assert.match(second.body.error.message, new RegExp(first.id));
+        assert.equal((second.body.error as unknown as { details: { openRequestId: string } }).details.openRequestId, first.id);
+        // Another target environment is another slot.
+        assert.equal((await create(c, 'alice', ref, { toEnvironment: 'staging' })).status, 201);
+        // Still open once approved; free again once promoted (or rejected / cancelled).
+        assert.equal((await act(c, 'carla', first.id, 'approve')).status, 200);
+        assert.equal((await create(c, 'alice', ref)).body.error.code, 'REQUEST_ALREADY_OPEN');
+        assert.equal((await act(c, 'service', first.id, 'promote')).status, 200);
+        const third = await create(c, 'alice', ref);
+        assert.equal(third.status, 201);
+        assert.equal((await act(c, 'alice', third.body.id, 'cancel')).status, 200);
+        assert.equal((await create(c, 'bob', ref)).status, 201);
+      });
+
+      test('20 concurrent creates for one API and environment: exactly one request, 19 × 409 naming it', async () => {
+        const ref = fresh('payments');
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => create(c, i % 2 ? 'alice' : 'bob', ref, { comment: `race ${i}` })));
+        const ok = results.filter((r) => r.status === 201);
+        assert.equal(ok.length, 1, JSON.stringify(results.map((r) => [r.status, r.body?.error?.code])));
+        for (const r of results.filter((x) => x.status !== 201)) {
+          assert.equal(r.status, 409, JSON.stringify(r.body));
+          assert.equal(r.body.error.code, 'REQUEST_ALREADY_OPEN');
+          assert.match(r.body.error.message, new RegExp(ok[0]!.body.id));
+        }
+        const rows = await c.db.knex('governance_requests').where({ entity_ref: ref });
+        assert.equal(rows.length, 1);
+        assert.equal((await c.db.knex('governance_events').where({ entity_ref: ref })).length, 1, 'one requested event');
+      });
+
+      test('the database refuses a second open row (partial unique index), not a closed one', async () => {
+        const ref = fresh('orders');
+        const open = (await create(c, 'alice', ref)).body;
+        const row = { entity_ref: ref, from_env: 'staging', to_env: 'production', version: 1, requested_by: 'user:default/x', requested_at: 'now', updated_at: 'now', overridden: false };
+        await assert.rejects(c.db.knex('governance_requests').insert({ ...row, id: randomBytes(18).toString('hex').slice(0, 36), state: 'approved' }), /unique|UNIQUE|duplicate/);
+        await c.db.knex('governance_requests').insert({ ...row, id: randomBytes(18).toString('hex').slice(0, 36), state: 'rejected' });
+        assert.equal(open.state, 'requested');
+      });
+    });
+
+    describe('events', () => {
+      const recorded = async (entityRef: string, after?: number) =>
+        (await call<{ items: RecordedEvent[] }>(c.url, 'GET', `/events?entityRef=${encodeURIComponent(entityRef)}${after === undefined ? '' : `&after=${after}`}`, 'eve')).body.items;
+
+      test('every transition publishes its versioned event after the commit, and GET /events lists it', async () => {
+        const ref = fresh('orders');
+        const start = c.events.published.length;
+        const req = (await create(c, 'alice', ref, { comment: 'v2.4' })).body;
+        await act(c, 'carla', req.id, 'approve', { reason: 'looks good' });
+        await act(c, 'service', req.id, 'promote');
+        await act(c, 'olga', req.id, 'rollback', { reason: 'p99 regression' });
+        const published = c.events.published.slice(start).filter((e) => (e.eventPayload as PromotionEventPayload).entityRef === ref);
+        assert.deepEqual(published.map((e) => e.topic), [
+          'api-governance.promotion.requested', 'api-governance.promotion.approved', 'api-governance.promotion.promoted', 'api-governance.promotion.rolled_back',
+        ]);
+        const p = published.map((e) => e.eventPayload as PromotionEventPayload);
+        assert.deepEqual(p.map((e) => [e.state, e.previousState, e.action, e.requestVersion, e.actor]), [
+          ['requested', null, 'create', 1, 'user:default/alice'],
+          ['approved', 'requested', 'approve', 2, 'user:default/carla'],
+          ['promoted', 'approved', 'promote', 3, 'service:plugin:deployer'],
+          ['rolled_back', 'promoted', 'rollback', 4, 'user:default/olga'],
+        ]);
+        for (const e of p) {
+          assert.equal(e.version, 1);
+          assert.equal(e.requestId, req.id);
+          assert.equal(e.entityRef, ref);
+          assert.deepEqual([e.fromEnvironment, e.toEnvironment], ['staging', 'production']);
+          assert.equal(e.eventId, `promotion:${req.id}:${e.requestVersion}`);
+          assert.ok(!Number.isNaN(Date.parse(e.occurredAt)));
+        }
+        assert.deepEqual(p.map((e) => e.reason), ['v2.4', 'looks good', null, 'p99 regression']);
+        assert.deepEqual(p[0]!.gates!.gates.map((g) => [g.gate, g.status]), [['definition', 'passed'], ['canary', 'passed'], ['slo', 'passed']]);
+        assert.equal(p[1]!.gates!.passed, true);
+        assert.ok(!('evidence' in p[1]!.gates!.gates[0]!), 'no evidence in events');
+        assert.equal(p[2]!.gates, null);
+        assert.deepEqual(published.map((e) => e.metadata?.eventId), p.map((e) => e.eventId));
+        // The recorded events: same payloads, published, in order; `after` pages.
+        const items = await recorded(ref);
+        assert.deepEqual(items.map((i) => i.payload), p);
+        assert.ok(items.every((i) => i.publishedAt !== null));
+        assert.deepEqual((await recorded(ref, items[1]!.seq)).map((i) => i.topic), ['api-governance.promotion.promoted', 'api-governance.promotion.rolled_back']);
+        assert.equal((await call(c.url, 'GET', '/events?after=-1', 'eve')).status, 400);
+        assert.equal((await call(c.url, 'GET', '/events', null)).status, 401);
+      });
+
+      test('reject, cancel and an overridden approval carry their state, reason and override flag', async () => {
+        const a = (await create(c, 'alice', fresh('orders'))).body;
+        await act(c, 'carla', a.id, 'reject', { reason: 'missing changelog' });
+        const b = (await create(c, 'alice', fresh('orders'))).body;
+        await act(c, 'alice', b.id, 'cancel', { reason: 'wrong version' });
+        const r = (await create(c, 'alice', fresh('burning'))).body;
+        await act(c, 'olga', r.id, 'approve', { override: { reason: 'INC-7 hotfix' } });
+        const last = (id: string) => c.events.published.filter((e) => (e.eventPayload as PromotionEventPayload).requestId === id).at(-1)!.eventPayload as PromotionEventPayload;
+        assert.deepEqual([last(a.id).type, last(a.id).reason], ['api-governance.promotion.rejected', 'missing changelog']);
+        assert.deepEqual([last(b.id).type, last(b.id).actor], ['api-governance.promotion.cancelled', 'user:default/alice']);
+        assert.equal(last(r.id).type, 'api-governance.promotion.approved');
+        assert.equal(last(r.id).overridden, true);
+        assert.match(last(r.id).reason!, /INC-7 hotfix/);
+        assert.equal(last(r.id).gates!.gates.find((g) => g.gate === 'slo')!.status, 'failed');
+      });
+
+      test('a failed publish loses nothing: the event stays recorded and the start-up flush publishes it once, same eventId', async () => {
+        const ref = fresh('orders');
+        c.events.failing = true;
+        let req: PromotionRequest;
+        try {
+          const r = await create(c, 'alice', ref);
+          assert.equal(r.status, 201, 'the committed change is acknowledged although publishing failed');
+          req = r.body;
+        } finally {
+          c.events.failing = false;
+        }
+        const pending = await recorded(ref);
+        assert.equal(pending.length, 1);
+        assert.equal(pending[0]!.publishedAt, null);
+        assert.ok(!c.events.published.some((e) => (e.eventPayload as PromotionEventPayload).entityRef === ref));
+        // What the plugin does at start-up (the process restarted after a crash between commit and publish).
+        const restarted = new RecordingEvents();
+        const outbox = new EventOutbox({ store: new GovernanceStore(c.db.knex), logger, events: restarted });
+        await outbox.flush();
+        const mine = restarted.published.filter((e) => (e.eventPayload as PromotionEventPayload).entityRef === ref);
+        assert.equal(mine.length, 1);
+        assert.equal(mine[0]!.metadata?.eventId, `promotion:${req.id}:1`);
+        assert.equal((await recorded(ref))[0]!.publishedAt !== null, true);
+        await outbox.flush();
+        assert.equal(restarted.published.filter((e) => (e.eventPayload as PromotionEventPayload).entityRef === ref).length, 1, 'published once');
+      });
+
+      test('an idempotent replay publishes nothing again', async () => {
+        const ref = fresh('orders');
+        const h = { 'idempotency-key': `ev-${randomBytes(4).toString('hex')}` };
+        await create(c, 'alice', ref, {}, h);
+        await create(c, 'alice', ref, {}, h);
+        assert.equal(c.events.published.filter((e) => (e.eventPayload as PromotionEventPayload).entityRef === ref).length, 1);
+      });
+
+      test('the event tables are append-only in the database', async () => {
+        const ref = fresh('orders');
+        await create(c, 'alice', ref);
+        await assert.rejects(c.db.knex('governance_events').where({ entity_ref: ref }).update({ topic: 'x' }), /append-only/);
+        await assert.rejects(c.db.knex('governance_events').where({ entity_ref: ref }).delete(), /append-only/);
+        await assert.rejects(c.db.knex('governance_event_deliveries').delete(), /append-only/);
+      });
+    });
+
+    describe('deprecation', () => {
+      type Dep = ApiDeprecation & { alreadyDeprecated: boolean; error: { code: string; message: string } };
+      const deprecate = (token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => call<Dep>(c.url, 'POST', '/apis/deprecate', token, body, headers);
+
+      test('an owner deprecates: recorded, audited, api.deprecated published, consumers\' owners notified; again: 200, nothing new', async () => {
+        const ref = fresh('orders');
+        const ev = c.events.published.length;
+        const nt = c.notifications.sent.length;
+        const r = await deprecate('alice', { entityRef: ref, reason: 'replaced by orders v3', sunsetDate: '2027-06-30' });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.deepEqual([r.body.entityRef, r.body.reason, r.body.sunsetDate, r.body.deprecatedBy, r.body.alreadyDeprecated], [ref, 'replaced by orders v3', '2027-06-30', 'user:default/alice', false]);
+        assert.deepEqual(r.body.consumers, ORDERS_CONSUMERS);
+        assert.deepEqual(r.body.notifiedOwners, ORDERS_CONSUMER_OWNERS);
+        const events = c.events.published.slice(ev);
+        assert.deepEqual(events.map((e) => e.topic), ['api.deprecated']);
+        assert.deepEqual(events[0]!.eventPayload, {
+          eventId: `deprecation:${r.body.id}`, version: 1, type: 'api.deprecated', occurredAt: r.body.deprecatedAt, actor: 'user:default/alice',
+          entityRef: ref, deprecationId: r.body.id, reason: 'replaced by orders v3', sunsetDate: '2027-06-30',
+          consumers: ORDERS_CONSUMERS, notifiedOwners: ORDERS_CONSUMER_OWNERS,
+        });
+        const sent = c.notifications.sent.slice(nt);
+        assert.equal(sent.length, 1);
+        assert.deepEqual(sent[0]!.recipients, { type: 'entity', entityRef: ORDERS_CONSUMER_OWNERS, excludeEntityRef: 'user:default/alice' });
+        assert.equal(sent[0]!.payload.topic, 'api.deprecated');
+        assert.equal(sent[0]!.payload.scope, `deprecation:${r.body.id}`);
+        assert.match(sent[0]!.payload.title, new RegExp(`${ref} is deprecated`));
+        assert.match(sent[0]!.payload.description, /replaced by orders v3.*2027-06-30/);
+        assert.match(sent[0]!.payload.link, /^\/catalog\/default\/api\/orders--t\d+$/);
+        const trail = (await call<{ items: AuditEntry[] }>(c.url, 'GET', `/apis/deprecations/${r.body.id}/audit`, 'eve')).body.items;
+        assert.deepEqual(trail.map((a) => [a.action, a.toState, a.actor, a.reason]), [['deprecate', 'deprecated', 'user:default/alice', 'replaced by orders v3']]);
+        assert.equal((await call(c.url, 'GET', '/apis/deprecations/00000000-0000-4000-8000-000000000000/audit', 'eve')).status, 404);
+        const listed = (await call<{ items: ApiDeprecation[] }>(c.url, 'GET', `/apis/deprecations?entityRef=${ref}`, 'eve')).body.items;
+        assert.deepEqual(listed.map((d) => d.id), [r.body.id]);
+        const again = await deprecate('bob', { entityRef: ref, reason: 'again' });
+        assert.equal(again.status, 200);
+        assert.equal(again.body.id, r.body.id);
+        assert.equal(again.body.alreadyDeprecated, true);
+        assert.equal(c.events.published.length, ev + 1, 'no second event');
+        assert.equal(c.notifications.sent.length, nt + 1, 'no second notification');
+      });
+
+      test('Idempotency-Key replays; concurrent deprecations record one', async () => {
+        const ref = fresh('orders');
+        const h = { 'idempotency-key': `dep-${randomBytes(4).toString('hex')}` };
+        const first = await deprecate('alice', { entityRef: ref, reason: 'sunset' }, h);
+        const replay = await deprecate('alice', { entityRef: ref, reason: 'sunset' }, h);
+        assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+        assert.deepEqual(replay.body, first.body);
+        assert.equal((await deprecate('alice', { entityRef: ref, reason: 'other' }, h)).body.error.code, 'IDEMPOTENCY_KEY_REUSED');
+        const ref2 = fresh('orders');
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => deprecate(i % 2 ? 'alice' : 'bob', { entityRef: ref2, reason: `r${i}` })));
+        assert.equal(results.filter((r) => r.status === 201).length, 1, JSON.stringify(results.map((r) => [r.status, r.body?.error])));
+        assert.ok(results.every((r) => r.status === 201 || r.status === 200));
+        assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
+        assert.equal((await c.db.knex('governance_events').where({ entity_ref: ref2 })).length, 1);
+      });
+
+      test('only owners may deprecate; bad input is a 4xx; an API without consumers notifies nobody', async () => {
+        const ref = fresh('orders');
+        for (const who of ['eve', 'carla', 'olga']) {
+          const r = await deprecate(who, { entityRef: ref, reason: 'x' });
+          assert.equal(r.status, 403, who);
+          assert.match(r.body.error.message, /may not deprecate/);
+        }
+        assert.equal((await deprecate('service', { entityRef: ref, reason: 'x' })).status, 403);
+        assert.match((await deprecate('alice', { entityRef: ref })).body.error.message, /needs a reason/);
+        assert.match((await deprecate('alice', { entityRef: ref, reason: 'x', sunsetDate: '2027-02-30' })).body.error.message, /sunsetDate/);
+        assert.match((await deprecate('alice', { entityRef: ref, reason: 'x', sunsetDate: 'soon' })).body.error.message, /sunsetDate/);
+        assert.equal((await deprecate('alice', { entityRef: 'component:default/orders-service', reason: 'x' })).body.error.code, 'NOT_AN_API');
+        assert.equal((await deprecate('alice', { entityRef: 'api:default/nope', reason: 'x' })).body.error.code, 'ENTITY_NOT_FOUND');
+        assert.equal((await call(c.url, 'GET', `/apis/deprecations?entityRef=${ref}`, 'eve')).body.items.length, 0, 'nothing recorded');
+        const nt = c.notifications.sent.length;
+        const lone = await deprecate('alice', { entityRef: fresh('payments'), reason: 'no consumers' });
+        assert.equal(lone.status, 201);
+        assert.deepEqual([lone.body.consumers, lone.body.notifiedOwners], [[], []]);
+        assert.equal(c.notifications.sent.length, nt);
+      });
+    });
+
     test('the audit table is append-only in the database', async () => {
       const id = (await create(c, 'alice')).body.id;
       await assert.rejects(c.db.knex('governance_audit').where({ request_id: id }).update({ reason: 'rewritten' }), /append-only/);
@@ -281,6 +547,42 @@ suite('governance router on PostgreSQL', async () => {
   const ctx = await withServer(pg.db);
   return { ...ctx, close: async () => { await ctx.close(); await pg!.stop(); } };
 }, postgresSkipReason());
+
+describe('promote and rollback are separate permissions', () => {
+  test('a policy that grants promote but not rollback (and the reverse) is honoured per action', async () => {
+    const db = await sqliteDb();
+    const asked: string[] = [];
+    const base = fakePermissions(new ApiGovernancePolicy(TEST_CONFIG.policy));
+    let denied = 'api-governance.promotion.rollback';
+    const permissions: Pick<PermissionsService, 'authorize'> = {
+      async authorize(requests, options) {
+        asked.push(...requests.map((r) => r.permission.name));
+        if (requests.some((r) => r.permission.name === denied)) return requests.map(() => ({ result: AuthorizeResult.DENY })) as never;
+        return base.authorize(requests, options);
+      },
+    };
+    const { url, server } = await serve(db.knex, TEST_CONFIG, undefined, { permissions });
+    const c = { url } as Ctx;
+    try {
+      const req = (await create(c, 'alice')).body;
+      assert.equal((await act(c, 'carla', req.id, 'approve')).status, 200);
+      assert.equal((await act(c, 'carla', req.id, 'promote')).status, 200);
+      const rb = await act(c, 'carla', req.id, 'rollback', { reason: 'x' });
+      assert.equal(rb.status, 403);
+      assert.match(rb.body.error.message, /may not rollback/);
+      denied = 'api-governance.promotion.promote';
+      const req2 = (await create(c, 'alice')).body;
+      assert.equal((await act(c, 'carla', req2.id, 'approve')).status, 200);
+      assert.equal((await act(c, 'carla', req2.id, 'promote')).status, 403);
+      assert.equal((await act(c, 'carla', req.id, 'rollback', { reason: 'x' })).status, 200);
+      assert.ok(asked.includes('api-governance.promotion.promote') && asked.includes('api-governance.promotion.rollback'));
+      assert.equal(asked.filter((n) => n === 'api-governance.promotion.approve').length, 2, 'approve is asked for approvals only');
+    } finally {
+      server.close();
+      await db.close();
+    }
+  });
+});
 
 describe('defaults', () => {
   test('with the default config the SLO gate is "unknown" (no Prometheus) and the canary gate has no data', async () => {

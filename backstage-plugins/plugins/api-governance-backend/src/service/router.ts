@@ -10,6 +10,13 @@
  *   GET  /requests/:id/audit             → { items: AuditEntry[] }
  *   POST /requests/:id/:action           action ∈ approve | reject | cancel | promote | rollback,
  *                                        { version?, reason?, override?: { reason } } → 200 PromotionRequest
+ *   POST /apis/deprecate                 { entityRef, reason, sunsetDate? } → 201 ApiDeprecation (200 when already deprecated)
+ *   GET  /apis/deprecations?entityRef=   → { items: ApiDeprecation[] }
+ *   GET  /apis/deprecations/:id/audit    → { items: AuditEntry[] } (the `deprecate` entry)
+ *   GET  /events?entityRef=&after=&limit= → { items: RecordedEvent[] } (oldest first, after the seq `after`)
+ *
+ * Every change records its event (api-governance.promotion.*, api.deprecated) in the same transaction;
+ * the outbox publishes it through the EventsService after the commit (outbox.ts).
  *
  * Writes accept an `Idempotency-Key` header (per caller): a repeated call replays the first response
  * (header `Idempotent-Replayed: true`); the same key with a different body is a 422. `version` enables
@@ -22,14 +29,17 @@ import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsS
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
-  apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
-  apiPromotionRejectPermission, TRANSITIONS,
+  apiDeprecatePermission, apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
+  apiPromotionPromotePermission, apiPromotionRejectPermission, apiPromotionRollbackPermission, TRANSITIONS,
   type ErrorBody, type ErrorCode, type PromotionAction, type PromotionState,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { GovernanceConfig } from './config';
 import type { GateEvaluator } from './gates';
-import { ConflictError, fingerprint, GovernanceStore, IdempotencyMismatchError, type Idempotency } from './store';
+import { EventOutbox } from './outbox';
+import { ConflictError, fingerprint, GovernanceStore, IdempotencyMismatchError, RequestAlreadyOpenError, type Idempotency } from './store';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -39,14 +49,20 @@ export interface RouterOptions {
   catalog: Pick<CatalogService, 'getEntityByRef'>;
   store: GovernanceStore;
   gates: GateEvaluator;
+  /** Publishes recorded events after each commit. Default: an EventOutbox over `events` / `notifications`. */
+  outbox?: EventOutbox;
+  /** The EventsService to publish recorded events to (ignored when `outbox` is given). */
+  events?: Pick<EventsService, 'publish'>;
+  /** Notifies the consumers of a deprecated API (ignored when `outbox` is given). */
+  notifications?: Pick<NotificationService, 'send'>;
 }
 
 const ACTION_PERMISSION: Record<PromotionAction, ResourcePermission<'catalog-entity'>> = {
   approve: apiPromotionApprovePermission,
   reject: apiPromotionRejectPermission,
   cancel: apiPromotionCancelPermission,
-  promote: apiPromotionApprovePermission,
-  rollback: apiPromotionApprovePermission,
+  promote: apiPromotionPromotePermission,
+  rollback: apiPromotionRollbackPermission,
 };
 
 const STATES = new Set<PromotionState>(['requested', 'approved', 'rejected', 'cancelled', 'promoted', 'rolled_back']);
@@ -75,6 +91,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { logger, config, httpAuth, permissions, catalog, store, gates } = options;
+  const outbox = options.outbox ?? new EventOutbox({ store, logger, events: options.events, notifications: options.notifications });
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -107,9 +124,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return entity;
   };
 
-  const send = (res: express.Response, out: { status: number; body: unknown; replayed: boolean }) => {
+  const send = async (res: express.Response, out: { status: number; body: unknown; replayed: boolean }) => {
+    // Publish what this change recorded (and anything left unpublished) before answering; a failed
+    // publish does not fail the committed change: the event stays recorded and is retried.
+    if (!out.replayed) await outbox.flush();
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(out.status).json(out.body);
+  };
+
+  const parseRef = (rawRef: unknown): string => {
+    if (typeof rawRef !== 'string' || rawRef.length > 512) throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be an entity reference string, e.g. api:default/orders');
+    try {
+      return stringifyEntityRef(parseEntityRef(rawRef, { defaultKind: 'api', defaultNamespace: 'default' }));
+    } catch (e) {
+      throw new HttpFail(400, 'BAD_REQUEST', `entityRef is not a valid entity reference: ${(e as Error).message}`);
+    }
   };
 
   router.get('/health', (_req, res) => {
@@ -127,13 +156,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const body = req.body as unknown;
     if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
     const { entityRef: rawRef, toEnvironment, fromEnvironment: rawFrom } = body;
-    if (typeof rawRef !== 'string' || rawRef.length > 512) throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be an entity reference string, e.g. api:default/orders');
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(rawRef, { defaultKind: 'api', defaultNamespace: 'default' }));
-    } catch (e) {
-      throw new HttpFail(400, 'BAD_REQUEST', `entityRef is not a valid entity reference: ${(e as Error).message}`);
-    }
+    const entityRef = parseRef(rawRef);
     if (typeof toEnvironment !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'toEnvironment must be a string');
     const to = config.environments.indexOf(toEnvironment);
     if (to < 0) throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `unknown environment ${JSON.stringify(toEnvironment)}; environments in order: ${config.environments.join(' → ')}`);
@@ -151,6 +174,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = await loadEntity(entityRef, credentials);
     if (!(await allowed(apiPromotionCreatePermission, entityRef, credentials))) {
       throw new HttpFail(403, 'FORBIDDEN', `${actor} may not request promotions of ${entityRef}`);
+    }
+    // One open request per API and target environment (also a unique index: a concurrent create loses).
+    // (Checked before the gates are evaluated; a retry whose first attempt is what is open replays it.)
+    const open = await store.openRequest(entityRef, toEnvironment);
+    if (open) {
+      const stored = idem ? await store.lookupIdempotent(idem) : undefined;
+      if (stored) return send(res, { ...stored, replayed: true });
+      throw new RequestAlreadyOpenError(open);
     }
     const report = await gates.evaluate({ entity, entityRef, fromEnvironment, toEnvironment });
     const out = await store.create({ entityRef, fromEnvironment, toEnvironment, actor, comment, gates: report }, idem);
@@ -247,11 +278,84 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return send(res, out);
   });
 
+  router.post('/apis/deprecate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const actor = actorOf(credentials);
+    const body = req.body as unknown;
+    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
+    const entityRef = parseRef(body.entityRef);
+    const reason = text(body, 'reason');
+    if (!reason) throw new HttpFail(400, 'BAD_REQUEST', 'a deprecation needs a reason');
+    const { sunsetDate } = body;
+    if (sunsetDate !== undefined && sunsetDate !== null) {
+      if (typeof sunsetDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(sunsetDate) || Number.isNaN(Date.parse(`${sunsetDate}T00:00:00Z`))
+        || new Date(`${sunsetDate}T00:00:00Z`).toISOString().slice(0, 10) !== sunsetDate) {
+        throw new HttpFail(400, 'BAD_REQUEST', 'sunsetDate must be a date YYYY-MM-DD');
+      }
+    }
+    const sunset = (sunsetDate as string | undefined) ?? null;
+    const idem = idempotency(req, actor, { entityRef, reason, sunsetDate: sunset });
+    if (idem) {
+      const stored = await store.lookupIdempotent(idem);
+      if (stored) return send(res, { ...stored, replayed: true });
+    }
+    const entity = await loadEntity(entityRef, credentials);
+    if (!(await allowed(apiDeprecatePermission, entityRef, credentials))) {
+      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not deprecate ${entityRef}`);
+    }
+    // Consumers: entities with a consumesApis relation to the API (the catalog's apiConsumedBy on the
+    // API); their owners are notified.
+    const consumers = [...new Set((entity.relations ?? []).filter((r) => r.type === 'apiConsumedBy').map((r) => r.targetRef))].sort();
+    const owners = new Set<string>();
+    for (const ref of consumers) {
+      const consumer = await catalog.getEntityByRef(ref, { credentials });
+      for (const r of consumer?.relations ?? []) if (r.type === 'ownedBy') owners.add(r.targetRef);
+    }
+    const out = await store.deprecate({ entityRef, reason, sunsetDate: sunset, actor, consumers, notifiedOwners: [...owners].sort() }, idem);
+    if (!out.replayed && out.status === 201) logger.info(`api deprecated: ${entityRef} by ${actor}; ${consumers.length} consumers, ${owners.size} owners notified`);
+    return send(res, out);
+  });
+
+  router.get('/apis/deprecations', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
+    res.json({ items: await store.listDeprecations({ entityRef: entityRef === undefined ? undefined : parseRef(entityRef) }) });
+  });
+
+  router.get('/apis/deprecations/:id/audit', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (!ID.test(req.params.id!)) throw new HttpFail(400, 'BAD_REQUEST', 'deprecation ids are UUIDs');
+    if (!(await store.deprecationById(req.params.id!))) throw new HttpFail(404, 'REQUEST_NOT_FOUND', `no deprecation ${req.params.id}`);
+    res.json({ items: await store.audit(req.params.id!) });
+  });
+
+  router.get('/events', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef, after, limit } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
+    const int = (v: unknown, name: string, min: number, max: number) => {
+      if (v === undefined) return undefined;
+      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) throw new HttpFail(400, 'BAD_REQUEST', `${name} must be an integer from ${min} to ${max}`);
+      return n;
+    };
+    res.json({ items: await store.listEvents({
+      entityRef: entityRef === undefined ? undefined : parseRef(entityRef),
+      after: int(after, 'after', 0, Number.MAX_SAFE_INTEGER),
+      limit: int(limit, 'limit', 1, 500),
+    }) });
+  });
+
   router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (err instanceof HttpFail) return fail(res, err.status, err.code, err.message, err.details);
     if (err instanceof ConflictError) {
       const { id, state, version, decidedBy } = err.current;
       return fail(res, 409, err.code, err.message, { current: { id, state, version, decidedBy } });
+    }
+    if (err instanceof RequestAlreadyOpenError) {
+      const { id, state, version, entityRef, toEnvironment } = err.open;
+      return fail(res, 409, 'REQUEST_ALREADY_OPEN', err.message, { openRequestId: id, current: { id, state, version, entityRef, toEnvironment } });
     }
     if (err instanceof IdempotencyMismatchError) return fail(res, 422, 'IDEMPOTENCY_KEY_REUSED', err.message);
     const e = err as { type?: string; status?: number; message?: string };

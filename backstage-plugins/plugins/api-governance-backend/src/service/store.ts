@@ -9,12 +9,20 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { AuditEntry, GateReport, PromotionAction, PromotionRequest, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
-import { TRANSITIONS } from '@api-observatory/backstage-plugin-api-governance-common';
+import type {
+  ApiDeprecatedEventPayload, ApiDeprecation, AuditEntry, GateReport, GateSummary, GovernanceEventPayload, GovernanceEventTopic,
+  PromotionAction, PromotionEventPayload, PromotionRequest, PromotionState, RecordedEvent,
+} from '@api-observatory/backstage-plugin-api-governance-common';
+import { API_DEPRECATED_TOPIC, GOVERNANCE_EVENT_VERSION, PROMOTION_EVENT_TOPICS, TRANSITIONS } from '@api-observatory/backstage-plugin-api-governance-common';
 
 export const REQUESTS = 'governance_requests';
 export const AUDIT = 'governance_audit';
 export const IDEMPOTENCY = 'governance_idempotency';
+export const EVENTS = 'governance_events';
+export const DELIVERIES = 'governance_event_deliveries';
+export const DEPRECATIONS = 'governance_deprecations';
+/** States of an open request: at most one per API and target environment (unique index too). */
+export const OPEN_STATES: readonly PromotionState[] = ['requested', 'approved'];
 
 export interface StoredResponse {
   status: number;
@@ -25,6 +33,14 @@ export class ConflictError extends Error {
   constructor(readonly code: 'INVALID_TRANSITION' | 'VERSION_CONFLICT', message: string, readonly current: PromotionRequest) {
     super(message);
     this.name = 'ConflictError';
+  }
+}
+
+/** A second open request for the same API and target environment. */
+export class RequestAlreadyOpenError extends Error {
+  constructor(readonly open: PromotionRequest) {
+    super(`${open.entityRef} already has an open promotion request to ${open.toEnvironment}: ${open.id} (${open.state}); cancel, reject or promote it first`);
+    this.name = 'RequestAlreadyOpenError';
   }
 }
 
@@ -79,6 +95,68 @@ function toAudit(r: Row): AuditEntry {
     override: Boolean(r.override),
     evidence: r.evidence ? (JSON.parse(r.evidence) as GateReport) : null,
   };
+}
+
+function toDeprecation(r: Row): ApiDeprecation {
+  return {
+    id: r.id,
+    entityRef: r.entity_ref,
+    reason: r.reason,
+    sunsetDate: r.sunset_date ?? null,
+    deprecatedBy: r.deprecated_by,
+    deprecatedAt: r.deprecated_at,
+    consumers: JSON.parse(r.consumers),
+    notifiedOwners: JSON.parse(r.notified_owners),
+  };
+}
+
+function toEvent(r: Row): RecordedEvent {
+  return {
+    seq: Number(r.seq),
+    eventId: r.event_id,
+    topic: r.topic,
+    entityRef: r.entity_ref,
+    occurredAt: r.occurred_at,
+    publishedAt: r.published_at ?? null,
+    payload: JSON.parse(r.payload) as GovernanceEventPayload,
+  };
+}
+
+/** Gate results without evidence, for event payloads. */
+export function gateSummary(report: GateReport | null): GateSummary | null {
+  if (!report) return null;
+  return { passed: report.passed, gates: report.gates.map(({ gate, status, required, summary }) => ({ gate, status, required, summary })) };
+}
+
+/** The event of a request that just reached `request.state` (at `request.version`). */
+export function promotionEvent(request: PromotionRequest, change: {
+  action: 'create' | PromotionAction; previousState: PromotionState | null; actor: string; reason: string | null; overridden: boolean; gates: GateReport | null; at: string;
+}): PromotionEventPayload {
+  return {
+    eventId: `promotion:${request.id}:${request.version}`,
+    version: GOVERNANCE_EVENT_VERSION,
+    type: PROMOTION_EVENT_TOPICS[request.state],
+    occurredAt: change.at,
+    actor: change.actor,
+    entityRef: request.entityRef,
+    requestId: request.id,
+    requestVersion: request.version,
+    action: change.action,
+    fromEnvironment: request.fromEnvironment,
+    toEnvironment: request.toEnvironment,
+    previousState: change.previousState,
+    state: request.state,
+    reason: change.reason,
+    overridden: change.overridden,
+    gates: gateSummary(change.gates),
+  };
+}
+
+async function recordEvent(trx: Knex.Transaction, payload: GovernanceEventPayload) {
+  await trx(EVENTS).insert({
+    event_id: payload.eventId, topic: payload.type satisfies GovernanceEventTopic, entity_ref: payload.entityRef,
+    occurred_at: payload.occurredAt, payload: JSON.stringify(payload),
+  });
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -140,10 +218,18 @@ export class GovernanceStore {
     }
   }
 
+  /** The open (requested / approved) request of an API to an environment, if any. */
+  async openRequest(entityRef: string, toEnvironment: string, trx: Knex | Knex.Transaction = this.db): Promise<PromotionRequest | undefined> {
+    const r = await trx(REQUESTS).where({ entity_ref: entityRef, to_env: toEnvironment }).whereIn('state', OPEN_STATES as PromotionState[]).first();
+    return r ? toRequest(r) : undefined;
+  }
+
   async create(input: {
     entityRef: string; fromEnvironment: string; toEnvironment: string; actor: string; comment: string | null; gates: GateReport;
   }, idem?: Idempotency) {
     return this.idempotent(idem, async (trx) => {
+      const open = await this.openRequest(input.entityRef, input.toEnvironment, trx);
+      if (open) throw new RequestAlreadyOpenError(open);
       const now = new Date().toISOString();
       const id = randomUUID();
       await trx(REQUESTS).insert({
@@ -156,7 +242,16 @@ export class GovernanceStore {
         reason: input.comment, override: false, evidence: JSON.stringify(input.gates), request_version: 1,
       });
       const created = toRequest((await trx(REQUESTS).where({ id }).first())!);
+      await recordEvent(trx, promotionEvent(created, { action: 'create', previousState: null, actor: input.actor, reason: input.comment, overridden: false, gates: input.gates, at: now }));
       return { status: 201, body: created };
+    }).catch(async (e) => {
+      // A concurrent create for the same API and environment committed first: the partial unique
+      // index refused this one.
+      if (isUniqueViolation(e)) {
+        const open = await this.openRequest(input.entityRef, input.toEnvironment);
+        if (open) throw new RequestAlreadyOpenError(open);
+      }
+      throw e;
     });
   }
 
@@ -193,6 +288,7 @@ export class GovernanceStore {
         reason: input.reason, override: input.override, evidence: input.gates ? JSON.stringify(input.gates) : null, request_version: next,
       });
       const updated = toRequest((await trx(REQUESTS).where({ id: input.id }).first())!);
+      await recordEvent(trx, promotionEvent(updated, { action: input.action, previousState: from, actor: input.actor, reason: input.reason, overridden: input.override, gates: input.gates, at: now }));
       return { status: 200, body: updated };
     }).catch((e) => {
       // The audit's unique (request, version) also stops a second writer that raced past the update.
@@ -203,5 +299,88 @@ export class GovernanceStore {
       }
       throw e;
     });
+  }
+
+  async deprecation(entityRef: string): Promise<ApiDeprecation | undefined> {
+    const r = await this.db(DEPRECATIONS).where({ entity_ref: entityRef }).first();
+    return r ? toDeprecation(r) : undefined;
+  }
+
+  async deprecationById(id: string): Promise<ApiDeprecation | undefined> {
+    const r = await this.db(DEPRECATIONS).where({ id }).first();
+    return r ? toDeprecation(r) : undefined;
+  }
+
+  async listDeprecations(filter: { entityRef?: string }): Promise<ApiDeprecation[]> {
+    const q = this.db(DEPRECATIONS).orderBy('deprecated_at', 'desc').limit(500);
+    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
+    return (await q).map(toDeprecation);
+  }
+
+  /**
+   * Records the deprecation of an API, its audit entry and its `api.deprecated` event in one
+   * transaction. An API is deprecated once: deprecating it again answers 200 with the recorded
+   * deprecation and changes nothing (no second event, no second notification).
+   */
+  async deprecate(input: {
+    entityRef: string; reason: string; sunsetDate: string | null; actor: string; consumers: string[]; notifiedOwners: string[];
+  }, idem?: Idempotency) {
+    const existing = async () => {
+      const d = await this.deprecation(input.entityRef);
+      return d ? { status: 200, body: { ...d, alreadyDeprecated: true }, replayed: false } : undefined;
+    };
+    return this.idempotent(idem, async (trx) => {
+      const prior = await trx(DEPRECATIONS).where({ entity_ref: input.entityRef }).first();
+      if (prior) return { status: 200, body: { ...toDeprecation(prior), alreadyDeprecated: true } };
+      const now = new Date().toISOString();
+      const id = randomUUID();
+      await trx(DEPRECATIONS).insert({
+        id, entity_ref: input.entityRef, reason: input.reason, sunset_date: input.sunsetDate, deprecated_by: input.actor, deprecated_at: now,
+        consumers: JSON.stringify(input.consumers), notified_owners: JSON.stringify(input.notifiedOwners),
+      });
+      await trx(AUDIT).insert({
+        request_id: id, actor: input.actor, at: now, action: 'deprecate', from_state: null, to_state: 'deprecated',
+        reason: input.reason, override: false, evidence: null, request_version: 1,
+      });
+      const payload: ApiDeprecatedEventPayload = {
+        eventId: `deprecation:${id}`, version: GOVERNANCE_EVENT_VERSION, type: API_DEPRECATED_TOPIC, occurredAt: now, actor: input.actor,
+        entityRef: input.entityRef, deprecationId: id, reason: input.reason, sunsetDate: input.sunsetDate,
+        consumers: input.consumers, notifiedOwners: input.notifiedOwners,
+      };
+      await recordEvent(trx, payload);
+      const d = toDeprecation((await trx(DEPRECATIONS).where({ id }).first())!);
+      return { status: 201, body: { ...d, alreadyDeprecated: false } };
+    }).catch(async (e) => {
+      // A concurrent deprecation of the same API committed first.
+      if (isUniqueViolation(e)) {
+        const d = await existing();
+        if (d) return d;
+      }
+      throw e;
+    });
+  }
+
+  /** Recorded events, oldest first, after the sequence number `after`. */
+  async listEvents(filter: { entityRef?: string; after?: number; limit?: number }): Promise<RecordedEvent[]> {
+    const q = this.db(`${EVENTS} as e`).leftJoin(`${DELIVERIES} as d`, 'd.event_id', 'e.event_id')
+      .select('e.seq', 'e.event_id', 'e.topic', 'e.entity_ref', 'e.occurred_at', 'e.payload', 'd.published_at')
+      .orderBy('e.seq', 'asc').limit(filter.limit ?? 500);
+    if (filter.entityRef) q.where('e.entity_ref', filter.entityRef);
+    if (filter.after !== undefined) q.where('e.seq', '>', filter.after);
+    return (await q).map(toEvent);
+  }
+
+  /** Events without a delivery record (not yet published), oldest first. */
+  async unpublishedEvents(limit = 200): Promise<RecordedEvent[]> {
+    const rows = await this.db(`${EVENTS} as e`).leftJoin(`${DELIVERIES} as d`, 'd.event_id', 'e.event_id')
+      .whereNull('d.event_id')
+      .select('e.seq', 'e.event_id', 'e.topic', 'e.entity_ref', 'e.occurred_at', 'e.payload', 'd.published_at')
+      .orderBy('e.seq', 'asc').limit(limit);
+    return rows.map(toEvent);
+  }
+
+  /** Records that an event was published (idempotent: a second record of the same event is ignored). */
+  async markPublished(eventId: string, at = new Date().toISOString()): Promise<void> {
+    await this.db(DELIVERIES).insert({ event_id: eventId, published_at: at }).onConflict('event_id').ignore();
   }
 }

@@ -44,18 +44,27 @@ export const VALID_OPENAPI = JSON.stringify({
   paths: { '/orders': { get: { operationId: 'listOrders', summary: 'List orders', responses: { '200': { description: 'ok' } } } } },
 });
 
-function api(name: string, owner: string, system: string, definition = VALID_OPENAPI): Entity {
+/** Consumers of the orders API (consumesApis → the catalog's apiConsumedBy on the API) and their owners. */
+export const ORDERS_CONSUMERS = ['component:default/checkout', 'component:default/mobile-app'];
+export const ORDERS_CONSUMER_OWNERS = ['group:default/checkout-team', 'user:default/maria'];
+
+function api(name: string, owner: string, system: string, definition = VALID_OPENAPI, consumers: string[] = []): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
     metadata: { name, namespace: 'default', annotations: { 'api-observatory.io/api-name': name } },
     spec: { type: 'openapi', lifecycle: 'production', owner, system, definition },
-    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }, ...consumers.map((targetRef) => ({ type: 'apiConsumedBy', targetRef }))],
   };
 }
+const component = (name: string, ownerRef: string, consumes: string[]): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default' },
+  spec: { owner: ownerRef, type: 'service', lifecycle: 'production', consumesApis: consumes },
+  relations: [{ type: 'ownedBy', targetRef: ownerRef }, ...consumes.map((targetRef) => ({ type: 'consumesApi', targetRef }))],
+});
 
 export const ENTITIES = new Map<string, Entity>([
-  ['api:default/orders', api('orders', 'orders-team', 'commerce')],
+  ['api:default/orders', api('orders', 'orders-team', 'commerce', VALID_OPENAPI, ORDERS_CONSUMERS)],
   ['api:default/payments', api('payments', 'orders-team', 'commerce')],
   ['api:default/broken', api('broken', 'orders-team', 'commerce', '{"openapi": "3.0.3", "paths": 7}')],
   ['api:default/nocanary', api('nocanary', 'orders-team', 'commerce')],
@@ -64,14 +73,47 @@ export const ENTITIES = new Map<string, Entity>([
   ['api:default/gateway-admin', api('gateway-admin', 'orders-team', 'api-platform')],
   ['api:default/pm-owned', api('pm-owned', 'product-managers', 'commerce')],
   ['component:default/orders-service', { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'orders-service', namespace: 'default' }, spec: { owner: 'orders-team' } }],
+  ['component:default/checkout', component('checkout', 'group:default/checkout-team', ['api:default/orders'])],
+  ['component:default/mobile-app', component('mobile-app', 'user:default/maria', ['api:default/orders'])],
 ]);
+
+/**
+ * `api:default/<base>--<suffix>` is a copy of the `<base>` API named `<base>--<suffix>` (same owner,
+ * system, definition, consumers and api-name annotation): tests use fresh copies where one open request
+ * per API and environment would otherwise collide.
+ */
+export const copyOf = (base: string, suffix: string | number) => `api:default/${base}--${suffix}`;
+let copies = 0;
+/** A fresh copy of an API (see copyOf). */
+export const fresh = (base = 'orders') => copyOf(base, `t${++copies}`);
 
 export const catalog = {
   async getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }) {
-    const key = typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace ?? 'default'}/${ref.name}`;
-    return ENTITIES.get(key.toLowerCase());
+    const key = (typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace ?? 'default'}/${ref.name}`).toLowerCase();
+    const m = /^api:default\/([a-z-]+?)--([a-z0-9-]+)$/.exec(key);
+    const base = m ? ENTITIES.get(`api:default/${m[1]}`) : undefined;
+    if (base) return { ...base, metadata: { ...base.metadata, name: `${m![1]}--${m![2]}` } };
+    return ENTITIES.get(key);
   },
 };
+
+/** An EventsService that records what is published; `failing` makes publish throw (a broken broker). */
+export class RecordingEvents {
+  published: Array<{ topic: string; eventPayload: any; metadata?: Record<string, unknown> }> = [];
+  failing = false;
+  async publish(params: { topic: string; eventPayload: unknown; metadata?: Record<string, unknown> }) {
+    if (this.failing) throw new Error('events broker down');
+    this.published.push(params as never);
+  }
+}
+
+/** A NotificationService that records what is sent. */
+export class RecordingNotifications {
+  sent: Array<{ recipients: any; payload: any }> = [];
+  async send(options: { recipients: unknown; payload: unknown }) {
+    this.sent.push(options as never);
+  }
+}
 
 function credentialsOf(token: string | undefined): BackstageCredentials | undefined {
   if (token === 'service') return { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'plugin:deployer' } } as BackstageCredentials;
@@ -136,17 +178,18 @@ function samples(errorRatioCanary: number): SampleSet {
 }
 
 /** Canary verdicts from the real judge: healthy samples promote, `regressed` rolls back, `nocanary` has no data. */
+const apiName = (entity: Entity) => entity.metadata.annotations?.['api-observatory.io/api-name'];
 export const canarySource: CanarySource = async ({ entity }) => {
-  if (entity.metadata.name === 'nocanary') return judgeGate(DEFAULT_GATE_CONFIG, {}) as never;
-  return judgeGate(DEFAULT_GATE_CONFIG, samples(entity.metadata.name === 'regressed' ? 0.3 : 0.002)) as never;
+  if (apiName(entity) === 'nocanary') return judgeGate(DEFAULT_GATE_CONFIG, {}) as never;
+  return judgeGate(DEFAULT_GATE_CONFIG, samples(apiName(entity) === 'regressed' ? 0.3 : 0.002)) as never;
 };
-export const sloSource: SloSource = async ({ entity }) => ({ burning: entity.metadata.name === 'burning', evidence: { burnRate1h: entity.metadata.name === 'burning' ? 14.4 : 0.2 } });
+export const sloSource: SloSource = async ({ entity }) => ({ burning: apiName(entity) === 'burning', evidence: { burnRate1h: apiName(entity) === 'burning' ? 14.4 : 0.2 } });
 
 export const TEST_CONFIG: GovernanceConfig = {
   ...DEFAULT_CONFIG,
   environments: ['dev', 'staging', 'production'],
   maxCommentLength: 500,
-  gates: { ...DEFAULT_CONFIG.gates, slo: { prometheusUrl: 'http://slo.test', required: true } },
+  gates: { ...DEFAULT_CONFIG.gates, slo: { prometheusUrl: 'http://slo.test', required: true, timeoutMs: 2_000 } },
   policy: {
     productManagers: { commerce: ['group:default/product-managers'], 'api-platform': ['group:default/platform-pms'] },
     overrideGroups: ['group:default/api-platform-team'],
@@ -171,11 +214,16 @@ export async function migrate(knex: Knex) {
   await knex.migrate.latest({ directory: MIGRATIONS_DIR });
 }
 
-export async function serve(knex: Knex, config: GovernanceConfig = TEST_CONFIG, sources: { canary?: CanarySource; slo?: SloSource } = { canary: canarySource, slo: sloSource }): Promise<{ url: string; server: Server }> {
+export async function serve(
+  knex: Knex,
+  config: GovernanceConfig = TEST_CONFIG,
+  sources: { canary?: CanarySource; slo?: SloSource } = { canary: canarySource, slo: sloSource },
+  services: { events?: RecordingEvents; notifications?: RecordingNotifications; permissions?: Pick<PermissionsService, 'authorize'> } = {},
+): Promise<{ url: string; server: Server }> {
   const app = express();
   app.use(await createRouter({
-    logger, config, httpAuth, permissions: fakePermissions(new ApiGovernancePolicy(config.policy)), catalog,
-    store: new GovernanceStore(knex), gates: new GateEvaluator(config, sources),
+    logger, config, httpAuth, permissions: services.permissions ?? fakePermissions(new ApiGovernancePolicy(config.policy)), catalog,
+    store: new GovernanceStore(knex), gates: new GateEvaluator(config, sources), events: services.events, notifications: services.notifications,
   }));
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.name === 'AuthenticationError' ? 401 : err.name === 'NotAllowedError' ? 403 : 500;
