@@ -1,6 +1,7 @@
 /**
  * Reusable start/stop helpers for the Backstage end-to-end tests: the real backend (new backend system)
- * as a child process on a free loopback port, serving the built frontend; a guest token for API calls;
+ * as a child process on a free loopback port, serving the built frontend; guest and sample-user tokens
+ * (the dev-only devUsers provider) for API calls and sign-in of a browser page as a sample user;
  * headless Chromium through playwright-core; and PostgreSQL, either from POSTGRES_* or a throwaway
  * local cluster. Nothing here builds anything: run `npm run build` in backstage-plugins/ first.
  */
@@ -134,9 +135,43 @@ export interface RunningBackstage {
   guestToken(): Promise<string>;
   /** GET a backend path with the guest token; throws on a non-2xx answer. */
   getJson<T = unknown>(pathAndQuery: string): Promise<T>;
+  /**
+   * Signs `user` (a sample catalog user's name, e.g. `emma.orders`, or entity ref) in through the dev-only
+   * `devUsers` auth provider (header `x-dev-user`): a real Backstage token issued by the auth backend, with
+   * the user's entity ref and ownership refs. Throws on a non-2xx answer. Not cached.
+   */
+  signInAs(user: string): Promise<DevUserSession>;
+  /** A real Backstage token of `user` (cached per user). */
+  userToken(user: string): Promise<string>;
+  /** fetch() of a backend path with `user`'s token (JSON body when `json` is given); returns the Response. */
+  fetchAs(user: string, pathAndQuery: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   /** Waits until the catalog serves at least these API entities (initial processing is asynchronous). */
   waitForApis(names?: readonly string[], timeoutMs?: number): Promise<CatalogEntity[]>;
   stop(): Promise<void>;
+}
+
+/** The answer of `/api/auth/devUsers/refresh` (and `/api/auth/guest/refresh`). */
+export interface DevUserSession {
+  profile: { displayName?: string; email?: string; picture?: string };
+  backstageIdentity: {
+    token: string;
+    expiresInSeconds?: number;
+    identity: { type: 'user'; userEntityRef: string; ownershipEntityRefs: string[] };
+  };
+}
+
+/** The dev-only auth provider of the dev backend (packages/backend/src/devUsersAuth.ts) and its header. */
+export const DEV_USERS_PROVIDER = 'devUsers';
+export const DEV_USER_HEADER = 'x-dev-user';
+/** localStorage key of the dev app sign-in page's remembered choice (packages/app/src/signIn.tsx). */
+export const DEV_SIGN_IN_STORAGE_KEY = 'api-observatory:dev-sign-in';
+
+/** Signs `user` in at the dev backend `baseUrl` through the devUsers provider; throws on a non-2xx answer. */
+export async function devUserSignIn(baseUrl: string, user: string): Promise<DevUserSession> {
+  const res = await fetch(`${baseUrl}/api/auth/${DEV_USERS_PROVIDER}/refresh`, { headers: { [DEV_USER_HEADER]: user } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sign-in as ${user} failed: ${res.status} ${text}`);
+  return JSON.parse(text) as DevUserSession;
 }
 
 export interface CatalogEntity {
@@ -212,6 +247,21 @@ export async function startBackstage(opts: StartBackstageOptions = {}): Promise<
     if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
+  const userTokens = new Map<string, string>();
+  const userToken = async (user: string) => {
+    const cached = userTokens.get(user);
+    if (cached) return cached;
+    const t = (await devUserSignIn(baseUrl, user)).backstageIdentity.token;
+    userTokens.set(user, t);
+    return t;
+  };
+  const fetchAs = async (user: string, pathAndQuery: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    headers.set('authorization', `Bearer ${await userToken(user)}`);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(`${baseUrl}${pathAndQuery}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+  };
   return {
     port,
     baseUrl,
@@ -219,6 +269,9 @@ export async function startBackstage(opts: StartBackstageOptions = {}): Promise<
     tail: proc.tail,
     guestToken,
     getJson,
+    signInAs: (user: string) => devUserSignIn(baseUrl, user),
+    userToken,
+    fetchAs,
     async waitForApis(names: readonly string[] = SAMPLE_APIS, timeoutMs = 120_000) {
       const until = Date.now() + timeoutMs;
       let seen: string[] = [];
@@ -271,6 +324,41 @@ export async function openSignedIn(page: Page, url: string): Promise<void> {
     await enter.click();
     await enter.waitFor({ state: 'detached', timeout: 60_000 });
   }
+}
+
+/**
+ * Opens `url` signed in as the sample user `user` (name, e.g. `carla.pm`) through the dev app's sign-in page
+ * ("Sign in as a sample user", which calls the devUsers provider with the `x-dev-user` header). Resolves
+ * with the identity the auth backend issued once the sign-in page is gone. A page already signed in as
+ * someone else (the choice is kept in localStorage per origin) is switched to `user` first.
+ */
+export async function openSignedInAs(page: Page, url: string, user: string): Promise<DevUserSession> {
+  const wanted = user.includes(':') || user.includes('/') ? user : `user:default/${user}`;
+  const name = wanted.replace(/^.*[:/]/, '');
+  const isRefresh = (r: { url(): string; request(): { headers(): Record<string, string> } }) =>
+    r.url().includes(`/api/auth/${DEV_USERS_PROVIDER}/refresh`) && r.request().headers()[DEV_USER_HEADER]?.toLowerCase() === wanted.toLowerCase();
+  let refresh = page.waitForResponse(isRefresh, { timeout: 90_000 });
+  await page.goto(url);
+  const button = page.getByTestId(`dev-user-${name}`);
+  // The app's sidebar: present once signed in (Playwright deems it hidden: its boxes have no height).
+  const signedIn = page.locator('[data-testid="sidebar-root"]').first();
+  await Promise.race([button.waitFor({ timeout: 60_000 }), signedIn.waitFor({ state: 'attached', timeout: 60_000 })]);
+  if (await button.isVisible()) {
+    await button.click();
+    await button.waitFor({ state: 'detached', timeout: 60_000 });
+  } else {
+    const stored = await page.evaluate((k) => localStorage.getItem(k), DEV_SIGN_IN_STORAGE_KEY);
+    if (!stored || (JSON.parse(stored) as { user?: string }).user?.toLowerCase() !== wanted.toLowerCase()) {
+      await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [DEV_SIGN_IN_STORAGE_KEY, JSON.stringify({ provider: DEV_USERS_PROVIDER, user: wanted })]);
+      refresh = page.waitForResponse(isRefresh, { timeout: 90_000 });
+      await page.reload();
+    }
+  }
+  const res = await refresh;
+  const body = (await res.json()) as DevUserSession;
+  if (!res.ok()) throw new Error(`sign-in as ${user} failed: ${res.status()} ${JSON.stringify(body)}`);
+  await signedIn.waitFor({ state: 'attached', timeout: 60_000 });
+  return body;
 }
 
 export interface LocalPostgres extends PostgresConnection {

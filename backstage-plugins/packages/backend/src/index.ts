@@ -1,10 +1,11 @@
 /*
  * The dev and e2e backend of the API Observatory plugins (new backend system), kept lean:
- * app serving, auth with the guest provider, catalog and permission (allow-all until the
- * governance policy ships). Run it with the working directory set to this package, so that the
- * catalog's file locations in app-config.yaml resolve.
+ * app serving, auth (guest + the dev-only sample-user provider), catalog, permission with the
+ * governance policy, notifications and signals. Run it with the working directory set to this
+ * package, so that the catalog's file locations in app-config.yaml resolve.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleApiGovernancePolicy } from '@api-observatory/backstage-plugin-api-governance-backend';
 
 const backend = createBackend();
 
@@ -13,6 +14,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// DEV ONLY: sign in as a sample catalog user named by the `x-dev-user` header (auth.providers.devUsers;
+// refuses unless auth.environment is development). See devUsersAuth.ts and README.md.
+backend.add(import('./devUsersAuth'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Logs catalog processing errors (a broken sample entity shows up in the backend's log).
@@ -21,13 +25,21 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@api-observatory/backstage-plugin-catalog-backend-module-api-validator'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+// The governance policy (promotion create/cancel: API owners; approve/reject: product managers; override:
+// api-platform-team; every other permission: ALLOW). Config: apiGovernance.policy.
+backend.add(permissionModuleApiGovernancePolicy);
+
+// Notifications (the governance plugin notifies API consumers) and signals (live updates to the browser).
+// The EventsService they use is a default service of @backstage/backend-defaults (in-process); the events
+// backend plugin is only needed for an event bus across several backend instances.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 // API observability: per-entity telemetry summaries from Prometheus (config: apiObservability).
 backend.add(import('@api-observatory/backstage-plugin-api-observability-backend'));
 
 // API governance: promotion requests with approvals, gates and an audit trail (config: apiGovernance).
-// Deployments install its policy module instead of the allow-all one (see the plugin's README).
+// Its policy module is installed above, with the permission backend.
 backend.add(import('@api-observatory/backstage-plugin-api-governance-backend'));
 
 backend.start();
