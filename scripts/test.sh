@@ -9,6 +9,7 @@ export PATH="$(bash scripts/tools/install-node.sh):$root/.tools/bin:$root/node_m
 echo "[test] typecheck"
 npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
+npm run --silent check:versions --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
 echo "[test] Grafana app plugin: typecheck, build, jest"
 npm run --silent typecheck -w grafana-plugins/api-observatory-app
@@ -17,6 +18,7 @@ npm run --silent build -w grafana-plugins/api-observatory-app
 npm test --silent -w grafana-plugins/api-observatory-app
 echo "[test] AsyncAPI viewer (jsdom)"
 npm test --silent -w @api-observatory/backstage-plugin-asyncapi-viewer
+echo "[test] API governance frontend (jsdom, msw)" && npm test --silent -w @api-observatory/backstage-plugin-api-governance
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \

@@ -1,0 +1,228 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import MenuItem from '@material-ui/core/MenuItem';
+import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { ApiGovernanceApi } from '../api/client';
+import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
+import { DecisionDialog, type DialogMode } from './DecisionDialog';
+import { useAsync } from './useAsync';
+import { ageMs, formatAge, formatTime, newestFirst, shortRef } from './model';
+
+/** What the inbox shows of a request's API entity (from the catalog). */
+export interface EntityInfo {
+  title: string;
+  system?: string;
+  owner?: string;
+}
+
+export const AGE_FILTERS = [
+  { value: 'any', label: 'Any age', minMs: 0 },
+  { value: '1h', label: 'Older than 1 hour', minMs: 3_600_000 },
+  { value: '1d', label: 'Older than 1 day', minMs: 86_400_000 },
+  { value: '7d', label: 'Older than 7 days', minMs: 7 * 86_400_000 },
+] as const;
+
+const STATE_FILTERS = [
+  { value: 'requested', label: 'Awaiting decision' },
+  { value: 'approved', label: 'Approved, awaiting promotion' },
+  { value: 'open', label: 'All open' },
+] as const;
+
+export interface ApprovalsInboxViewProps {
+  api: ApiGovernanceApi;
+  currentUser?: string;
+  /** Catalog data of the requests' entities (title, system, owner), by entity ref. */
+  loadEntities(refs: string[]): Promise<Record<string, EntityInfo>>;
+  /** Renders the link to an API entity's page. */
+  renderEntityLink?(entityRef: string, title: string): ReactNode;
+  now?: number;
+}
+
+const ANY = '';
+
+/** The product managers' inbox: open promotion requests, filterable by system, owner, age and state, sortable by age. */
+export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
+  const { api, loadEntities } = props;
+  const [data, reload] = useAsync(async () => {
+    const [requested, approved] = await Promise.all([api.listRequests({ state: 'requested' }), api.listRequests({ state: 'approved' })]);
+    const requests = newestFirst([...requested, ...approved]);
+    const entities = requests.length ? await loadEntities([...new Set(requests.map((r) => r.entityRef))]).catch(() => ({}) as Record<string, EntityInfo>) : {};
+    return { requests, entities };
+  }, [api, loadEntities]);
+  const [system, setSystem] = useState(ANY);
+  const [owner, setOwner] = useState(ANY);
+  const [age, setAge] = useState<string>('any');
+  const [stateFilter, setStateFilter] = useState<string>('requested');
+  const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  const [dialog, setDialog] = useState<{ request: PromotionRequest; mode: DialogMode } | undefined>();
+  const now = props.now ?? Date.now();
+
+  const loaded = data.status === 'loaded' ? data.value : undefined;
+  const info = (ref: string): EntityInfo => loaded?.entities[ref] ?? { title: shortRef(ref) };
+  const systems = useMemo(() => [...new Set(Object.values(loaded?.entities ?? {}).map((e) => e.system).filter((s): s is string => !!s))].sort(), [loaded]);
+  const owners = useMemo(() => [...new Set(Object.values(loaded?.entities ?? {}).map((e) => e.owner).filter((s): s is string => !!s))].sort(), [loaded]);
+
+  const rows = useMemo(() => {
+    if (!loaded) return [];
+    const minMs = AGE_FILTERS.find((a) => a.value === age)?.minMs ?? 0;
+    const filtered = loaded.requests.filter((r) => {
+      const e = loaded.entities[r.entityRef];
+      if (stateFilter !== 'open' && r.state !== stateFilter) return false;
+      if (system && e?.system !== system) return false;
+      if (owner && e?.owner !== owner) return false;
+      return ageMs(r.requestedAt, now) >= minMs;
+    });
+    const sign = order === 'desc' ? -1 : 1;
+    return filtered.sort((a, b) => sign * (ageMs(a.requestedAt, now) - ageMs(b.requestedAt, now)));
+  }, [loaded, stateFilter, system, owner, age, order, now]);
+
+  const link = (ref: string) => {
+    const title = info(ref).title;
+    return props.renderEntityLink ? props.renderEntityLink(ref, title) : <span style={wrapStyle}>{title}</span>;
+  };
+
+  return (
+    <Box data-testid="approvals-inbox">
+      <Box display="flex" flexWrap="wrap" alignItems="flex-end" style={{ gap: 16 }} mb={2}>
+        <TextField select label="State" InputLabelProps={{ shrink: true }} SelectProps={{ displayEmpty: true }} value={stateFilter} onChange={(e) => setStateFilter(String(e.target.value))} style={{ minWidth: 220 }} inputProps={{ 'data-testid': 'filter-state' }}>
+          {STATE_FILTERS.map((s) => (
+            <MenuItem key={s.value} value={s.value}>
+              {s.label}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select label="System" InputLabelProps={{ shrink: true }} SelectProps={{ displayEmpty: true }} value={system} onChange={(e) => setSystem(String(e.target.value))} style={{ minWidth: 180 }} inputProps={{ 'data-testid': 'filter-system' }}>
+          <MenuItem value={ANY}>All systems</MenuItem>
+          {systems.map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select label="Owner" InputLabelProps={{ shrink: true }} SelectProps={{ displayEmpty: true }} value={owner} onChange={(e) => setOwner(String(e.target.value))} style={{ minWidth: 180 }} inputProps={{ 'data-testid': 'filter-owner' }}>
+          <MenuItem value={ANY}>All owners</MenuItem>
+          {owners.map((o) => (
+            <MenuItem key={o} value={o}>
+              {shortRef(o)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select label="Age" InputLabelProps={{ shrink: true }} SelectProps={{ displayEmpty: true }} value={age} onChange={(e) => setAge(String(e.target.value))} style={{ minWidth: 180 }} inputProps={{ 'data-testid': 'filter-age' }}>
+          {AGE_FILTERS.map((a) => (
+            <MenuItem key={a.value} value={a.value}>
+              {a.label}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button size="small" onClick={reload}>
+          Refresh
+        </Button>
+      </Box>
+      {data.status === 'loading' && <LinearProgress />}
+      {data.status === 'error' && <ErrorMessage error={data.error} title="Promotion requests unavailable" />}
+      {loaded && (
+        <Paper>
+          <Table size="small" aria-label="Open promotion requests">
+            <TableHead>
+              <TableRow>
+                <TableCell>API</TableCell>
+                <TableCell>System / owner</TableCell>
+                <TableCell>Promotion</TableCell>
+                <TableCell>Requested by</TableCell>
+                <TableCell sortDirection={order}>
+                  <TableSortLabel style={{ whiteSpace: 'nowrap' }} active direction={order === 'desc' ? 'desc' : 'asc'} onClick={() => setOrder(order === 'desc' ? 'asc' : 'desc')} data-testid="sort-age">
+                    Age
+                  </TableSortLabel>
+                </TableCell>
+                <TableCell>Gates</TableCell>
+                <TableCell>Comment</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={8}>
+                    <Typography variant="body2" color="textSecondary" data-testid="inbox-empty">
+                      No open promotion requests match the filters.
+                    </Typography>
+                  </TableCell>
+                </TableRow>
+              )}
+              {rows.map((r) => {
+                const e = info(r.entityRef);
+                const mine = !!props.currentUser && props.currentUser === r.requestedBy;
+                return (
+                  <TableRow key={r.id} data-request={r.id} data-testid="inbox-row">
+                    <TableCell style={{ minWidth: 120 }}>{link(r.entityRef)}</TableCell>
+                    <TableCell style={{ minWidth: 120 }}>
+                      <Typography variant="body2" component="div">
+                        {e.system ?? '—'}
+                      </Typography>
+                      <Typography variant="caption" color="textSecondary" component="div">
+                        {e.owner ? shortRef(e.owner) : '—'}
+                      </Typography>
+                    </TableCell>
+                    <TableCell>
+                      <Typography variant="body2" component="div" style={{ whiteSpace: 'nowrap' }}>
+                        {r.fromEnvironment} → {r.toEnvironment}
+                      </Typography>
+                      <StateChip state={r.state} />
+                    </TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }} title={r.requestedBy}>
+                      {shortRef(r.requestedBy)}
+                    </TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }} title={formatTime(r.requestedAt)} data-testid="inbox-age">
+                      {formatAge(r.requestedAt, now)}
+                    </TableCell>
+                    <TableCell>
+                      <GateList gates={r.gates} compact />
+                    </TableCell>
+                    <TableCell style={{ minWidth: 200 }}>
+                      <PlainText>{r.comment}</PlainText>
+                    </TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                      {r.state === 'requested' ? (
+                        <Button size="small" variant="outlined" color="primary" onClick={() => setDialog({ request: r, mode: 'decide' })} data-testid="inbox-review">
+                          {mine ? 'View' : 'Review'}
+                        </Button>
+                      ) : (
+                        <Button size="small" variant="outlined" onClick={() => setDialog({ request: r, mode: 'promote' })} data-testid="inbox-promote">
+                          Mark promoted
+                        </Button>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </Paper>
+      )}
+      {dialog && (
+        <DecisionDialog
+          open
+          api={api}
+          mode={dialog.mode}
+          request={dialog.request}
+          currentUser={props.currentUser}
+          entityTitle={info(dialog.request.entityRef).title}
+          onClose={() => setDialog(undefined)}
+          onChanged={reload}
+        />
+      )}
+    </Box>
+  );
+}
+

@@ -1,0 +1,112 @@
+import type { ReactNode } from 'react';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import CheckCircle from '@material-ui/icons/CheckCircle';
+import Cancel from '@material-ui/icons/Cancel';
+import HelpOutline from '@material-ui/icons/HelpOutline';
+import type { GateReport, GateResult, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
+import { GovernanceApiError } from '../api/client';
+import { stateLabel } from './model';
+
+/** Style of user text (comments, reasons, titles): kept as typed, long words wrapped. */
+export const wrapStyle = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', wordBreak: 'break-word' } as const;
+
+/**
+ * User-provided text, rendered as a React text node (never as HTML) and wrapped. Everything a user or
+ * the backend wrote goes through here or through another text node.
+ */
+export function PlainText(props: { children: string | null | undefined; variant?: 'body1' | 'body2' | 'caption'; color?: 'textSecondary' | 'textPrimary'; testId?: string }) {
+  if (!props.children) return null;
+  return (
+    <Typography component="div" variant={props.variant ?? 'body2'} color={props.color} style={wrapStyle} data-testid={props.testId}>
+      {String(props.children)}
+    </Typography>
+  );
+}
+
+const STATE_COLOR: Partial<Record<PromotionState, 'primary' | 'secondary'>> = {
+  requested: 'primary',
+  approved: 'primary',
+  promoted: 'secondary',
+};
+
+export function StateChip(props: { state: string }) {
+  return <Chip size="small" label={stateLabel(props.state)} color={STATE_COLOR[props.state as PromotionState] ?? 'default'} data-state={props.state} />;
+}
+
+const GATE_ICON = {
+  passed: <CheckCircle style={{ color: '#2e7d32' }} fontSize="small" />,
+  failed: <Cancel style={{ color: '#c62828' }} fontSize="small" />,
+  unknown: <HelpOutline style={{ color: '#ef6c00' }} fontSize="small" />,
+};
+
+/** The gates of a report: name, status (passed / failed / unknown), required or not, and the evidence summary. */
+export function GateList(props: { gates: GateReport | null | undefined; dense?: boolean; compact?: boolean }) {
+  const gates: GateResult[] = Array.isArray(props.gates?.gates) ? props.gates!.gates : [];
+  if (gates.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary" data-testid="gates-none">
+        No gate evaluation recorded.
+      </Typography>
+    );
+  }
+  if (props.compact) {
+    // One line per gate (icon, name, status); the evidence summary is the tooltip.
+    return (
+      <Box component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="gates">
+        {gates.map((g) => {
+          const status = (['passed', 'failed', 'unknown'] as const).includes(g.status) ? g.status : 'unknown';
+          return (
+            <Box component="li" key={g.gate} display="flex" alignItems="center" style={{ gap: 4, whiteSpace: 'nowrap' }} title={String(g.summary ?? '')} data-gate={g.gate} data-status={status}>
+              <span aria-hidden style={{ display: 'inline-flex' }}>{GATE_ICON[status]}</span>
+              <Typography variant="body2" component="span">
+                {String(g.gate)}: {status}
+                {g.required ? '' : ' (optional)'}
+              </Typography>
+            </Box>
+          );
+        })}
+      </Box>
+    );
+  }
+  return (
+    <Box component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="gates">
+      {gates.map((g) => {
+        const status = (['passed', 'failed', 'unknown'] as const).includes(g.status) ? g.status : 'unknown';
+        return (
+          <Box component="li" key={g.gate} display="flex" alignItems="flex-start" style={{ gap: 8, marginBottom: props.dense ? 2 : 6 }} data-gate={g.gate} data-status={status}>
+            <span aria-hidden style={{ marginTop: 2 }}>{GATE_ICON[status]}</span>
+            <Box minWidth={0}>
+              <Typography variant="body2" component="div">
+                <strong>{String(g.gate)}</strong>: {status}
+                {g.required ? '' : ' (not required)'}
+              </Typography>
+              <PlainText variant="caption" color="textSecondary">
+                {g.summary}
+              </PlainText>
+            </Box>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** An error of the backend, with its code and message (as text). */
+export function ErrorMessage(props: { error: unknown; title?: string; children?: ReactNode }) {
+  const e = props.error;
+  const code = e instanceof GovernanceApiError ? e.code : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  return (
+    <Alert severity="error" data-testid="governance-error" data-code={code}>
+      {props.title && <strong>{props.title}: </strong>}
+      <span style={wrapStyle}>
+        {code ? `${code}: ` : ''}
+        {message}
+      </span>
+      {props.children}
+    </Alert>
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * The extensions' components: the views wired to Backstage (current entity, the governance API, the
+ * catalog, the signed-in user). The views themselves take their dependencies as props (and are what
+ * the jsdom tests render).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { catalogApiRef, useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { apiGovernanceApiRef } from '../api/ref';
+import { ApprovalsInboxView, type EntityInfo } from './ApprovalsInboxView';
+import { wrapStyle } from './common';
+import { GovernanceCardView } from './GovernanceCardView';
+import { HistoryTimeline } from './HistoryTimelineView';
+
+/** The signed-in user's entity ref (from identityApi), undefined while loading or when unknown. */
+export function useCurrentUser(): string | undefined {
+  const identityApi = useApi(identityApiRef);
+  const [user, setUser] = useState<string | undefined>();
+  useEffect(() => {
+    let cancelled = false;
+    identityApi.getBackstageIdentity().then(
+      (id) => !cancelled && setUser(id.userEntityRef),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [identityApi]);
+  return user;
+}
+
+/** The entity card (API entities): wired to the current entity, the governance API and the signed-in user. */
+export function GovernanceCard() {
+  const { entity } = useEntity();
+  const api = useApi(apiGovernanceApiRef);
+  const currentUser = useCurrentUser();
+  return (
+    <GovernanceCardView
+      api={api}
+      entityRef={stringifyEntityRef(entity)}
+      entityTitle={entity.metadata.title ?? entity.metadata.name}
+      currentUser={currentUser}
+    />
+  );
+}
+
+/** The "Governance" tab of API entities: the promotion card and the history. */
+export function GovernanceContent() {
+  const { entity } = useEntity();
+  const api = useApi(apiGovernanceApiRef);
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} lg={4}>
+        <GovernanceCard />
+      </Grid>
+      <Grid item xs={12} lg={8}>
+        <Paper>
+          <Box p={2}>
+            <HistoryTimeline api={api} entityRef={stringifyEntityRef(entity)} />
+          </Box>
+        </Paper>
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The approvals inbox page (`/api-governance`): catalog data from the catalog API, links to the entity pages. */
+export function ApprovalsPage() {
+  const api = useApi(apiGovernanceApiRef);
+  const catalogApi = useApi(catalogApiRef);
+  const entityLink = useEntityRefLink();
+  const currentUser = useCurrentUser();
+  const loadEntities = useMemo(
+    () => async (refs: string[]) => {
+      const { items } = await catalogApi.getEntitiesByRefs({
+        entityRefs: refs,
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.system', 'spec.owner'],
+      });
+      const out: Record<string, EntityInfo> = {};
+      items.forEach((e, i) => {
+        if (!e) return;
+        const spec = (e.spec ?? {}) as { system?: unknown; owner?: unknown };
+        out[refs[i]!] = {
+          title: e.metadata.title ?? e.metadata.name,
+          system: typeof spec.system === 'string' ? spec.system : undefined,
+          owner: typeof spec.owner === 'string' ? spec.owner : undefined,
+        };
+      });
+      return out;
+    },
+    [catalogApi],
+  );
+  const renderEntityLink = (ref: string, title: string) => {
+    let to: string | undefined;
+    try {
+      to = entityLink(ref);
+    } catch {
+      to = undefined;
+    }
+    return to ? (
+      <Link to={to} style={wrapStyle}>
+        {title}
+      </Link>
+    ) : (
+      <span style={wrapStyle}>{title}</span>
+    );
+  };
+  return (
+    <Box p={3}>
+      <Typography variant="body1" paragraph>
+        Open promotion requests of APIs. Review a request to approve or reject it; approving despite failed or unknown gates is an
+        override and needs a reason.
+      </Typography>
+      <ApprovalsInboxView api={api} currentUser={currentUser} loadEntities={loadEntities} renderEntityLink={renderEntityLink} />
+    </Box>
+  );
+}
