@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     rangeMs: MINUTES * 60_000,
     stepMs: STEP_MS,
     sim: { apis: 6, consumers: 12, rps: 400, seed: 1, seriesTarget: SERIES },
-    weekAgo: { rangeMs: MINUTES * 60_000, consumers: 12 },
+    weekAgo: { rangeMs: MINUTES * 60_000, consumers: 12, seriesTarget: SERIES },
     log,
   });
   try {

@@ -4,8 +4,11 @@
  *
  * 1. The traffic simulator's `writeBackfill` writes OpenMetrics in the contract's names for both
  *    gateways at once (`gateway="kong"` and `gateway="apisix"` series side by side), for the current
- *    window and, with fewer consumers, for the same window one week earlier (week-over-week panels and
- *    "new consumers"). `promtool tsdb create-blocks-from openmetrics` turns each file into blocks.
+ *    window (scaled up to a series target if asked) and, with fewer consumers, for the same window one
+ *    week earlier (week-over-week panels and "new consumers"). The stream is split into one file per
+ *    gateway and `promtool tsdb create-blocks-from openmetrics` turns the files into blocks, in
+ *    parallel (promtool parses a file once per block range, single-threaded; at 100k+ series this is
+ *    the dominant cost). The files are deleted once converted.
  * 2. platform-fixture.ts adds the series the simulator does not emit (platform components, canary gate).
  * 3. Prometheus evaluates rules only on live data, never over backfilled blocks, so the recording rules
  *    are backfilled with `promtool tsdb create-blocks-from rules`, which evaluates them through the
@@ -16,10 +19,11 @@
  *    recorded value at the window's end equals the raw query at that instant.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import YAML from 'yaml';
 import { PROM, PrometheusClient } from '@api-observatory/telemetry-contract';
 import { freePort, httpOk, recordingRuleLevels, repoRoot, startProcess, toolPath, type ManagedProcess } from '@api-observatory/local-stack';
@@ -46,12 +50,17 @@ export interface DatasetOptions {
   rangeMs: number;
   stepMs: number;
   sim: SimulatorOptions;
-  /** Also backfill [end - 1w - weekAgoRangeMs, end - 1w] with `consumers` consumers. */
-  weekAgo?: { rangeMs: number; consumers: number; stepMs?: number };
+  /**
+   * Also backfill [end - 1w - weekAgoRangeMs, end - 1w] with `consumers` consumers, at `stepMs`
+   * (default: the current window's), scaled up to `seriesTarget` series if given (the current window's
+   * target is not inherited), its span histogram trimmed if `trimSpanHistogram` (default: as the
+   * current window).
+   */
+  weekAgo?: { rangeMs: number; consumers: number; stepMs?: number; seriesTarget?: number; trimSpanHistogram?: boolean };
   /**
    * Keep only 2xx series of the span-derived latency histogram and a subset of its buckets (the
-   * dominant family: 17 series per consumer × status code × country stream). Keeps the test's TSDB at
-   * a few thousand series; quantiles stay valid (a histogram with fewer bounds).
+   * dominant family: 17 series per consumer × status code × country stream). Keeps a TSDB at a few
+   * thousand series; quantiles stay valid (a histogram with fewer bounds).
    */
   trimSpanHistogram?: boolean;
   /** Rule files to backfill (default: every alerts/rules/*.yaml). */
@@ -84,40 +93,54 @@ export interface Dataset {
   /** The model of the week-ago window. */
   weekAgoGenerator?: TrafficGenerator;
   timings: Record<string, number>;
+  /** Peak resident memory of the running Prometheus so far (VmHWM, Linux), or undefined. */
+  prometheusPeakRssBytes(): number | undefined;
   stop(): Promise<void>;
 }
 
 /** Buckets kept by trimSpanHistogram (seconds, as the contract renders them) plus +Inf. */
 const KEPT_SPAN_BOUNDS = new Set(['0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '+Inf']);
 
-/** Line filter for trimSpanHistogram; counts series written (first sample of each label set). */
-class TrimAndCount extends Transform {
+/**
+ * Sink for the simulator's OpenMetrics: optionally trims the span histogram (trimSpanHistogram), counts
+ * the series written (by their sample at the first step) and splits the samples into one file per
+ * gateway (`gateway="kong"` / `gateway="apisix"`; `# HELP` / `# TYPE` lines go to every file, each file
+ * ends with `# EOF`), so that promtool can turn the files into blocks in parallel.
+ */
+class OpenMetricsSplitter extends Writable {
   private rest = '';
   private family = '';
   private readonly firstSample: string;
+  private readonly outs: WriteStream[];
   series = 0;
   bytes = 0;
   /** `firstMs`: time of the first sample; series are counted by their sample at that time. */
-  constructor(private readonly trim: boolean, firstMs: number) {
+  constructor(private readonly trim: boolean, firstMs: number, readonly files: readonly string[], private readonly route: (line: string) => number) {
     super();
     this.firstSample = ` ${firstMs / 1000}`;
+    this.outs = files.map((f) => createWriteStream(f));
   }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
     const lines = (this.rest + chunk.toString('utf8')).split('\n');
     this.rest = lines.pop()!;
-    done(null, this.process(lines));
+    this.emit_(lines).then(() => done(), done);
   }
-  override _flush(done: TransformCallback): void {
-    done(null, this.rest ? this.process([this.rest]) : '');
+  override _final(done: (e?: Error | null) => void): void {
+    const last = this.rest && this.rest !== '# EOF' ? [this.rest] : [];
+    this.rest = '';
+    this.emit_(last)
+      .then(() => Promise.all(this.outs.map((o) => new Promise<void>((resolve, reject) => o.end('# EOF\n', () => resolve()).once('error', reject)))))
+      .then(() => done(), done);
   }
-  private process(lines: string[]): string {
-    const out: string[] = [];
+  private async emit_(lines: string[]): Promise<void> {
+    const parts: string[][] = this.outs.map(() => []);
     const span = PROM.trafficDuration;
     for (const line of lines) {
+      if (line === '# EOF' || line === '') continue;
       if (line.startsWith('#')) {
         const m = /^# TYPE (\S+)/.exec(line);
         if (m) this.family = m[1]!;
-        out.push(line);
+        for (const p of parts) p.push(line);
         continue;
       }
       if (this.trim && this.family === span) {
@@ -126,12 +149,16 @@ class TrimAndCount extends Transform {
         if (le && !KEPT_SPAN_BOUNDS.has(le[1]!)) continue;
       }
       if (line.endsWith(this.firstSample)) this.series++;
-      out.push(line);
+      parts[this.route(line)]!.push(line);
     }
-    if (out.length === 0) return '';
-    const text = `${out.join('\n')}\n`;
-    this.bytes += text.length;
-    return text;
+    await Promise.all(
+      parts.map(async (p, i) => {
+        if (p.length === 0) return;
+        const text = `${p.join('\n')}\n`;
+        this.bytes += text.length;
+        if (!this.outs[i]!.write(text)) await once(this.outs[i]!, 'drain');
+      }),
+    );
   }
 }
 
@@ -146,11 +173,25 @@ function run(cmd: string, args: readonly string[]): Promise<void> {
   });
 }
 
-async function writeSimulatorWindow(file: string, o: DatasetOptions, startMs: number, endMs: number, consumers: number, stepMs: number): Promise<WindowInfo> {
-  const filter = new TrimAndCount(o.trimSpanHistogram === true, Math.ceil(startMs / stepMs) * stepMs);
-  const done = pipeline(filter, createWriteStream(file));
+const GATEWAYS = ['kong', 'apisix'] as const;
+
+interface SimulatorWindow {
+  startMs: number;
+  endMs: number;
+  consumers: number;
+  stepMs: number;
+  seriesTarget?: number;
+  trim: boolean;
+}
+
+/** Writes one window of simulator backfill as one OpenMetrics file per gateway (`<prefix>-<gateway>.om`). */
+async function writeSimulatorWindow(prefix: string, o: DatasetOptions, win: SimulatorWindow): Promise<WindowInfo & { files: string[] }> {
+  const { startMs, endMs, consumers, stepMs } = win;
+  const files = GATEWAYS.map((g) => `${prefix}-${g}.om`);
+  const filter = new OpenMetricsSplitter(win.trim, Math.ceil(startMs / stepMs) * stepMs, files, (line) => (line.includes('gateway="apisix"') ? 1 : 0));
+  const done = finished(filter);
   const backfill = await writeBackfill(filter, {
-    gateways: ['kong', 'apisix'],
+    gateways: GATEWAYS,
     apis: o.sim.apis,
     consumers,
     seed: o.sim.seed,
@@ -159,11 +200,11 @@ async function writeSimulatorWindow(file: string, o: DatasetOptions, startMs: nu
     endMs,
     stepMs,
     rps: o.sim.rps,
-    ...(o.sim.seriesTarget !== undefined ? { seriesTarget: o.sim.seriesTarget } : {}),
+    ...(win.seriesTarget !== undefined ? { seriesTarget: win.seriesTarget } : {}),
   });
   filter.end();
   await done;
-  return { startMs, endMs, backfill, bytes: filter.bytes, series: filter.series };
+  return { startMs, endMs, backfill, bytes: filter.bytes, series: filter.series, files };
 }
 
 /** Recording rules of the given files, each with its dependency level (1 = reads raw series only). */
@@ -238,21 +279,45 @@ export async function buildDataset(o: DatasetOptions): Promise<Dataset> {
   mkdirSync(work, { recursive: true });
   const promtool = toolPath('promtool');
 
-  const blocks = async (file: string) => {
-    await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, tsdb]);
-    rmSync(file);
+  // Each file into its own output folder (concurrent promtool runs must not share one), then the
+  // blocks are moved into the TSDB. The per-gateway files of a window are converted in parallel.
+  let blockDirs = 0;
+  const blocks = async (...files: string[]) => {
+    await Promise.all(
+      files.map(async (file) => {
+        const out = path.join(work, `blocks-${blockDirs++}`);
+        mkdirSync(out, { recursive: true });
+        // One 54 h block range: promtool parses the whole file once per block range its samples span (plus
+        // once for the time range), so a window across a 2 h boundary would cost a third pass.
+        await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', '--max-block-duration=54h', file, out]);
+        rmSync(file);
+        moveBlocks(out, tsdb);
+      }),
+    );
   };
 
-  const currentFile = path.join(work, 'current.om');
-  const current = await timed('simulator backfill', () => writeSimulatorWindow(currentFile, o, startMs, endMs, o.sim.consumers, o.stepMs));
-  log(`current window: ${current.series} series, ${(current.bytes / 1e6).toFixed(0)} MB of OpenMetrics`);
-  await timed('promtool openmetrics', () => blocks(currentFile));
+  const trim = o.trimSpanHistogram === true;
+  const current = await timed('simulator backfill', () =>
+    writeSimulatorWindow(path.join(work, 'current'), o, { startMs, endMs, consumers: o.sim.consumers, stepMs: o.stepMs, trim, ...(o.sim.seriesTarget !== undefined ? { seriesTarget: o.sim.seriesTarget } : {}) }),
+  );
+  log(`current window: ${current.series} series (${current.backfill.consumers} consumers, ${current.backfill.countriesPerConsumer} countries each), ${(current.bytes / 1e6).toFixed(0)} MB of OpenMetrics`);
+  await timed('promtool openmetrics', () => blocks(...current.files));
   let weekAgo: WindowInfo | undefined;
   if (o.weekAgo) {
-    const f = path.join(work, 'week-ago.om');
-    weekAgo = await timed('simulator backfill', () => writeSimulatorWindow(f, o, endMs - WEEK_MS - o.weekAgo!.rangeMs, endMs - WEEK_MS, o.weekAgo!.consumers, o.weekAgo!.stepMs ?? o.stepMs));
-    log(`week-ago window: ${weekAgo.series} series, ${(weekAgo.bytes / 1e6).toFixed(0)} MB`);
-    await timed('promtool openmetrics', () => blocks(f));
+    const wa = o.weekAgo;
+    const w = await timed('simulator backfill', () =>
+      writeSimulatorWindow(path.join(work, 'week-ago'), o, {
+        startMs: endMs - WEEK_MS - wa.rangeMs,
+        endMs: endMs - WEEK_MS,
+        consumers: wa.consumers,
+        stepMs: wa.stepMs ?? o.stepMs,
+        trim: wa.trimSpanHistogram ?? trim,
+        ...(wa.seriesTarget !== undefined ? { seriesTarget: wa.seriesTarget } : {}),
+      }),
+    );
+    log(`week-ago window: ${w.series} series, ${(w.bytes / 1e6).toFixed(0)} MB`);
+    await timed('promtool openmetrics', () => blocks(...w.files));
+    weekAgo = w;
   }
   const generator = new TrafficGenerator({ gateways: ['kong', 'apisix'], apis: o.sim.apis, consumers: current.backfill.consumers, seed: o.sim.seed, scenario: o.sim.scenario ?? 'healthy' });
   const weekAgoGenerator = o.weekAgo
@@ -311,6 +376,14 @@ export async function buildDataset(o: DatasetOptions): Promise<Dataset> {
     generator,
     ...(weekAgoGenerator ? { weekAgoGenerator } : {}),
     timings,
+    prometheusPeakRssBytes: () => {
+      try {
+        const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'));
+        return m ? Number(m[1]) * 1024 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     stop: () => server.proc.stop(),
   };
 }

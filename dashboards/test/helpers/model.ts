@@ -5,25 +5,31 @@
  * The backfill gives each (gateway, API, deployment, route, consumer, status code, country) stream the
  * expected rate  rps/G · w_api/Σw_api · share_deployment · w_route/Σw_route · w_consumer/Σw_users(api) ·
  * p_code · share_country,  where the users of an API are the consumers `consumerUsesApi` selects, the
- * status-code probabilities sum to 1 and, without a series target, a consumer calls from its home
- * country only. Summed over everything but the consumer, a consumer's share of all traffic is
- * Σ_api w_api/Σw_api · w_consumer/Σw_users(api) (APIs without users get no traffic), from which plan and
- * country shares follow; its 5xx share is the API's serverErrorRate (healthy scenario).
+ * status-code probabilities sum to 1 and share_country is the consumer's share of calls from that
+ * country (`consumerCountries`: its home country only, or, when a series target scales countries up,
+ * the home country with 0.75 and the others splitting 0.25). Summed over everything but the consumer, a
+ * consumer's share of all traffic is Σ_api w_api/Σw_api · w_consumer/Σw_users(api) (APIs without users
+ * get no traffic), from which plan and country shares follow; its 5xx share is the API's
+ * serverErrorRate (healthy scenario).
  */
-import { consumerUsesApi, diurnalFactor, type TrafficGenerator } from '@api-observatory/traffic-simulator';
+import { consumerCountries, consumerUsesApi, diurnalFactor, type TrafficGenerator } from '@api-observatory/traffic-simulator';
 
 export interface ConsumerTruth {
   name: string;
   plan: string;
   tenant: string;
+  /** Home country. */
   country: string;
+  /** Countries the consumer calls from, with their share of its calls (summing to 1). */
+  countries: Array<{ country: string; share: number }>;
   /** Share of all span-derived calls (sums to 1 over consumers). */
   share: number;
   /** Expected share of this consumer's calls answered 5xx. */
   errorShare: number;
 }
 
-export function consumerTruth(gen: TrafficGenerator): ConsumerTruth[] {
+/** `countriesPerConsumer`: as the backfill reported it (BackfillResult.countriesPerConsumer). */
+export function consumerTruth(gen: TrafficGenerator, countriesPerConsumer = 1): ConsumerTruth[] {
   const { apis, consumers } = gen.catalog;
   const seed = gen.options.seed;
   const used = apis.map((api) => ({ api, users: consumers.filter((c) => consumerUsesApi(seed, c.name, api.name)) })).filter((a) => a.users.length > 0);
@@ -40,7 +46,22 @@ export function consumerTruth(gen: TrafficGenerator): ConsumerTruth[] {
   }
   return consumers
     .filter((c) => share.has(c.name))
-    .map((c) => ({ name: c.name, plan: c.plan, tenant: c.tenant, country: c.homeCountry, share: share.get(c.name)!, errorShare: errors.get(c.name)! / share.get(c.name)! }));
+    .map((c) => ({
+      name: c.name,
+      plan: c.plan,
+      tenant: c.tenant,
+      country: c.homeCountry,
+      countries: consumerCountries(c, countriesPerConsumer),
+      share: share.get(c.name)!,
+      errorShare: errors.get(c.name)! / share.get(c.name)!,
+    }));
+}
+
+/** Share of all calls per country (summing to 1), over every country each consumer calls from. */
+export function countryShares(truth: readonly ConsumerTruth[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of truth) for (const { country, share } of c.countries) m.set(country, (m.get(country) ?? 0) + c.share * share);
+  return m;
 }
 
 /** Shares grouped by a key (plan, country, tenant), summing to 1. */

@@ -111,6 +111,21 @@ function codesFor(route: RouteDef): Array<{ code: number; kind: 'ok' | 'client' 
   ];
 }
 
+/**
+ * The countries a consumer calls from in the backfill and each one's share of its calls: its home
+ * country only, or (when a series target scales countries up) the home country with 0.75 and the
+ * others, picked by hash, splitting 0.25. Exported so that tests can compute the expected country split.
+ */
+export function consumerCountries(consumer: Pick<Consumer, 'name' | 'homeCountry'>, countriesPerConsumer: number): Array<{ country: string; share: number }> {
+  const countryCodes = COUNTRIES.map((c) => c[0]);
+  const countries = [consumer.homeCountry];
+  for (let k = 1; countries.length < countriesPerConsumer && k < countryCodes.length * 2; k++) {
+    const c = countryCodes[hash32(`${consumer.name}|country|${k}`) % countryCodes.length]!;
+    if (!countries.includes(c)) countries.push(c);
+  }
+  return countries.map((country, idx) => ({ country, share: countries.length === 1 ? 1 : idx === 0 ? 0.75 : 0.25 / (countries.length - 1) }));
+}
+
 class BackfillPlan {
   readonly workloads: Workload[] = [];
   readonly streams = new Map<Workload, CallStream[]>();
@@ -118,7 +133,6 @@ class BackfillPlan {
     const { apis, consumers } = gen.catalog;
     const apiTotal = apis.reduce((s, a) => s + a.weight, 0);
     const effects = gen.effects;
-    const countryCodes = COUNTRIES.map((c) => c[0]);
     for (const gateway of gateways) {
       for (const api of apis) {
         const routeTotal = api.routes.reduce((s, r) => s + r.weight, 0);
@@ -144,17 +158,10 @@ class BackfillPlan {
             const okRate = 1 - api.gatewayRejectRate - w.serverErrorRate - api.clientErrorRate;
             const streams: CallStream[] = [];
             for (const consumer of users) {
-              const countries = [consumer.homeCountry];
-              for (let k = 1; countries.length < countriesPerConsumer && k < countryCodes.length * 2; k++) {
-                const c = countryCodes[hash32(`${consumer.name}|country|${k}`) % countryCodes.length]!;
-                if (!countries.includes(c)) countries.push(c);
-              }
+              const countries = consumerCountries(consumer, countriesPerConsumer);
               for (const { code, kind, weight } of codes) {
                 const p = kind === 'ok' ? okRate : kind === 'client' ? api.clientErrorRate * weight : kind === 'reject' ? api.gatewayRejectRate * weight : w.serverErrorRate * weight;
-                countries.forEach((country, idx) => {
-                  const share = countries.length === 1 ? 1 : idx === 0 ? 0.75 : 0.25 / (countries.length - 1);
-                  streams.push({ consumer, code, country, rate: rate * (consumer.weight / userTotal) * p * share });
-                });
+                for (const { country, share } of countries) streams.push({ consumer, code, country, rate: rate * (consumer.weight / userTotal) * p * share });
               }
             }
             this.streams.set(w, streams);
