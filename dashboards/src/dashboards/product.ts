@@ -220,7 +220,7 @@ export function productDashboard(): DashboardDoc {
   d.bargauge({
     title: 'SLA attainment per plan',
     doc: {
-      what: `Share of ${SLA_RESOLUTION}-spaced moments within ${percentOfRange} at which the plan met its SLA: at least ${PLANS.map((p) => `${(PLAN_SLA_OBJECTIVES[p] * 100).toFixed(1)} % (${p})`).join(', ')} of its calls over the preceding ${SLA_WINDOW} not answered ${ERROR_STATUS_CLASS}. Moments without traffic do not count.`,
+      what: `For the selected plans, APIs, tenants and consumers: share of ${SLA_RESOLUTION}-spaced moments within ${percentOfRange} at which the plan met its SLA: at least ${PLANS.map((p) => `${(PLAN_SLA_OBJECTIVES[p] * 100).toFixed(1)} % (${p})`).join(', ')} of its calls over the preceding ${SLA_WINDOW} not answered ${ERROR_STATUS_CLASS}. Moments without traffic do not count.`,
       unit: 'percent of time',
       window: `${SLA_WINDOW} availability, evaluated every ${SLA_RESOLUTION} over $__range`,
       source: `${PROM.trafficCalls} (span metrics)`,
@@ -229,9 +229,11 @@ export function productDashboard(): DashboardDoc {
     w: 8,
     h: 8,
     queries: PLANS.map((p) => ({
-      expr: slaAttainment(PLAN_SLA_OBJECTIVES[p], { filter: { [PLAN]: p }, by: [PLAN], window: SLA_WINDOW, range: RANGE, resolution: SLA_RESOLUTION }),
+      // One target per plan (each has its own objective); `$plan` still hides the plans not selected.
+      expr: slaAttainment(PLAN_SLA_OBJECTIVES[p], { filter: { ...spanFilter, [PLAN]: [p, v('plan')] }, by: [PLAN], window: SLA_WINDOW, range: RANGE, resolution: SLA_RESOLUTION }),
       legend: legend([PLAN]),
       instant: true,
+      sparse: 'a plan not selected in $plan has no bar',
     })),
     configure: (b) =>
       b

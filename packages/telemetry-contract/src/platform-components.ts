@@ -1,4 +1,4 @@
-import { escapeLabelValue, eq, window, RATE_INTERVAL, type Matcher, type Matchers, type Window } from './promql';
+import { renderMatchers, window, RATE_INTERVAL, type Matchers, type Window } from './promql';
 
 /**
  * Series of the platform components around the gateways that the platform dashboard reads: OPA (the
@@ -125,8 +125,6 @@ function assertComponentLabel(key: ComponentMetricKey, label: string, part?: 'bu
   }
 }
 
-const VARIABLE = /^\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*(?::[A-Za-z]+)?\})$/;
-
 /** A selector of a component series, values escaped as PromQL string literals; `job` defaults to the component's job. */
 export function componentSelector(key: ComponentMetricKey, matchers: Matchers = {}, part?: 'bucket' | 'sum' | 'count'): string {
   const m: ComponentMetric = PLATFORM_COMPONENT_METRICS[key];
@@ -134,14 +132,7 @@ export function componentSelector(key: ComponentMetricKey, matchers: Matchers = 
   if (m.type !== 'histogram' && part) throw new RangeError(`${key} is a ${m.type}, it has no ${part} series`);
   const name = part ? `${m.name}_${part}` : m.name;
   const defaultJob = m.component === 'opa' || m.component === 'keycloak' ? { job: COMPONENT_JOBS[m.component] } : {};
-  const parts = Object.entries({ ...defaultJob, ...matchers })
-    .filter((e): e is [string, Matcher | string] => e[1] !== undefined)
-    .map(([label, v]) => {
-      assertComponentLabel(key, label, part);
-      const matcher = typeof v === 'string' ? eq(v) : v;
-      if (matcher.variable && !VARIABLE.test(matcher.value)) throw new RangeError(`bad variable matcher for ${label}`);
-      return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
-    });
+  const parts = renderMatchers({ ...defaultJob, ...matchers }, (label) => assertComponentLabel(key, label, part));
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
 

@@ -56,25 +56,36 @@ export function grafanaVar(name: string): Matcher {
   return { op: '=~', value, variable: true };
 }
 
-export type Matchers = Readonly<Record<string, Matcher | string | undefined>>;
+/**
+ * Label matchers by label name; undefined entries are omitted. A list puts several matchers on one label
+ * (PromQL ANDs them), e.g. a fixed value and the dashboard variable: `plan="pro",plan=~"$plan"`.
+ */
+export type Matchers = Readonly<Record<string, Matcher | string | readonly (Matcher | string)[] | undefined>>;
 
 function assertLabel(name: string): void {
   if (!LABEL_NAMES.has(name) && !PLATFORM_LABELS.has(name)) throw new RangeError(`label ${JSON.stringify(name)} is not in the telemetry contract`);
 }
 
-function renderMatcher(label: string, m: Matcher | string): string {
-  assertLabel(label);
-  const matcher = typeof m === 'string' ? eq(m) : m;
-  if (matcher.variable && !VARIABLE.test(matcher.value)) throw new RangeError(`bad variable matcher for ${label}`);
-  return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
+/**
+ * The `label op "value"` parts of a selector, values escaped, variable references checked; `check` asserts
+ * that each label may appear on the series (every selector builder of the contract renders through here).
+ */
+export function renderMatchers(matchers: Matchers, check: (label: string) => void): string[] {
+  return Object.entries(matchers).flatMap(([label, m]) => {
+    if (m === undefined) return [];
+    check(label);
+    return (Array.isArray(m) ? m : [m]).map((one: Matcher | string) => {
+      const matcher = typeof one === 'string' ? eq(one) : one;
+      if (matcher.variable && !VARIABLE.test(matcher.value)) throw new RangeError(`bad variable matcher for ${label}`);
+      return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
+    });
+  });
 }
 
 /** A series selector of a contract metric: `name{label="value",...}`; undefined matchers are omitted. */
 export function selector(series: string, matchers: Matchers = {}): string {
   if (!CONTRACT_SERIES.has(series)) throw new RangeError(`series ${JSON.stringify(series)} is not in the telemetry contract`);
-  const parts = Object.entries(matchers)
-    .filter((e): e is [string, Matcher | string] => e[1] !== undefined)
-    .map(([k, v]) => renderMatcher(k, v));
+  const parts = renderMatchers(matchers, assertLabel);
   return parts.length ? `${series}{${parts.join(',')}}` : series;
 }
 

@@ -1,7 +1,7 @@
 import { LABEL_NAMES, LABELS, STATUS_CLASSES, type LabelKey, type StatusClass } from './labels';
 import { LATENCY_BUCKETS_SECONDS, METRICS, PROM, promName } from './metrics';
 import { PLATFORM_LABELS } from './platform';
-import { RATE_INTERVAL, escapeLabelValue, eq, histogramQuantile, metricSelector, oneOf, rate, sum, type Matcher, type Matchers, type Window } from './promql';
+import { RATE_INTERVAL, histogramQuantile, metricSelector, oneOf, rate, renderMatchers, sum, type Matchers, type Window } from './promql';
 import type { LatencyKind } from './queries';
 
 /**
@@ -194,13 +194,7 @@ function assertRecordedLabel(name: string): void {
 /** A selector of a recorded series: `name{label="value",...}`, values escaped like the contract's `selector`. */
 export function recordedSelector(series: string, matchers: Matchers = {}): string {
   if (!RECORDED_SERIES.has(series)) throw new RangeError(`series ${JSON.stringify(series)} is not a recorded series of the pack`);
-  const parts = Object.entries(matchers)
-    .filter((e): e is [string, Matcher | string] => e[1] !== undefined)
-    .map(([label, m]) => {
-      assertRecordedLabel(label);
-      const matcher = typeof m === 'string' ? eq(m) : m;
-      return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
-    });
+  const parts = renderMatchers(matchers, assertRecordedLabel);
   return parts.length ? `${series}{${parts.join(',')}}` : series;
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   escapeLabelValue, escapeRegex, selector, metricSelector, oneOf, grafanaVar, re, window, rate, sum, topk,
-  histogramQuantile, PROM, CONTRACT_SERIES,
+  histogramQuantile, PROM, CONTRACT_SERIES, recordedSelector, componentSelector, RECORDED_SERIES,
 } from '../src';
 
 /** Minimal reader of a PromQL double-quoted literal: returns the decoded value and where it ended. */
@@ -100,6 +100,24 @@ test('Grafana variables pass through, anything else is refused', () => {
   assert.equal(grafanaVar('${route:regex}').value, '${route:regex}');
   for (const bad of ['api"}', '$a b', '$(x)']) assert.throws(() => grafanaVar(bad), /not a Grafana variable/);
   assert.throws(() => selector(PROM.requests, { api: { op: '=~', value: '.*"}', variable: true } }), /bad variable/);
+});
+
+test('a list puts several matchers on one label, each escaped and checked, in every selector builder', () => {
+  const hostile = 'pro"} or vector(1) #';
+  const s = selector(PROM.requests, { plan: [hostile, grafanaVar('plan')] });
+  const parsed = parseSelector(s);
+  assert.deepEqual(parsed.matchers, [['plan', '=', hostile], ['plan', '=~', '$plan']]);
+  const recorded = [...RECORDED_SERIES][0]!;
+  assert.equal(recordedSelector(recorded, { api: ['orders', grafanaVar('api')] }), `${recorded}{api="orders",api=~"$api"}`);
+  // The recorded and component builders refuse a forged variable matcher like the metric builder does.
+  for (const build of [
+    (m: object) => selector(PROM.requests, { api: [m as never] }),
+    (m: object) => recordedSelector(recorded, { api: [m as never] }),
+    (m: object) => componentSelector('keycloakRequests', { job: [m as never] }, 'count'),
+  ]) {
+    assert.throws(() => build({ op: '=~', value: '.*"}', variable: true }), /bad variable matcher/);
+  }
+  assert.throws(() => selector(PROM.requests, { nope: ['x', 'y'] }), /not in the telemetry contract/);
 });
 
 test('builders compose', () => {
