@@ -46,7 +46,7 @@ npm run --silent build
 
 # The Backstage app bundle, rebuilt when its sources are newer than the bundle.
 bundle=backstage-plugins/packages/app/dist/index.html
-if [ ! -f "$bundle" ] || [ -n "$(find backstage-plugins/packages/app/src backstage-plugins/plugins -newer "$bundle" -type f -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$bundle" ] || [ -n "$(find backstage-plugins/packages/app/src backstage-plugins/plugins packages/safe-yaml/src packages/telemetry-contract/src -newer "$bundle" -type f -print -quit 2>/dev/null)" ]; then
   step "build the Backstage app"
   npm run --silent build --prefix backstage-plugins
 else

@@ -10,7 +10,7 @@ const swc = base.transform['^.+\\.(t|j)sx?$'];
  * The create-plugin jest config, extended for this monorepo:
  * - `.mjs` files (ESM-only dependencies of @grafana/ui and @grafana/scenes) are transformed too;
  * - more ESM-only packages are transformed (the scaffold's list misses these with Grafana 12.4);
- * - the workspace packages resolve to their TypeScript sources (the `source` export condition);
+ * - the workspace packages resolve to their TypeScript sources (the `source` export condition).
  */
 module.exports = {
   ...base,
@@ -40,7 +40,6 @@ module.exports = {
       'ml-matrix',
       'react-data-grid',
       'immer',
-      'yaml',
     ]),
   ],
   moduleNameMapper: {
@@ -48,6 +47,7 @@ module.exports = {
     // The workspace packages from their TypeScript sources (their `source` export condition).
     '^@api-observatory/(telemetry-contract|canary-judge)$': '<rootDir>/../../packages/$1/src/index.ts',
     '^@api-observatory/canary-judge/browser$': '<rootDir>/../../packages/canary-judge/src/browser.ts',
+    '^@api-observatory/safe-yaml$': '<rootDir>/../../packages/safe-yaml/src/index.ts',
     '^@api-observatory/dashboards$': '<rootDir>/../../dashboards/src/index.ts',
   },
   testMatch: ['<rootDir>/src/**/*.{spec,test}.{ts,tsx}'],

@@ -1,6 +1,6 @@
 /**
  * Extends the create-plugin webpack config (`.config/`, kept as generated) for this monorepo:
- * - resolve the workspace packages (telemetry contract, canary judge, dashboards) from their TypeScript
+ * - resolve the workspace packages (telemetry contract, canary judge, safe-yaml, dashboards) from their TypeScript
  *   sources (what their `source` export condition points at), so the plugin never bundles a stale `dist/`;
  * - mark those sources side-effect free, so only what the plugin imports is bundled (the canary judge's
  *   HTTP server, CLI helpers and the dashboards' Foundation SDK layer drop out);
@@ -9,7 +9,10 @@
  *   normal-distribution functions from their `lib/main.js` (same code, without the packages' extras);
  * - the recorded test fixtures (src/test/) are not copied into dist/;
  * - the canary judge's document reader imports `node:fs` for files the browser never reads: `node:`
- *   built-ins resolve to empty modules instead of failing the build.
+ *   built-ins resolve to empty modules instead of failing the build;
+ * - its YAML reader is @api-observatory/safe-yaml (js-yaml 4's loader, YAML 1.2 core schema, alias expansion
+ *   bounded), the same as the canary-gate CLI's; it takes js-yaml's loader files itself, without the dumper,
+ *   so no alias is needed here (see the README's bundle size section).
  */
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import path from 'path';
@@ -18,8 +21,21 @@ import { merge } from 'webpack-merge';
 import { copyFilePatterns } from './.config/bundler/copyFiles';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
 
-const WORKSPACE_SOURCES = /[\\/](?:packages[\\/](?:telemetry-contract|canary-judge)|dashboards)[\\/]src[\\/]/;
+const WORKSPACE_SOURCES = /[\\/](?:packages[\\/](?:telemetry-contract|canary-judge|safe-yaml)|dashboards)[\\/]src[\\/]/;
 const STDLIB_MAIN = ['@stdlib/stats-base-dists-normal-cdf', '@stdlib/stats-base-dists-normal-quantile'];
+/**
+ * @stdlib's typed-array constructors and `defineProperty` pick the built-in (what every browser Grafana
+ * supports has) or a polyfill after feature tests: alias them to the built-in branch (their own
+ * `lib/main.js` / `lib/builtin.js`, the code the feature tests select in a browser). That drops the
+ * polyfills, feature tests, `string-format` and `native-class` helpers that only those paths use.
+ */
+const STDLIB_BUILTIN: Record<string, string> = {
+  '@stdlib/utils-define-property': 'lib/builtin.js',
+  '@stdlib/array-float64': 'lib/main.js',
+  '@stdlib/array-uint8': 'lib/main.js',
+  '@stdlib/array-uint16': 'lib/main.js',
+  '@stdlib/array-uint32': 'lib/main.js',
+};
 const NODE_BUILTINS = ['fs', 'crypto', 'http', 'https', 'net', 'path', 'os', 'util', 'stream', 'child_process', 'url', 'zlib'];
 
 const config = async (env: Env): Promise<Configuration> => {
@@ -41,9 +57,11 @@ const config = async (env: Env): Promise<Configuration> => {
       alias: {
         '@api-observatory/telemetry-contract$': path.resolve(__dirname, '../../packages/telemetry-contract/src/index.ts'),
         '@api-observatory/canary-judge/browser$': path.resolve(__dirname, '../../packages/canary-judge/src/browser.ts'),
+        '@api-observatory/safe-yaml$': path.resolve(__dirname, '../../packages/safe-yaml/src/index.ts'),
         // The judge's normal CDF / quantile: the same @stdlib functions (lib/main.js) without the packages'
         // index, which only attaches a `.factory` (and its helpers) that the judge never calls.
         ...Object.fromEntries(STDLIB_MAIN.map((p) => [`${p}$`, require.resolve(`${p}/lib/main.js`)])),
+        ...Object.fromEntries(Object.entries(STDLIB_BUILTIN).map(([p, file]) => [`${p}$`, require.resolve(`${p}/${file}`)])),
         '@api-observatory/dashboards$': path.resolve(__dirname, '../../dashboards/src/index.ts'),
       },
       fallback: Object.fromEntries(NODE_BUILTINS.map((m) => [m, false])),

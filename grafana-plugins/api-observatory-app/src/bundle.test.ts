@@ -6,7 +6,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import path from 'path';
-import { AppPlugin } from '@grafana/data';
+import React from 'react';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AppPlugin, PluginType } from '@grafana/data';
 
 const DIST = path.join(__dirname, '..', 'dist');
 const MODULE = path.join(DIST, 'module.js');
@@ -118,5 +121,27 @@ describe('dist/module.js loaded like Grafana loads plugins', () => {
     for (const c of chunks) {
       expect(existsSync(path.join(DIST, `${/"(\d+)"/.exec(c)![1]}.js`))).toBe(true);
     }
+  });
+
+  it('the configuration page from dist validates inline YAML gate configs (anchors, aliases, errors with line and column)', async () => {
+    serveChunksFromDist();
+    const { exports } = await loadAmd(MODULE);
+    const Body = (exports.plugin as AppPlugin).configPages![0]!.body as unknown as React.ComponentType<Record<string, unknown>>;
+    const meta = { id: 'api-observatory-app', name: 'API Observatory', type: PluginType.app, module: '', baseUrl: '', enabled: true, pinned: true, jsonData: {}, info: {} };
+    render(React.createElement(Body, { plugin: { meta }, query: {} }));
+    await userEvent.click(await screen.findByLabelText('Inline YAML / JSON'));
+    const input = screen.getByTestId('data-testid ac-gate-config');
+    const paste = async (text: string) => {
+      await userEvent.clear(input);
+      input.focus();
+      await userEvent.paste(text);
+    };
+    const metric = (name: string, rest: string[]) => [`  - name: ${name}`, '    query: errorRatio', '    direction: increase', ...rest];
+    await paste(['name: inline', 'metrics:', ...metric('errors', ['    guard: &guard { max: 0.05 }']), ...metric('errors_again', ['    guard: *guard', '    critical: true']), ''].join('\n'));
+    await waitFor(() => expect(screen.queryByTestId('data-testid ac-gate-errors')).not.toBeInTheDocument());
+    await paste(['metrics:', ...metric('errors', ['    critical: yes']), ''].join('\n'));
+    expect(await screen.findByTestId('data-testid ac-gate-errors')).toHaveTextContent(/critical/);
+    await paste('metrics:\n  - name: errors\n    guard: { max: 0.05\n    direction: increase\n');
+    await waitFor(() => expect(screen.getByTestId('data-testid ac-gate-errors')).toHaveTextContent(/not valid YAML: .* at line 4, column \d+/));
   });
 });

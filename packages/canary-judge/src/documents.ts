@@ -1,6 +1,6 @@
 /** Reading YAML and JSON documents, with errors that say which file and where. */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '@api-observatory/safe-yaml';
 import { ValidationError } from './validation';
 
 export type DocumentFormat = 'yaml' | 'json' | 'auto';
@@ -10,12 +10,15 @@ export function formatOfPath(path: string): 'yaml' | 'json' {
   return /\.json$/i.test(path) ? 'json' : 'yaml';
 }
 
-/** Parse text as JSON or YAML; syntax errors become a ValidationError about `subject`. */
+/**
+ * Parse text as JSON or YAML (@api-observatory/safe-yaml: YAML 1.2 core schema, unique keys, alias expansion
+ * bounded; the same reader in the CLI and in the browser); syntax errors become a ValidationError about `subject`.
+ */
 export function parseDocument(text: string, subject: string, format: DocumentFormat = 'auto', source?: string): unknown {
   const fmt = format === 'auto' ? (/^\s*[[{]/.test(text) ? 'json' : 'yaml') : format;
   try {
     if (fmt === 'json') return JSON.parse(text);
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    return parseYaml(text);
   } catch (e) {
     const what = fmt === 'json' ? 'JSON' : 'YAML';
     throw new ValidationError(subject, [{ path: '', message: `${subject} is not valid ${what}: ${(e as Error).message.split('\n')[0]}` }], source);

@@ -4,7 +4,7 @@
  * `subscribe` (clients subscribe, the application sends) → `send`, `publish` → `receive`.
  * Schemas are kept unresolved (with their `$ref`s) and resolved lazily by the renderer.
  */
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '@api-observatory/safe-yaml';
 import { deref, isObject, refName, refOf, type JsonObject } from './refs';
 
 export interface Tag {
@@ -120,9 +120,6 @@ export interface AsyncApiParseError {
 export type ParseResult = { ok: true; view: AsyncApiView } | { ok: false; error: AsyncApiParseError };
 
 export const SUPPORTED_VERSIONS = '2.0–2.6, 3.0, 3.1';
-/** Upper bound for YAML alias expansion (billion-laughs protection). */
-export const MAX_ALIAS_COUNT = 100;
-
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const objOrUndef = (v: unknown): JsonObject | undefined => (isObject(v) ? v : undefined);
 
@@ -136,31 +133,20 @@ function tagsOf(v: unknown): Tag[] {
   return out;
 }
 
-/** Reads the text into a JS value: YAML 1.2 (JSON is YAML) with alias expansion capped. */
+/**
+ * Reads the text into a JS value: JSON, else YAML 1.2 (@api-observatory/safe-yaml: core schema, unique keys,
+ * alias expansion bounded).
+ * Errors carry the line and column.
+ */
 export function readDocument(text: string): { ok: true; value: unknown } | { ok: false; error: AsyncApiParseError } {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  if (text.trimStart().startsWith('{')) {
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch {
-      // fall through: YAML flow mappings may start with "{" too, and YAML gives positions
+      // fall through: YAML flow mappings may start with "{" too, and the YAML reader gives positions
     }
   }
-  try {
-    // the happy path skips prettyErrors (line / column bookkeeping); a failing document is parsed again with it
-    const value = parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false, uniqueKeys: true });
-    return { ok: true, value };
-  } catch {
-    // fall through
-  }
-  try {
-    const value = parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: true, uniqueKeys: true });
-    return { ok: true, value };
-  } catch (e) {
-    const err = e as Error & { linePos?: [{ line: number; col: number }] };
-    const pos = err.linePos?.[0];
-    return { ok: false, error: { message: err.message.split('\n')[0], line: pos?.line, column: pos?.col } };
-  }
+  return readYaml(text);
 }
 
 export function parseAsyncApi(definition: string | object): ParseResult {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '@api-observatory/safe-yaml';
 
 const CATALOG = path.resolve(__dirname, '../../../../catalog/apis');
 
 /** `spec.definition` of a sample catalog API. */
 export function catalogDefinition(file: string): string {
-  const entity = parse(readFileSync(path.join(CATALOG, file), 'utf8')) as { spec: { definition: string } };
+  const entity = parseYaml(readFileSync(path.join(CATALOG, file), 'utf8')) as { spec: { definition: string } };
   return entity.spec.definition;
 }
 

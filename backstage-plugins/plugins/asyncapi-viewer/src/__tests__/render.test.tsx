@@ -107,4 +107,13 @@ describe('rendering', () => {
     assert.match(alert.textContent ?? '', /cannot be displayed/);
     assert.match(alert.textContent ?? '', /line \d+/);
   });
+
+  test('an alias bomb shows an error panel instead of hanging', () => {
+    const lines = ['asyncapi: 3.0.0', 'info: {title: bomb, version: "1"}', 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const t0 = performance.now();
+    render(<AsyncApiViewer definition={lines.join('\n')} />);
+    assert.match(screen.getByRole('alert').textContent ?? '', /alias expansion/);
+    assert.ok(performance.now() - t0 < 2000);
+  });
 });
