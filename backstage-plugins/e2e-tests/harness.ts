@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Response as PageResponse } from 'playwright-core';
 import { Client } from 'pg';
 
 export const BACKSTAGE_ROOT = path.resolve(__dirname, '..');
@@ -319,11 +319,22 @@ export async function openSignedIn(page: Page, url: string): Promise<void> {
   await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
   const signedIn = page.locator('nav, [data-testid="sidebar-root"]').first();
-  await Promise.race([enter.waitFor({ timeout: 60_000 }), signedIn.waitFor({ timeout: 60_000 })]);
+  await Promise.race([handled(enter.waitFor({ timeout: 60_000 })), handled(signedIn.waitFor({ timeout: 60_000 }))]);
   if (await enter.isVisible()) {
     await enter.click();
     await enter.waitFor({ state: 'detached', timeout: 60_000 });
   }
+}
+
+/**
+ * `p` with a no-op rejection handler attached, returned unchanged (the caller still sees the rejection when
+ * it awaits `p`). For promises a step starts but may not await (a response it waits for, the loser of a
+ * race): without the handler they reject unhandled when the step fails first or the page closes, and
+ * node:test then reports "Target page, context or browser has been closed" instead of the real failure.
+ */
+export function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /**
@@ -335,14 +346,14 @@ export async function openSignedIn(page: Page, url: string): Promise<void> {
 export async function openSignedInAs(page: Page, url: string, user: string): Promise<DevUserSession> {
   const wanted = user.includes(':') || user.includes('/') ? user : `user:default/${user}`;
   const name = wanted.replace(/^.*[:/]/, '');
-  const isRefresh = (r: { url(): string; request(): { headers(): Record<string, string> } }) =>
+  const isRefresh = (r: PageResponse) =>
     r.url().includes(`/api/auth/${DEV_USERS_PROVIDER}/refresh`) && r.request().headers()[DEV_USER_HEADER]?.toLowerCase() === wanted.toLowerCase();
-  let refresh = page.waitForResponse(isRefresh, { timeout: 90_000 });
+  let refresh = handled(page.waitForResponse(isRefresh, { timeout: 90_000 }));
   await page.goto(url);
   const button = page.getByTestId(`dev-user-${name}`);
   // The app's sidebar: present once signed in (Playwright deems it hidden: its boxes have no height).
   const signedIn = page.locator('[data-testid="sidebar-root"]').first();
-  await Promise.race([button.waitFor({ timeout: 60_000 }), signedIn.waitFor({ state: 'attached', timeout: 60_000 })]);
+  await Promise.race([handled(button.waitFor({ timeout: 60_000 })), handled(signedIn.waitFor({ state: 'attached', timeout: 60_000 }))]);
   if (await button.isVisible()) {
     await button.click();
     await button.waitFor({ state: 'detached', timeout: 60_000 });
@@ -350,7 +361,7 @@ export async function openSignedInAs(page: Page, url: string, user: string): Pro
     const stored = await page.evaluate((k) => localStorage.getItem(k), DEV_SIGN_IN_STORAGE_KEY);
     if (!stored || (JSON.parse(stored) as { user?: string }).user?.toLowerCase() !== wanted.toLowerCase()) {
       await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [DEV_SIGN_IN_STORAGE_KEY, JSON.stringify({ provider: DEV_USERS_PROVIDER, user: wanted })]);
-      refresh = page.waitForResponse(isRefresh, { timeout: 90_000 });
+      refresh = handled(page.waitForResponse(isRefresh, { timeout: 90_000 }));
       await page.reload();
     }
   }
@@ -359,6 +370,19 @@ export async function openSignedInAs(page: Page, url: string, user: string): Pro
   if (!res.ok()) throw new Error(`sign-in as ${user} failed: ${res.status()} ${JSON.stringify(body)}`);
   await signedIn.waitFor({ state: 'attached', timeout: 60_000 });
   return body;
+}
+
+/**
+ * Clicks `target` and resolves with the JSON body of the page's `method` request to a URL whose path ends
+ * with `pathEnd` (the backend call the click makes); throws, with the body, when its status is not `status`.
+ */
+export async function clickForJson<T = unknown>(page: Page, target: Locator, call: { method: string; pathEnd: string; status: number }): Promise<T> {
+  const answer = handled(page.waitForResponse((r) => r.request().method() === call.method && new URL(r.url()).pathname.endsWith(call.pathEnd)));
+  await target.click();
+  const res = await answer;
+  const text = await res.text();
+  if (res.status() !== call.status) throw new Error(`${call.method} ${res.url()}: expected ${call.status}, got ${res.status()} ${text}`);
+  return JSON.parse(text) as T;
 }
 
 export interface LocalPostgres extends PostgresConnection {
