@@ -7,6 +7,7 @@ import { readGovernanceConfig } from './service/config';
 import { GateEvaluator } from './service/gates';
 import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
+import { useSqliteWal } from './service/sqlite';
 import { GovernanceStore } from './service/store';
 
 export const MIGRATIONS_DIR = resolvePackagePath('@api-observatory/backstage-plugin-api-governance-backend', 'migrations');
@@ -35,6 +36,7 @@ export const apiGovernancePlugin = createBackendPlugin({
       async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog, lifecycle, events, notifications }) {
         const settings = readGovernanceConfig(config);
         const db = await database.getClient();
+        await useSqliteWal(db);
         if (!database.migrations?.skip) await db.migrate.latest({ directory: MIGRATIONS_DIR });
         permissionsRegistry.addPermissions(apiGovernancePermissions);
         const store = new GovernanceStore(db);
