@@ -20,9 +20,13 @@
  *
  * The override rules run once (SQLite) with the canary gate required, as a deployment configures it (a
  * canary-gate server as source, `required: true`): carla's plain approve is 422 GATES_NOT_PASSED, her
- * override is refused 403 FORBIDDEN (override belongs to api-platform-team), and alice.platform, who may
- * override, may not approve (403 FORBIDDEN). With the shipped policy nobody holds both permissions, so such
- * a request cannot be approved until the canary gate passes: the first test pins the shipped facts down.
+ * override is refused 403 FORBIDDEN (override belongs to product-leads), alice.platform (api-platform-team)
+ * may neither approve nor override (403 FORBIDDEN), and nothing is recorded. Then deepak.pm, in
+ * product-managers (approve) AND product-leads (override, `apiGovernance.policy.overrideGroups`), approves
+ * with override through the decision dialog with a (hostile) reason: the request is approved with the
+ * override flag, the card and the history show "gate override" with the reason as text, and the
+ * `api-governance.promotion.approved` event carries `overridden: true`. The first test pins the shipped
+ * policy facts down (who approves, who overrides, who holds both).
  *
  * Builds nothing: run `npm run build` in backstage-plugins/ first (the browser tests skip when the bundle
  * is missing).
@@ -64,6 +68,8 @@ const HOSTILE = '<img src=x onerror=window.__xss=1>';
 const REQUEST_COMMENT = `v2.4 adds partial refunds ${HOSTILE}`;
 const APPROVE_COMMENT = `changelog reviewed with support ${HOSTILE}`;
 const OVERRIDE_REASON = `canary has no data; SLO checked by hand ${HOSTILE}`;
+/** How the backend records an override's reason (decisionReason, audit and event `reason`). */
+const OVERRIDE_DECISION = `override: ${OVERRIDE_REASON}`;
 const TOPICS = ['api-governance.promotion.requested', 'api-governance.promotion.approved', 'api-governance.promotion.promoted'];
 const SHIPPED_GATES = { definition: 'passed', canary: 'unknown', slo: 'unknown' };
 const UI_TIMEOUT = 60_000; // the machine may be busy
@@ -77,11 +83,21 @@ const SAMPLE_MEMBERS: Record<string, string[]> = {
   'emma.orders': ['group:default/orders-team'],
   'farid.payments': ['group:default/payments-team'],
   'carla.pm': ['group:default/product-managers'],
-  'deepak.pm': ['group:default/product-managers'],
+  'deepak.pm': ['group:default/product-managers', 'group:default/product-leads'],
   'alice.platform': ['group:default/api-platform-team'],
 };
 
-test('the shipped dev-app config: canary and slo gates not required; product managers approve, only api-platform-team overrides, nobody holds both', () => {
+/** The sample org's groups of a user (catalog/org.yaml, User spec.memberOf), as the devUsers tokens carry them. */
+function sampleMemberships(): Record<string, string[]> {
+  const docs = readFileSync(path.join(BACKSTAGE_ROOT, 'catalog', 'org.yaml'), 'utf8')
+    .split(/^---$/m)
+    .map((d) => parseYaml(d) as { kind?: string; metadata?: { name: string }; spec?: { memberOf?: string[] } } | null);
+  return Object.fromEntries(
+    docs.filter((d) => d?.kind === 'User').map((d) => [d!.metadata!.name, (d!.spec?.memberOf ?? []).map((g) => `group:default/${g}`)]),
+  );
+}
+
+test('the shipped dev-app config: canary and slo gates not required; product managers approve, product leads (also product managers) override', () => {
   const shipped = readGovernanceConfig(new ConfigReader(parseYaml(readFileSync(path.join(BACKSTAGE_ROOT, 'app-config.yaml'), 'utf8')) as Record<string, never>));
   const { definition, canary, slo } = shipped.gates;
   assert.deepEqual(
@@ -91,16 +107,24 @@ test('the shipped dev-app config: canary and slo gates not required; product man
   );
   const decide = (perm: string, user: string) =>
     decideGovernancePermission(`api-governance.promotion.${perm}`, { userEntityRef: `user:default/${user}`, ownershipEntityRefs: [`user:default/${user}`, ...SAMPLE_MEMBERS[user]!] }, shipped.policy)?.result;
-  assert.equal(decide('approve', 'carla.pm'), 'ALLOW');
-  assert.equal(decide('promote', 'carla.pm'), 'ALLOW');
-  assert.equal(decide('override', 'carla.pm'), 'DENY');
-  assert.equal(decide('approve', 'alice.platform'), 'DENY');
-  assert.equal(decide('override', 'alice.platform'), 'ALLOW');
-  assert.equal(decide('approve', 'emma.orders'), 'DENY');
-  // Where a deployment makes a gate required (the override scenario below), a request whose required gate
-  // has not passed cannot be approved by any sample user: approving over it needs approve AND override.
+  // The memberships used here are the sample org's (a change to catalog/org.yaml must show up here).
+  const org = sampleMemberships();
+  for (const [user, groups] of Object.entries(SAMPLE_MEMBERS)) assert.deepEqual(org[user], groups, `${user}'s spec.memberOf in catalog/org.yaml`);
+  assert.deepEqual(shipped.policy.overrideGroups, ['group:default/product-leads']);
+  const table = Object.fromEntries(Object.keys(SAMPLE_MEMBERS).map((u) => [u, ['approve', 'promote', 'override'].map((p) => decide(p, u))]));
+  assert.deepEqual(table, {
+    'emma.orders': ['DENY', 'DENY', 'DENY'],
+    'farid.payments': ['DENY', 'DENY', 'DENY'],
+    'carla.pm': ['ALLOW', 'ALLOW', 'DENY'],
+    'deepak.pm': ['ALLOW', 'ALLOW', 'ALLOW'],
+    'alice.platform': ['DENY', 'DENY', 'DENY'],
+  });
+  // Approving over a required gate that has not passed (the override scenario below) needs approve AND
+  // override: every override group member must be able to approve, or the override is unreachable.
   const both = Object.keys(SAMPLE_MEMBERS).filter((u) => decide('approve', u) !== 'DENY' && decide('override', u) === 'ALLOW');
-  assert.deepEqual(both, [], 'with the shipped policy nobody may approve over a required gate that has not passed');
+  assert.deepEqual(both, ['deepak.pm'], 'with the shipped policy exactly the product lead may approve over a required gate that has not passed');
+  const overridersWhoCannotApprove = Object.keys(SAMPLE_MEMBERS).filter((u) => decide('override', u) === 'ALLOW' && decide('approve', u) === 'DENY');
+  assert.deepEqual(overridersWhoCannotApprove, [], 'an override permission without approve is useless');
 });
 
 /** Browser pages (one context per user) that record every <img> ever attached; screenshots on failure. */
@@ -186,16 +210,16 @@ function assertRefused(res: { status: number; body: unknown }, status: number, c
   return error;
 }
 
-/** carla.pm opens the approvals inbox and the decision dialog of the orders API's request. */
-async function carlaReviews(backstage: RunningBackstage, carla: Page): Promise<{ token: string; row: Locator; dialog: Locator }> {
-  const session = await openSignedInAs(carla, `${backstage.baseUrl}/api-governance`, 'carla.pm');
-  const row = carla.getByTestId('inbox-row').filter({ hasText: 'Orders API' });
+/** An approver (carla.pm by default) opens the approvals inbox and the decision dialog of the orders API's request. */
+async function reviews(backstage: RunningBackstage, page: Page, user = 'carla.pm'): Promise<{ token: string; row: Locator; dialog: Locator }> {
+  const session = await openSignedInAs(page, `${backstage.baseUrl}/api-governance`, user);
+  const row = page.getByTestId('inbox-row').filter({ hasText: 'Orders API' });
   await row.waitFor();
   await row.getByText(REQUEST_COMMENT, { exact: true }).waitFor();
   await row.getByText('emma.orders', { exact: true }).waitFor();
   await expectGates(row, SHIPPED_GATES);
   await row.getByRole('button', { name: 'Review' }).click();
-  const dialog = carla.getByRole('dialog', { name: 'Decide on the promotion request' });
+  const dialog = page.getByRole('dialog', { name: 'Decide on the promotion request' });
   await dialog.getByTestId('decision-request-comment').getByText(REQUEST_COMMENT, { exact: true }).waitFor();
   await expectGates(dialog, SHIPPED_GATES);
   return { token: session.backstageIdentity.token, row, dialog };
@@ -248,7 +272,7 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
     // ── 2. The product manager approves: the required gate passed, no override ───────────────────────
     at('carla approves');
     const carla = await pages.open('carla.pm');
-    const { token: carlaToken, dialog } = await carlaReviews(backstage, carla);
+    const { token: carlaToken, dialog } = await reviews(backstage, carla);
     await dialog.getByText(/canary: unknown \(not required\)/).waitFor();
     assert.equal(await dialog.getByTestId('decision-override-notice').count(), 0, 'no override notice: every required gate passed');
     const approve = dialog.getByTestId('decision-approve');
@@ -346,7 +370,8 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
 
 /**
  * The override rules, with the canary gate required (CANARY_REQUIRED_CONFIG) and the shipped policy:
- * approving over the unknown canary gate needs approve AND override, which no sample user holds.
+ * approving over the unknown canary gate needs approve AND override, which only deepak.pm (product-managers
+ * and product-leads) holds.
  */
 async function overrideScenario(backstage: RunningBackstage, browser: Browser): Promise<void> {
   await scenario('override', backstage, browser, async (pages, at) => {
@@ -360,7 +385,7 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     // The dialog tells carla approving is an override (the canary gate is required and unknown).
     at('carla reviews');
     const carla = await pages.open('carla.pm');
-    const { token: carlaToken, row, dialog } = await carlaReviews(backstage, carla);
+    const { token: carlaToken, row, dialog } = await reviews(backstage, carla);
     await row.getByText('canary: unknown', { exact: true }).waitFor(); // no "(optional)"
     await dialog.getByText(/slo: unknown \(not required\)/).waitFor();
     assert.equal(await dialog.getByText(/canary: unknown \(not required\)/).count(), 0, 'the canary gate is required here');
@@ -374,8 +399,8 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     assert.equal(plain.details?.gates?.passed, false);
     assert.deepEqual(plain.details!.gates!.gates.map((g) => [g.gate, g.status, g.required]), [['definition', 'passed', true], ['canary', 'unknown', true], ['slo', 'unknown', false]]);
 
-    // In the dialog the override needs a reason before any call, then the backend refuses it: product managers
-    // lack the override permission.
+    // In the dialog the override needs a reason before any call, then the backend refuses it: carla is a
+    // product manager but not a product lead, so she lacks the override permission.
     at('carla approves with override (UI)');
     await approve.click();
     await dialog.getByTestId('decision-validation').getByText(/requires a reason/).waitFor();
@@ -388,7 +413,7 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     await shown.getByText(/FORBIDDEN: user:default\/carla\.pm may not override failed gates of api:default\/orders/).waitFor();
     await assertNoXss(carla, 'carla, decision dialog after the refused override');
 
-    // alice.platform holds the override permission but not approve: refused before the gates are looked at.
+    // alice.platform (api-platform-team) may neither approve nor override: refused before the gates are looked at.
     at('alice approves with override (API)');
     const aliceToken = await backstage.userToken('alice.platform');
     const alice = assertRefused(await governanceApi(backstage, aliceToken, 'POST', approvePath, { version: 1, override: { reason: OVERRIDE_REASON } }), 403, 'FORBIDDEN');
@@ -401,6 +426,66 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     assert.deepEqual([(current.body as PromotionRequest).state, (current.body as PromotionRequest).version], ['requested', 1]);
     const listed = await governanceApi(backstage, carlaToken, 'GET', `/events?entityRef=${encodeURIComponent(ENTITY_REF)}`);
     assert.deepEqual((listed.body as { items: RecordedEvent[] }).items.map((e) => e.topic), [TOPICS[0]]);
+
+    // deepak.pm, a product lead (approve AND override), approves over the unknown canary gate in the dialog.
+    at('deepak approves with override (UI)');
+    const deepak = await pages.open('deepak.pm');
+    const review = await reviews(backstage, deepak, 'deepak.pm');
+    await review.dialog.getByTestId('decision-override-notice').waitFor();
+    const deepakApprove = review.dialog.getByRole('button', { name: 'Approve with override' });
+    await deepakApprove.click();
+    await review.dialog.getByTestId('decision-validation').getByText(/requires a reason/).waitFor();
+    await review.dialog.getByTestId('decision-comment').fill(OVERRIDE_REASON);
+    const approved = await clickForJson<PromotionRequest>(deepak, deepakApprove, { method: 'POST', pathEnd: approvePath, status: 200 });
+    assert.deepEqual(
+      [approved.state, approved.decidedBy, approved.overridden, approved.decisionReason],
+      ['approved', 'user:default/deepak.pm', true, OVERRIDE_DECISION],
+    );
+    await review.dialog.waitFor({ state: 'detached' });
+    await deepak.getByTestId('inbox-empty').waitFor();
+
+    // The card and the history show the override and its reason, as text.
+    at('deepak reads the card and the history');
+    await deepak.goto(`${backstage.baseUrl}${ENTITY_PAGE}/governance`);
+    const open = deepak.getByTestId('governance-card').getByTestId('governance-open-request');
+    await open.locator('[data-state="approved"]').waitFor();
+    await open.getByText('Approved by deepak.pm (gate override)', { exact: true }).waitFor();
+    await open.getByText(OVERRIDE_DECISION, { exact: true }).waitFor();
+    const entries = deepak.getByTestId('timeline').getByTestId('timeline-entry');
+    await entries.nth(1).waitFor();
+    assert.deepEqual(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))), ['approve', 'create']);
+    await entries.nth(0).getByText('Approved', { exact: true }).waitFor();
+    await entries.nth(0).getByText('deepak.pm', { exact: true }).waitFor();
+    await entries.nth(0).getByTestId('timeline-override').getByText('gate override', { exact: true }).waitFor();
+    await entries.nth(0).getByTestId('timeline-reason').getByText(OVERRIDE_DECISION, { exact: true }).waitFor();
+    assert.equal(await entries.nth(1).getByTestId('timeline-override').count(), 0, 'the request itself is no override');
+    const events = deepak.getByTestId('events').getByTestId('event');
+    await events.nth(1).waitFor();
+    const approvedEvent = events.filter({ hasText: TOPICS[1]! });
+    await approvedEvent.getByText('gate override', { exact: true }).waitFor();
+    await approvedEvent.getByText(OVERRIDE_DECISION, { exact: true }).waitFor();
+    assert.equal(await events.filter({ hasText: TOPICS[0]! }).getByText('gate override', { exact: true }).count(), 0);
+    await assertNoXss(deepak, 'deepak, Governance tab after the override');
+
+    // The recorded approval event carries the override flag (payload `overridden`) and the reason.
+    at('events API');
+    const recorded = await governanceApi(backstage, review.token, 'GET', `/events?entityRef=${encodeURIComponent(ENTITY_REF)}`);
+    assert.equal(recorded.status, 200, JSON.stringify(recorded.body));
+    const items = (recorded.body as { items: RecordedEvent[] }).items;
+    assert.deepEqual(items.map((e) => e.topic), TOPICS.slice(0, 2));
+    const payloads = items.map((e) => e.payload as unknown as Record<string, unknown>);
+    assert.deepEqual(payloads.map((p) => [p.actor, p.action, p.state, p.overridden]), [
+      ['user:default/emma.orders', 'create', 'requested', false],
+      ['user:default/deepak.pm', 'approve', 'approved', true],
+    ]);
+    assert.equal(payloads[1]!.reason, OVERRIDE_DECISION, 'the reason is stored verbatim, after the "override: " marker');
+    const audit = await governanceApi(backstage, review.token, 'GET', `/requests/${request.id}/audit`);
+    assert.equal(audit.status, 200, JSON.stringify(audit.body));
+    const auditItems = (audit.body as { items: Array<{ action: string; actor: string; override: boolean; reason: string | null }> }).items;
+    assert.deepEqual(auditItems.map((a) => [a.action, a.actor, a.override, a.reason]), [
+      ['create', 'user:default/emma.orders', false, REQUEST_COMMENT],
+      ['approve', 'user:default/deepak.pm', true, OVERRIDE_DECISION],
+    ]);
   });
 }
 
@@ -470,7 +555,7 @@ function suite(name: string, opts: { label: string; database: () => Promise<Suit
       started = await opts.database();
       [backstage, browser] = await Promise.all([startBackstage({ name: `backend-governance-${opts.label}`, database: started.db, config: opts.config }), launchBrowser()]);
       await backstage.waitForApis(['orders']);
-      await waitForUsers(backstage, ['emma.orders', 'carla.pm', 'alice.platform']);
+      await waitForUsers(backstage, ['emma.orders', 'carla.pm', 'deepak.pm', 'alice.platform']);
     });
     after(async () => {
       await browser?.close();
@@ -533,7 +618,7 @@ suite(
 );
 
 suite('governance override rules on SQLite, canary gate required (as in a deployment)', { label: 'override', database: sqlite, config: CANARY_REQUIRED_CONFIG }, (ctx) => {
-  test('plain approve 422 GATES_NOT_PASSED; product manager override 403; api-platform-team may override but not approve', async () => {
+  test('plain approve 422 GATES_NOT_PASSED; product manager override 403; api-platform-team neither approves nor overrides; product lead approves with override', async () => {
     const { backstage, browser } = ctx();
     await overrideScenario(backstage, browser);
   });

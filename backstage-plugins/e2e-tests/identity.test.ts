@@ -2,7 +2,9 @@
  * End-to-end: real identities in the dev app. The dev-only `devUsers` auth provider issues real Backstage
  * tokens for sample catalog users (header `x-dev-user`), the tokens carry the users' ownership refs, and the
  * governance permission policy installed in the dev backend decides differently for a developer who owns
- * an API (emma.orders, orders-team) and a product manager (carla.pm). With auth.environment=production the
+ * an API (emma.orders, orders-team), a product manager (carla.pm), a product lead (deepak.pm, in
+ * product-managers and product-leads: approves and overrides) and the platform team (alice.platform: neither
+ * approves nor overrides). With auth.environment=production the
  * provider refuses. The browser test signs Chromium in through the sign-in page ("Sign in as a sample user").
  *
  *   node --conditions=source --import tsx --test 'backstage-plugins/e2e-tests/identity.test.ts'
@@ -53,6 +55,9 @@ describe('dev-user sign-in (auth.environment: development)', () => {
     assert.equal(carla.backstageIdentity.identity.userEntityRef, 'user:default/carla.pm');
     assert.deepEqual([...carla.backstageIdentity.identity.ownershipEntityRefs].sort(), ['group:default/product-managers', 'user:default/carla.pm']);
     assert.notEqual(emma.backstageIdentity.token, carla.backstageIdentity.token);
+    // A user in two groups (spec.memberOf) gets both as ownership refs: deepak.pm is a product lead too.
+    const deepak = await backstage.signInAs('deepak.pm');
+    assert.deepEqual([...deepak.backstageIdentity.identity.ownershipEntityRefs].sort(), ['group:default/product-leads', 'group:default/product-managers', 'user:default/deepak.pm']);
 
     // The tokens are real: the backend accepts them (and tells the two users apart in ownership queries).
     const owned = async (user: string, refs: string[]) => {
@@ -84,17 +89,23 @@ describe('dev-user sign-in (auth.environment: development)', () => {
     const byName = new Map(list.users.map((u) => [u.name, u]));
     assert.deepEqual(byName.get('carla.pm')?.memberOf, ['group:default/product-managers']);
     assert.deepEqual(byName.get('emma.orders')?.memberOf, ['group:default/orders-team']);
+    assert.deepEqual([...(byName.get('deepak.pm')?.memberOf ?? [])].sort(), ['group:default/product-leads', 'group:default/product-managers']);
     assert.ok(!byName.has('bruno.sre'));
   });
 
-  test('the governance policy decides per user: owner creates, product manager approves, platform overrides', async () => {
+  test('the governance policy decides per user: owner creates, product manager approves, product lead approves and overrides', async () => {
     const orders = 'api:default/orders';
     assert.equal(await authorize(backstage, 'emma.orders', apiPromotionCreatePermission, orders), 'ALLOW');
     assert.equal(await authorize(backstage, 'emma.orders', apiPromotionApprovePermission, orders), 'DENY');
     assert.equal(await authorize(backstage, 'emma.orders', apiPromotionCreatePermission, 'api:default/payments'), 'DENY');
     assert.equal(await authorize(backstage, 'carla.pm', apiPromotionApprovePermission, orders), 'ALLOW');
     assert.equal(await authorize(backstage, 'carla.pm', apiPromotionCreatePermission, orders), 'DENY');
-    assert.equal(await authorize(backstage, 'alice.platform', apiPromotionOverridePermission, orders), 'ALLOW');
+    assert.equal(await authorize(backstage, 'carla.pm', apiPromotionOverridePermission, orders), 'DENY');
+    // Overriding failed gates needs approve AND override: the product lead holds both, the platform team neither.
+    assert.equal(await authorize(backstage, 'deepak.pm', apiPromotionApprovePermission, orders), 'ALLOW');
+    assert.equal(await authorize(backstage, 'deepak.pm', apiPromotionOverridePermission, orders), 'ALLOW');
+    assert.equal(await authorize(backstage, 'alice.platform', apiPromotionApprovePermission, orders), 'DENY');
+    assert.equal(await authorize(backstage, 'alice.platform', apiPromotionOverridePermission, orders), 'DENY');
     assert.equal(await authorize(backstage, 'emma.orders', apiPromotionOverridePermission, orders), 'DENY');
   });
 

@@ -40,7 +40,7 @@ export interface Config {
        * no `systems`: every system. Default: [{ groups: [group:default/product-managers] }].
        */
       productManagers?: Array<{ groups: string[]; systems?: string[] }>;
-      /** Groups that may override failed gates (with a reason). Default: [group:default/api-platform-team]. */
+      /** Groups that may override failed gates (with a reason); members must also approve. Default: none. */
       overrideGroups?: string[];
     };
   };

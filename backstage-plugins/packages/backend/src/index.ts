@@ -25,8 +25,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@api-observatory/backstage-plugin-catalog-backend-module-api-validator'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// The governance policy (promotion create/cancel: API owners; approve/reject: product managers; override:
-// api-platform-team; every other permission: ALLOW). Config: apiGovernance.policy.
+// The governance policy (promotion create/cancel: API owners; approve/reject/promote/rollback: product
+// managers; override: apiGovernance.policy.overrideGroups; every other permission: ALLOW).
 backend.add(permissionModuleApiGovernancePolicy);
 
 // Notifications (the governance plugin notifies API consumers) and signals (live updates to the browser).

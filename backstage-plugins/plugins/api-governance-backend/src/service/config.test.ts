@@ -15,7 +15,7 @@ test('the dev app-config.yaml apiGovernance section', () => {
   assert.equal(c.gates.canary.source, 'none');
   assert.equal(c.gates.slo.required, false);
   assert.deepEqual(c.policy.productManagers, { '*': ['group:default/product-managers'] });
-  assert.deepEqual(c.policy.overrideGroups, ['group:default/api-platform-team']);
+  assert.deepEqual(c.policy.overrideGroups, ['group:default/product-leads']);
 });
 
 test('defaults, per-system product managers and invalid config', () => {
@@ -26,6 +26,8 @@ test('defaults, per-system product managers and invalid config', () => {
   assert.deepEqual(slo.gates.slo, { prometheusUrl: 'http://prom:9090', required: true, timeoutMs: 1500 });
   assert.equal(slo.notifyConsumers, false);
   assert.equal(DEFAULT_CONFIG.notifyConsumers, true);
+  // Fail safe: without configured override groups nobody may approve past a required gate.
+  assert.deepEqual(DEFAULT_CONFIG.policy.overrideGroups, []);
   assert.throws(() => readGovernanceConfig(new ConfigReader({ apiGovernance: { environments: ['prod'] } })), /at least two distinct/);
   assert.throws(() => readGovernanceConfig(new ConfigReader({ apiGovernance: { gates: { canary: { source: 'http' } } } })), /url is required/);
 });
