@@ -116,6 +116,24 @@ describe('AsyncAPI definition widget in the dev app', () => {
     await page.close();
   });
 
+  test('governance-events (AsyncAPI 3.0, the governance plugin\'s own events): every topic, allOf payloads', { skip: skipBrowser }, async () => {
+    const page = await definitionPage('governance-events');
+    const viewer = page.locator('[data-testid="asyncapi-viewer"]');
+    await viewer.getByText('API Governance Events').first().waitFor();
+    for (const address of ['api-governance.promotion.requested', 'api-governance.promotion.approved', 'api-governance.promotion.promoted', 'api-governance.promotion.rolled_back', 'api.deprecated']) {
+      await viewer.getByText(address, { exact: true }).first().waitFor();
+    }
+    const channel = viewer.locator('[data-channel="promotionApproved"]');
+    await channel.locator('button').first().click();
+    await channel.getByText('publishPromotionApproved').waitFor();
+    const message = channel.locator('[data-message="PromotionApproved"]');
+    await message.locator('button').first().click();
+    // Fields of the shared PromotionEvent schema, reached through allOf and a $ref.
+    await message.getByText('overridden', { exact: true }).first().waitFor();
+    await message.getByText('entityRef', { exact: true }).first().waitFor();
+    await page.close();
+  });
+
   test('inventory-events (AsyncAPI 2.6): publish/subscribe as send/receive', { skip: skipBrowser }, async () => {
     const page = await definitionPage('inventory-events');
     const channel = page.locator('[data-channel="inventory.stock-changed.v1"]');
