@@ -20,7 +20,8 @@
  *
  * The override rules run once (SQLite) with the canary gate required, as a deployment configures it (a
  * canary-gate server as source, `required: true`): carla's plain approve is 422 GATES_NOT_PASSED, her
- * override is refused 403 FORBIDDEN (override belongs to product-leads), alice.platform (api-platform-team)
+ * dialog offers no override (Approve disabled: the permission framework denies it) and her override is
+ * refused 403 FORBIDDEN (override belongs to product-leads), alice.platform (api-platform-team)
  * may neither approve nor override (403 FORBIDDEN), and nothing is recorded. Then deepak.pm, in
  * product-managers (approve) AND product-leads (override, `apiGovernance.policy.overrideGroups`), approves
  * with override through the decision dialog with a (hostile) reason: the request is approved with the
@@ -333,7 +334,10 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
     await emma.reload();
     await emmaCard.getByTestId('governance-no-open-request').waitFor();
     await currentEnvironment(emmaCard, 'production');
-    assert.ok(await emmaCard.getByRole('button', { name: 'Mark rolled back' }).isVisible(), 'the last promotion can be rolled back');
+    // The last promotion can be rolled back, but not by the owner: rollback belongs to product managers.
+    const rollback = emmaCard.getByRole('button', { name: 'Mark rolled back' });
+    assert.ok(await rollback.isVisible(), 'the last promotion offers a rollback');
+    assert.ok(await rollback.isDisabled(), 'emma.orders may not roll back (product managers do)');
     await assertNoXss(emma, 'emma, entity page after promotion', { textShown: false });
     // Her Governance tab (reached through the tab): the same history, the hostile text as text.
     await emma.getByRole('tab', { name: 'Governance' }).or(emma.getByRole('link', { name: 'Governance', exact: true })).first().click();
@@ -390,7 +394,7 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     await dialog.getByText(/slo: unknown \(not required\)/).waitFor();
     assert.equal(await dialog.getByText(/canary: unknown \(not required\)/).count(), 0, 'the canary gate is required here');
     await dialog.getByTestId('decision-override-notice').waitFor();
-    const approve = dialog.getByRole('button', { name: 'Approve with override' });
+    const approve = dialog.getByTestId('decision-approve');
 
     // A plain approve is refused with the gate report.
     at('carla approves without override (API)');
@@ -399,19 +403,21 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     assert.equal(plain.details?.gates?.passed, false);
     assert.deepEqual(plain.details!.gates!.gates.map((g) => [g.gate, g.status, g.required]), [['definition', 'passed', true], ['canary', 'unknown', true], ['slo', 'unknown', false]]);
 
-    // In the dialog the override needs a reason before any call, then the backend refuses it: carla is a
-    // product manager but not a product lead, so she lacks the override permission.
-    at('carla approves with override (UI)');
-    await approve.click();
-    await dialog.getByTestId('decision-validation').getByText(/requires a reason/).waitFor();
-    await dialog.getByTestId('decision-comment').fill(OVERRIDE_REASON);
-    const refused = await clickForJson<ErrorBody>(carla, approve, { method: 'POST', pathEnd: approvePath, status: 403 });
-    assert.equal(refused.error.code, 'FORBIDDEN');
-    const shown = dialog.getByTestId('governance-error');
-    await shown.waitFor();
-    assert.equal(await shown.getAttribute('data-code'), 'FORBIDDEN');
-    await shown.getByText(/FORBIDDEN: user:default\/carla\.pm may not override failed gates of api:default\/orders/).waitFor();
-    await assertNoXss(carla, 'carla, decision dialog after the refused override');
+    // carla is a product manager but not a product lead: the permission framework denies her the override, so
+    // the dialog offers no "Approve with override" (Approve disabled, with the reason; Reject stays available)
+    // and the backend refuses her override anyway (403 FORBIDDEN, with her own browser token).
+    at('carla may not override (UI, then API)');
+    await dialog.locator('[data-testid="decision-override-notice"][data-can-override="false"]').waitFor();
+    await dialog.locator('[data-testid="decision-approve"][data-permission="denied"]').waitFor();
+    assert.ok(await approve.isDisabled(), 'no approve over the unknown canary gate without the override permission');
+    assert.equal((await approve.textContent())?.trim(), 'Approve');
+    assert.equal(await dialog.getByRole('button', { name: 'Approve with override' }).count(), 0, 'no "Approve with override" for carla');
+    assert.match((await approve.getAttribute('data-disabled-reason')) ?? '', /needs the override permission/);
+    await dialog.locator('[data-testid="decision-reject"][data-permission="allowed"]').waitFor();
+    assert.ok(await dialog.getByTestId('decision-reject').isEnabled(), 'she may still reject');
+    const refused = assertRefused(await governanceApi(backstage, carlaToken, 'POST', approvePath, { version: 1, override: { reason: OVERRIDE_REASON } }), 403, 'FORBIDDEN');
+    assert.match(refused.message, /user:default\/carla\.pm may not override failed gates of api:default\/orders/);
+    await assertNoXss(carla, 'carla, decision dialog without the override');
 
     // alice.platform (api-platform-team) may neither approve nor override: refused before the gates are looked at.
     at('alice approves with override (API)');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { GovernanceCardView } from '../components/GovernanceCardView';
 import { DecisionDialog } from '../components/DecisionDialog';
 import { GovernanceApiError } from '../api/client';
 import { DAY, FakeApi, HOSTILE, HOUR, NOW, ago, failedGates, passedGates, req } from './fixtures';
+import { FakePermissionApi, renderWithPermissions as render } from './permission-fixtures';
 
 afterEach(() => cleanup());
 
@@ -14,6 +15,9 @@ const flush = () => act(async () => void (await new Promise((r) => setTimeout(r,
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+
+/** No button waits for a permission check any more. */
+const permissionsChecked = () => waitFor(() => assert.equal(document.querySelectorAll('[data-permission="loading"]').length, 0));
 
 function renderCard(api: FakeApi, currentUser = BOB) {
   return render(<GovernanceCardView api={api} entityRef="api:default/orders" entityTitle="Orders API" currentUser={currentUser} now={NOW} />);
@@ -28,6 +32,7 @@ describe('entity card', () => {
     ];
     const { container } = renderCard(api);
     await screen.findByTestId('governance-open-request');
+    await permissionsChecked();
     const envs = screen.getByTestId('governance-environments');
     assert.deepEqual([...envs.querySelectorAll('[data-env]')].map((e) => e.getAttribute('data-env')), ['dev', 'staging', 'production']);
     assert.equal(envs.querySelector('[data-current="true"]')?.getAttribute('data-env'), 'staging');
@@ -53,6 +58,7 @@ describe('entity card', () => {
     api.requests = [req({ requestedBy: ALICE })];
     renderCard(api, ALICE);
     await screen.findByTestId('governance-open-request');
+    await permissionsChecked();
     assert.equal(screen.queryByTestId('card-approve'), null);
     assert.equal(screen.queryByTestId('card-reject'), null);
     screen.getByTestId('card-cancel');
@@ -64,6 +70,7 @@ describe('entity card', () => {
     api.requests = [req({ state: 'approved', decidedBy: BOB, decisionReason: 'ok' })];
     renderCard(api);
     await screen.findByTestId('card-promote');
+    await permissionsChecked();
     assert.equal(screen.queryByTestId('card-approve'), null);
     cleanup();
 
@@ -71,6 +78,7 @@ describe('entity card', () => {
     api2.requests = [req({ state: 'rejected', fromEnvironment: 'dev', toEnvironment: 'staging' })];
     renderCard(api2);
     await screen.findByTestId('governance-no-open-request');
+    await permissionsChecked();
     assert.equal(screen.getByTestId('governance-environments').querySelector('[data-current="true"]')?.getAttribute('data-env'), 'dev');
     const btn = screen.getByTestId('card-request') as HTMLButtonElement;
     assert.equal(btn.disabled, false);
@@ -92,7 +100,9 @@ describe('entity card', () => {
     const api = new FakeApi();
     api.createErrors = [new GovernanceApiError('REQUEST_ALREADY_OPEN', 'api:default/orders already has an open request (requested)', 409)];
     renderCard(api);
-    click(await screen.findByTestId('card-request'));
+    await screen.findByTestId('card-request');
+    await permissionsChecked();
+    click(screen.getByTestId('card-request'));
     const dialog = await screen.findByRole('dialog');
     click(within(dialog).getByTestId('request-submit'));
     await flush();
@@ -102,12 +112,15 @@ describe('entity card', () => {
   });
 });
 
-function renderDialog(api: FakeApi, request = api.requests[0]!, currentUser = BOB, mode: 'decide' | 'cancel' | 'promote' = 'decide') {
+/** The dialog (every permission allowed unless `permissionApi` says otherwise), once its permissions are checked. */
+async function renderDialog(api: FakeApi, request = api.requests[0]!, currentUser = BOB, mode: 'decide' | 'cancel' | 'promote' = 'decide', permissionApi?: FakePermissionApi) {
   const changed: unknown[] = [];
   let closed = 0;
   const utils = render(
     <DecisionDialog open api={api} request={request} currentUser={currentUser} mode={mode} entityTitle="Orders API" onClose={() => closed++} onChanged={(r) => changed.push(r)} />,
+    permissionApi,
   );
+  await permissionsChecked();
   return { ...utils, changed, closed: () => closed };
 }
 
@@ -115,7 +128,7 @@ describe('decision dialog', () => {
   test('reject without a comment is refused client-side; with one it is sent as the reason with the version', async () => {
     const api = new FakeApi();
     api.requests = [req({ gates: passedGates, version: 3 })];
-    const d = renderDialog(api);
+    const d = await renderDialog(api);
     click(screen.getByTestId('decision-reject'));
     screen.getByTestId('decision-validation');
     assert.match(screen.getByTestId('decision-validation').textContent!, /comment is required to reject/);
@@ -133,7 +146,7 @@ describe('decision dialog', () => {
   test('all gates passed: plain approve, comment optional', async () => {
     const api = new FakeApi();
     api.requests = [req({ gates: passedGates })];
-    renderDialog(api);
+    await renderDialog(api);
     const approve = screen.getByTestId('decision-approve');
     assert.equal(approve.textContent, 'Approve');
     assert.equal(screen.queryByTestId('decision-override-notice'), null);
@@ -145,7 +158,7 @@ describe('decision dialog', () => {
   test('failed / unknown gates: approving is an override that requires a reason', async () => {
     const api = new FakeApi();
     api.requests = [req({ gates: failedGates })];
-    const { container } = renderDialog(api);
+    const { container } = await renderDialog(api);
     const gates = [...container.ownerDocument.querySelectorAll('[data-gate]')].map((g) => g.getAttribute('data-status'));
     assert.deepEqual(gates, ['passed', 'failed', 'unknown']);
     screen.getByTestId('decision-override-notice');
@@ -163,7 +176,7 @@ describe('decision dialog', () => {
   test('no gate report at all also needs an override', async () => {
     const api = new FakeApi();
     api.requests = [req({ gates: null })];
-    renderDialog(api);
+    await renderDialog(api);
     screen.getByTestId('gates-none');
     assert.equal(screen.getByTestId('decision-approve').textContent, 'Approve with override');
   });
@@ -173,7 +186,7 @@ describe('decision dialog', () => {
     const stale = req({ gates: passedGates });
     api.requests = [{ ...stale, state: 'approved', version: 2, decidedBy: 'user:default/carol' }];
     api.transitionErrors = [new GovernanceApiError('VERSION_CONFLICT', 'request changed: version is 2, you sent 1', 409, { current: { state: 'approved', version: 2 } })];
-    const d = renderDialog(api, stale);
+    const d = await renderDialog(api, stale);
     click(screen.getByTestId('decision-approve'));
     await flush();
     await flush();
@@ -192,7 +205,7 @@ describe('decision dialog', () => {
       new GovernanceApiError('SELF_APPROVAL', 'user:default/bob requested this promotion and cannot approve it (separation of duties)', 403),
       new GovernanceApiError('GATES_NOT_PASSED', 'gates not passed: canary: failed', 422, { gates: failedGates }),
     ];
-    renderDialog(api);
+    await renderDialog(api);
     click(screen.getByTestId('decision-approve'));
     await flush();
     within(screen.getByTestId('governance-error')).getByText(/SELF_APPROVAL: .*separation of duties/);
@@ -206,7 +219,7 @@ describe('decision dialog', () => {
     const api = new FakeApi();
     api.requests = [req({ gates: passedGates })];
     api.transitionErrors = [new GovernanceApiError('NETWORK', 'unreachable'), new GovernanceApiError('NETWORK', 'unreachable')];
-    renderDialog(api);
+    await renderDialog(api);
     type(screen.getByTestId('decision-comment'), 'no');
     click(screen.getByTestId('decision-reject'));
     await flush();
@@ -222,10 +235,10 @@ describe('decision dialog', () => {
     assert.notEqual(keys[2], keys[0], 'different input: new key');
   });
 
-  test('the requester sees the request but no approve / reject', () => {
+  test('the requester sees the request but no approve / reject', async () => {
     const api = new FakeApi();
     api.requests = [req({ requestedBy: ALICE })];
-    renderDialog(api, api.requests[0], ALICE);
+    await renderDialog(api, api.requests[0], ALICE);
     screen.getByTestId('decision-self');
     assert.equal(screen.queryByTestId('decision-approve'), null);
     assert.equal(screen.queryByTestId('decision-reject'), null);
@@ -234,17 +247,17 @@ describe('decision dialog', () => {
   test('cancel / mark promoted: one transition with an optional comment', async () => {
     const api = new FakeApi();
     api.requests = [req({ state: 'approved' })];
-    renderDialog(api, api.requests[0], BOB, 'promote');
+    await renderDialog(api, api.requests[0], BOB, 'promote');
     click(screen.getByTestId('decision-promote'));
     await flush();
     assert.deepEqual(api.writes()[0]!.args.slice(1), ['promote', { version: 1 }]);
   });
 
-  test('hostile request comment and decision reason are text, long text wraps', () => {
+  test('hostile request comment and decision reason are text, long text wraps', async () => {
     const api = new FakeApi();
     const long = 'x'.repeat(3000);
     api.requests = [req({ comment: `${HOSTILE} ${long}`, decidedBy: 'user:default/carol', decisionReason: HOSTILE, state: 'approved' })];
-    const { baseElement } = renderDialog(api, api.requests[0], BOB, 'promote');
+    const { baseElement } = await renderDialog(api, api.requests[0], BOB, 'promote');
     const comment = screen.getByTestId('decision-request-comment');
     assert.equal(comment.textContent, `${HOSTILE} ${long}`);
     assert.equal(comment.style.overflowWrap, 'anywhere');

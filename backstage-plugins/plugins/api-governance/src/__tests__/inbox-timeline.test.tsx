@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { renderWithPermissions } from './permission-fixtures';
 import { ApprovalsInboxView, type EntityInfo } from '../components/ApprovalsInboxView';
 import { HistoryTimeline, HistoryTimelineView } from '../components/HistoryTimelineView';
 import { DAY, FakeApi, HOSTILE, HOUR, MIN, NOW, ago, failedGates, passedGates, req } from './fixtures';
@@ -44,7 +45,7 @@ const titles = () => screen.queryAllByTestId('inbox-row').map((r) => within(r).g
 
 function renderInbox(api: FakeApi, currentUser = 'user:default/bob') {
   const loaded: string[][] = [];
-  const utils = render(
+  const utils = renderWithPermissions(
     <ApprovalsInboxView
       api={api}
       currentUser={currentUser}
@@ -104,6 +105,7 @@ describe('approvals inbox', () => {
     const api = inboxApi();
     renderInbox(api);
     await screen.findAllByTestId('inbox-row');
+    await waitFor(() => assert.equal(document.querySelectorAll('[data-permission="loading"]').length, 0));
     const row = screen.getAllByTestId('inbox-row').find((r) => within(r).queryByText('Orders API'))!;
     click(within(row).getByTestId('inbox-review'));
     const dialog = await screen.findByRole('dialog');
@@ -121,6 +123,7 @@ describe('approvals inbox', () => {
   test("the requester's own request offers View, not Review; the dialog hides approve", async () => {
     renderInbox(inboxApi(), 'user:default/alice');
     await screen.findAllByTestId('inbox-row');
+    await waitFor(() => assert.equal(document.querySelectorAll('[data-permission="loading"]').length, 0));
     const row = screen.getAllByTestId('inbox-row').find((r) => within(r).queryByText('Orders API'))!;
     const btn = within(row).getByTestId('inbox-review');
     assert.equal(btn.textContent, 'View');

@@ -18,6 +18,7 @@ import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './commo
 import { DecisionDialog, type DialogMode } from './DecisionDialog';
 import { useAsync } from './useAsync';
 import { ageMs, formatAge, formatTime, newestFirst, shortRef } from './model';
+import { ALLOWED, CHECKING, GatedButton, anyOf, gateOf, useActionPermission } from './permissions';
 
 /** What the inbox shows of a request's API entity (from the catalog). */
 export interface EntityInfo {
@@ -42,6 +43,8 @@ const STATE_FILTERS = [
 export interface ApprovalsInboxViewProps {
   api: ApiGovernanceApi;
   currentUser?: string;
+  /** The signed-in user is still being resolved (the requester's own rows offer View, not Review). */
+  currentUserLoading?: boolean;
   /** Catalog data of the requests' entities (title, system, owner), by entity ref. */
   loadEntities(refs: string[]): Promise<Record<string, EntityInfo>>;
   /** Renders the link to an API entity's page. */
@@ -194,13 +197,9 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
                     </TableCell>
                     <TableCell style={{ whiteSpace: 'nowrap' }}>
                       {r.state === 'requested' ? (
-                        <Button size="small" variant="outlined" color="primary" onClick={() => setDialog({ request: r, mode: 'decide' })} data-testid="inbox-review">
-                          {mine ? 'View' : 'Review'}
-                        </Button>
+                        <ReviewButton request={r} mine={mine} userLoading={!!props.currentUserLoading} onClick={() => setDialog({ request: r, mode: 'decide' })} />
                       ) : (
-                        <Button size="small" variant="outlined" onClick={() => setDialog({ request: r, mode: 'promote' })} data-testid="inbox-promote">
-                          Mark promoted
-                        </Button>
+                        <PromoteButton request={r} onClick={() => setDialog({ request: r, mode: 'promote' })} />
                       )}
                     </TableCell>
                   </TableRow>
@@ -226,3 +225,32 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
   );
 }
 
+
+const REVIEW_DENIED = "Only product managers of this API's system can approve or reject";
+
+/**
+ * A row's Review button, per the user's approve / reject permissions on the row's API: disabled while
+ * they are checked, disabled with the reason when both are denied. The requester's own request offers
+ * View (the dialog shows it without approve / reject).
+ */
+function ReviewButton(props: { request: PromotionRequest; mine: boolean; userLoading: boolean; onClick(): void }) {
+  const approve = useActionPermission('approve', props.request.entityRef);
+  const reject = useActionPermission('reject', props.request.entityRef);
+  let gate = props.userLoading ? CHECKING : props.mine ? ALLOWED : anyOf(gateOf(approve, 'approve'), gateOf(reject, 'reject'));
+  if (gate.status === 'denied' && !approve.error && !reject.error) gate = { ...gate, reason: REVIEW_DENIED };
+  return (
+    <GatedButton gate={gate} size="small" variant="outlined" color="primary" onClick={props.onClick} data-testid="inbox-review">
+      {props.mine ? 'View' : 'Review'}
+    </GatedButton>
+  );
+}
+
+/** A row's Mark promoted button, per the user's promote permission on the row's API. */
+function PromoteButton(props: { request: PromotionRequest; onClick(): void }) {
+  const promote = useActionPermission('promote', props.request.entityRef);
+  return (
+    <GatedButton gate={gateOf(promote, 'promote')} size="small" variant="outlined" onClick={props.onClick} data-testid="inbox-promote">
+      Mark promoted
+    </GatedButton>
+  );
+}

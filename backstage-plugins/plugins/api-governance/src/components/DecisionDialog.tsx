@@ -18,6 +18,7 @@ import { GovernanceApiError, type ApiGovernanceApi, type TransitionInput } from 
 import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
 import { formatTime, needsOverride, shortRef, stateLabel } from './model';
 import { useWrite } from './useWrite';
+import { ALLOWED, DENIED_REASONS, GatedButton, allOf, gateOf, useGovernancePermissions } from './permissions';
 
 /** `decide`: approve or reject (with override when gates are not passed); the others: one transition. */
 export type DialogMode = 'decide' | 'cancel' | 'promote' | 'rollback';
@@ -53,9 +54,14 @@ function isGateReport(x: unknown): x is GateReport {
  * override (approve despite failed or unknown gates: the comment is the override reason). Backend
  * errors (403 SELF_APPROVAL / FORBIDDEN, 409 VERSION_CONFLICT, 422 GATES_NOT_PASSED…) are shown with
  * the backend's message; on a conflict the request is reloaded and its current state shown.
+ *
+ * The actions follow the user's governance permissions on the API: Approve / Reject / the transition
+ * are disabled while the permissions are checked and, when denied, with the reason as tooltip; approving
+ * over gates that have not passed ("Approve with override") is offered only with the override permission.
  */
 export function DecisionDialog(props: DecisionDialogProps) {
   const { api, mode } = props;
+  const perms = useGovernancePermissions(props.request.entityRef);
   const [request, setRequest] = useState(props.request);
   const [gates, setGates] = useState<GateReport | null>(props.request.gates);
   const [comment, setComment] = useState('');
@@ -72,6 +78,12 @@ export function DecisionDialog(props: DecisionDialogProps) {
   const override = needsOverride(gates);
   const expectedFrom = mode === 'decide' ? 'requested' : TRANSITIONS[mode].from;
   const actionable = request.state === expectedFrom;
+  const canOverride = perms.override.allowed && !perms.override.error;
+  const rejectGate = gateOf(perms.reject, 'reject');
+  const approveGate = override ? allOf(gateOf(perms.approve, 'approve'), gateOf(perms.override, 'override')) : gateOf(perms.approve, 'approve');
+  const transitionGate = mode === 'decide' ? ALLOWED : mode === 'cancel' && isRequester ? ALLOWED : gateOf(perms[mode], mode);
+  // The comment field only once the user may submit something here (it does not show, then vanish, while checking).
+  const someAllowed = mode === 'decide' ? rejectGate.status === 'allowed' || approveGate.status === 'allowed' : transitionGate.status === 'allowed';
 
   const submit = async (action: PromotionAction) => {
     setValidation(undefined);
@@ -125,7 +137,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
 
   const commentLabel =
     mode === 'decide'
-      ? override
+      ? override && canOverride
         ? 'Comment (required: the reason to reject, or to override the gates)'
         : 'Comment (required to reject)'
       : 'Comment (optional)';
@@ -168,9 +180,10 @@ export function DecisionDialog(props: DecisionDialogProps) {
           <GateList gates={gates} />
         </Box>
         {mode === 'decide' && actionable && override && !isRequester && (
-          <Alert severity="warning" data-testid="decision-override-notice">
-            Not every required gate has passed. Approving is an override: it needs the override permission and a
-            reason (the comment), and it is audited.
+          <Alert severity="warning" data-testid="decision-override-notice" data-can-override={perms.override.loading ? undefined : String(canOverride)}>
+            {perms.override.loading || canOverride
+              ? 'Not every required gate has passed. Approving is an override: it needs the override permission and a reason (the comment), and it is audited.'
+              : `${DENIED_REASONS.override}; you do not have it, so you cannot approve this request until its gates pass.`}
           </Alert>
         )}
         {mode === 'decide' && isRequester && (
@@ -178,7 +191,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
             You requested this promotion: someone else must approve or reject it (separation of duties). You can cancel it.
           </Alert>
         )}
-        {actionable && !(mode === 'decide' && isRequester) && (
+        {actionable && !(mode === 'decide' && isRequester) && someAllowed && (
           <TextField
             fullWidth
             multiline
@@ -214,18 +227,18 @@ export function DecisionDialog(props: DecisionDialogProps) {
         <Button onClick={props.onClose}>Close</Button>
         {mode === 'decide' && !isRequester && (
           <>
-            <Button color="secondary" variant="outlined" disabled={write.busy || !actionable} onClick={() => submit('reject')} data-testid="decision-reject">
+            <GatedButton gate={rejectGate} color="secondary" variant="outlined" disabled={write.busy || !actionable} onClick={() => submit('reject')} data-testid="decision-reject">
               Reject
-            </Button>
-            <Button color="primary" variant="contained" disabled={write.busy || !actionable} onClick={() => submit('approve')} data-testid="decision-approve">
-              {override ? 'Approve with override' : 'Approve'}
-            </Button>
+            </GatedButton>
+            <GatedButton gate={approveGate} color="primary" variant="contained" disabled={write.busy || !actionable} onClick={() => submit('approve')} data-testid="decision-approve">
+              {override && canOverride ? 'Approve with override' : 'Approve'}
+            </GatedButton>
           </>
         )}
         {mode !== 'decide' && (
-          <Button color="primary" variant="contained" disabled={write.busy || !actionable} onClick={() => submit(mode)} data-testid={`decision-${mode}`}>
+          <GatedButton gate={transitionGate} color="primary" variant="contained" disabled={write.busy || !actionable} onClick={() => submit(mode)} data-testid={`decision-${mode}`}>
             {mode === 'cancel' ? 'Cancel request' : mode === 'promote' ? 'Mark promoted' : 'Mark rolled back'}
-          </Button>
+          </GatedButton>
         )}
       </DialogActions>
     </Dialog>

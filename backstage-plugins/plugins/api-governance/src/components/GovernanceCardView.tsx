@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import CardHeader from '@material-ui/core/CardHeader';
 import Chip from '@material-ui/core/Chip';
 import Divider from '@material-ui/core/Divider';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ArrowForward from '@material-ui/icons/ArrowForward';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
@@ -16,6 +14,7 @@ import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './commo
 import { DecisionDialog, type DialogMode } from './DecisionDialog';
 import { useAsync } from './useAsync';
 import { currentEnvironment, defaultTarget, formatAge, formatTime, lastPromotion, openRequest, shortRef } from './model';
+import { ALLOWED, CHECKING, GatedButton, gateOf, useGovernancePermissions } from './permissions';
 import { RequestDialog } from './RequestDialog';
 
 export interface GovernanceCardViewProps {
@@ -23,14 +22,21 @@ export interface GovernanceCardViewProps {
   entityRef: string;
   entityTitle: string;
   currentUser?: string;
+  /** The signed-in user is still being resolved: Approve / Reject (hidden from the requester) wait for it. */
+  currentUserLoading?: boolean;
   now?: number;
 }
 
 type OpenDialog = { kind: 'request' } | { kind: 'transition'; mode: DialogMode; request: PromotionRequest } | undefined;
 
-/** Environments of the API, where it is now, and the open promotion request with its gates and actions. */
+/**
+ * Environments of the API, where it is now, and the open promotion request with its gates and actions.
+ * Each action is offered according to the user's governance permissions on the API (usePermission):
+ * disabled while they are checked, disabled with the reason as tooltip when denied.
+ */
 export function GovernanceCardView(props: GovernanceCardViewProps) {
   const { api, entityRef } = props;
+  const perms = useGovernancePermissions(entityRef);
   const [data, reload] = useAsync(
     async () => {
       const [environments, requests] = await Promise.all([api.getEnvironments(), api.listRequests({ entityRef })]);
@@ -50,6 +56,8 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
     const open = openRequest(requests);
     const promoted = lastPromotion(requests);
     const isRequester = !!open && !!props.currentUser && open.requestedBy === props.currentUser;
+    // The requester may always cancel their own request (the backend agrees); others need the permission.
+    const cancelGate = isRequester ? ALLOWED : props.currentUserLoading ? CHECKING : gateOf(perms.cancel, 'cancel');
     body = (
       <>
         <Typography variant="overline" color="textSecondary">
@@ -106,25 +114,25 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
               <GateList gates={open.gates} dense />
             </Box>
             <Box mt={1} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-              {open.state === 'requested' && !isRequester && (
+              {open.state === 'requested' && !isRequester && !props.currentUserLoading && (
                 <>
-                  <Button size="small" color="primary" variant="contained" onClick={() => setDialog({ kind: 'transition', mode: 'decide', request: open })} data-testid="card-approve">
+                  <GatedButton gate={gateOf(perms.approve, 'approve')} size="small" color="primary" variant="contained" onClick={() => setDialog({ kind: 'transition', mode: 'decide', request: open })} data-testid="card-approve">
                     Approve
-                  </Button>
-                  <Button size="small" color="secondary" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'decide', request: open })} data-testid="card-reject">
+                  </GatedButton>
+                  <GatedButton gate={gateOf(perms.reject, 'reject')} size="small" color="secondary" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'decide', request: open })} data-testid="card-reject">
                     Reject
-                  </Button>
+                  </GatedButton>
                 </>
               )}
               {open.state === 'requested' && (
-                <Button size="small" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'cancel', request: open })} data-testid="card-cancel">
+                <GatedButton gate={cancelGate} size="small" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'cancel', request: open })} data-testid="card-cancel">
                   Cancel request
-                </Button>
+                </GatedButton>
               )}
               {open.state === 'approved' && (
-                <Button size="small" color="primary" variant="contained" onClick={() => setDialog({ kind: 'transition', mode: 'promote', request: open })} data-testid="card-promote">
+                <GatedButton gate={gateOf(perms.promote, 'promote')} size="small" color="primary" variant="contained" onClick={() => setDialog({ kind: 'transition', mode: 'promote', request: open })} data-testid="card-promote">
                   Mark promoted
-                </Button>
+                </GatedButton>
               )}
             </Box>
             {isRequester && open.state === 'requested' && (
@@ -139,17 +147,22 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
           </Typography>
         )}
         <Box mt={2} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-          <Tooltip title={open ? 'A request is already open for this API' : ''}>
-            <span>
-              <Button size="small" variant="outlined" color="primary" disabled={!!open || environments.length < 2} onClick={() => setDialog({ kind: 'request' })} data-testid="card-request">
-                Request promotion
-              </Button>
-            </span>
-          </Tooltip>
+          <GatedButton
+            gate={gateOf(perms.create, 'create')}
+            disabled={!!open || environments.length < 2}
+            disabledReason={open ? 'A request is already open for this API' : 'There is no environment to promote to'}
+            size="small"
+            variant="outlined"
+            color="primary"
+            onClick={() => setDialog({ kind: 'request' })}
+            data-testid="card-request"
+          >
+            Request promotion
+          </GatedButton>
           {!open && promoted && (
-            <Button size="small" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'rollback', request: promoted })} data-testid="card-rollback">
+            <GatedButton gate={gateOf(perms.rollback, 'rollback')} size="small" variant="outlined" onClick={() => setDialog({ kind: 'transition', mode: 'rollback', request: promoted })} data-testid="card-rollback">
               Mark rolled back
-            </Button>
+            </GatedButton>
           )}
         </Box>
         {dialog?.kind === 'request' && (

@@ -18,34 +18,35 @@ import { wrapStyle } from './common';
 import { GovernanceCardView } from './GovernanceCardView';
 import { HistoryTimeline } from './HistoryTimelineView';
 
-/** The signed-in user's entity ref (from identityApi), undefined while loading or when unknown. */
-export function useCurrentUser(): string | undefined {
+/** The signed-in user's entity ref (from identityApi): undefined while loading (`loading`) or when unknown. */
+export function useCurrentUserState(): { user?: string; loading: boolean } {
   const identityApi = useApi(identityApiRef);
-  const [user, setUser] = useState<string | undefined>();
+  const [state, setState] = useState<{ user?: string; loading: boolean }>({ loading: true });
   useEffect(() => {
     let cancelled = false;
     identityApi.getBackstageIdentity().then(
-      (id) => !cancelled && setUser(id.userEntityRef),
-      () => undefined,
+      (id) => !cancelled && setState({ user: id.userEntityRef, loading: false }),
+      () => !cancelled && setState({ loading: false }),
     );
     return () => {
       cancelled = true;
     };
   }, [identityApi]);
-  return user;
+  return state;
 }
 
 /** The entity card (API entities): wired to the current entity, the governance API and the signed-in user. */
 export function GovernanceCard() {
   const { entity } = useEntity();
   const api = useApi(apiGovernanceApiRef);
-  const currentUser = useCurrentUser();
+  const currentUser = useCurrentUserState();
   return (
     <GovernanceCardView
       api={api}
       entityRef={stringifyEntityRef(entity)}
       entityTitle={entity.metadata.title ?? entity.metadata.name}
-      currentUser={currentUser}
+      currentUser={currentUser.user}
+      currentUserLoading={currentUser.loading}
     />
   );
 }
@@ -75,7 +76,7 @@ export function ApprovalsPage() {
   const api = useApi(apiGovernanceApiRef);
   const catalogApi = useApi(catalogApiRef);
   const entityLink = useEntityRefLink();
-  const currentUser = useCurrentUser();
+  const currentUser = useCurrentUserState();
   const loadEntities = useMemo(
     () => async (refs: string[]) => {
       const { items } = await catalogApi.getEntitiesByRefs({
@@ -117,7 +118,7 @@ export function ApprovalsPage() {
         Open promotion requests of APIs. Review a request to approve or reject it; approving despite failed or unknown gates is an
         override and needs a reason.
       </Typography>
-      <ApprovalsInboxView api={api} currentUser={currentUser} loadEntities={loadEntities} renderEntityLink={renderEntityLink} />
+      <ApprovalsInboxView api={api} currentUser={currentUser.user} currentUserLoading={currentUser.loading} loadEntities={loadEntities} renderEntityLink={renderEntityLink} />
     </Box>
   );
 }
