@@ -15,13 +15,12 @@ import { ValidatorWorker } from './isolate';
 import { RULES } from './rules';
 import { DEFAULT_LIMITS, type Finding, type Limits, type RuleSetting, type Severity, type ValidationResult } from './types';
 import { isValidatedType, validateDefinition, type ValidateInput } from './validate';
+import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 
 /** `entity.status.items[].type` of the catalog's own processing errors; the entity page shows these. */
 export const CATALOG_PROCESSING_STATUS = 'backstage.io/catalog-processing';
 /** `entity.status.items[].type` of this module's warnings and infos. */
 export const API_VALIDATOR_STATUS = 'api-observatory.io/api-definition';
-const GATEWAY_ANNOTATION = 'api-observatory.io/gateway';
-const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
 
 export interface ApiValidatorConfig {
   enabled: boolean;

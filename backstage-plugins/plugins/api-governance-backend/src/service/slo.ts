@@ -15,9 +15,10 @@
  * query error throws, which the gate reports as unknown.
  */
 import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, eq, sloBurnRate, type SloWindow } from '@api-observatory/telemetry-contract';
+import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { GateContext, SloSource, SloStatus } from './gates';
 
-export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
+export { API_NAME_ANNOTATION };
 
 /** Windows the burn-rate tiers read, each queried once. */
 export const SLO_GATE_WINDOWS: readonly SloWindow[] = [...new Set(BURN_RATE_TIERS.flatMap((t) => [t.longWindow, t.shortWindow]))];
