@@ -15,7 +15,7 @@ import {
   type PromotionRequest,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { GovernanceApiError, type ApiGovernanceApi, type TransitionInput } from '../api/client';
-import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
+import { DecisionSummary, ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
 import { formatTime, needsOverride, shortRef, stateLabel } from './model';
 import { useWrite } from './useWrite';
 import { ALLOWED, DENIED_REASONS, GatedButton, allOf, gateOf, useGovernancePermissions } from './permissions';
@@ -164,15 +164,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
             <PlainText testId="decision-request-comment">{request.comment}</PlainText>
           </Box>
         )}
-        {request.decidedBy && (
-          <Box mt={1}>
-            <Typography variant="body2">
-              Decided by <span title={request.decidedBy}>{shortRef(request.decidedBy)}</span>
-              {request.overridden ? ' (gate override)' : ''}
-            </Typography>
-            <PlainText color="textSecondary">{request.decisionReason}</PlainText>
-          </Box>
-        )}
+        {request.decidedBy && <DecisionSummary verb="Decided" by={request.decidedBy} overridden={request.overridden} reason={request.decisionReason} />}
         <Box mt={2}>
           <Typography variant="overline" color="textSecondary">
             Gates

@@ -10,7 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import ArrowForward from '@material-ui/icons/ArrowForward';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { ApiGovernanceApi } from '../api/client';
-import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
+import { DecisionSummary, ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
 import { DecisionDialog, type DialogMode } from './DecisionDialog';
 import { useAsync } from './useAsync';
 import { currentEnvironment, defaultTarget, formatAge, formatTime, lastPromotion, openRequest, shortRef } from './model';
@@ -99,13 +99,7 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
               </Box>
             )}
             {open.state === 'approved' && open.decidedBy && (
-              <Box mt={1}>
-                <Typography variant="body2">
-                  Approved by <span title={open.decidedBy}>{shortRef(open.decidedBy)}</span>
-                  {open.overridden ? ' (gate override)' : ''}
-                </Typography>
-                <PlainText color="textSecondary">{open.decisionReason}</PlainText>
-              </Box>
+              <DecisionSummary verb="Approved" by={open.decidedBy} overridden={open.overridden} reason={open.decisionReason} />
             )}
             <Box mt={1}>
               <Typography variant="overline" color="textSecondary">

@@ -8,7 +8,7 @@ import Cancel from '@material-ui/icons/Cancel';
 import HelpOutline from '@material-ui/icons/HelpOutline';
 import type { GateReport, GateResult, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
 import { GovernanceApiError } from '../api/client';
-import { stateLabel } from './model';
+import { shortRef, stateLabel } from './model';
 
 /** Style of user text (comments, reasons, titles): kept as typed, long words wrapped. */
 export const wrapStyle = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', wordBreak: 'break-word' } as const;
@@ -108,5 +108,18 @@ export function ErrorMessage(props: { error: unknown; title?: string; children?:
       </span>
       {props.children}
     </Alert>
+  );
+}
+
+/** "<verb> by <user> (gate override)" and the decision's reason, as plain text. */
+export function DecisionSummary(props: { verb: string; by: string; overridden?: boolean; reason?: string | null }) {
+  return (
+    <Box mt={1}>
+      <Typography variant="body2">
+        {props.verb} by <span title={props.by}>{shortRef(props.by)}</span>
+        {props.overridden ? ' (gate override)' : ''}
+      </Typography>
+      <PlainText color="textSecondary">{props.reason}</PlainText>
+    </Box>
   );
 }
