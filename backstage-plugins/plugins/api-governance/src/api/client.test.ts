@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
+import { req } from '../__tests__/fixtures';
 import { ApiGovernanceClient, GovernanceApiError } from './client';
 
 const BASE = 'http://backstage.test/api/api-governance';
@@ -22,22 +23,7 @@ const fetchApi = {
 const client = new ApiGovernanceClient({ discoveryApi, fetchApi, retryDelayMs: 1 });
 
 const ID = '0b6f3c1e-8a55-4d7e-9a59-2f2b1c0e6d11';
-const request: PromotionRequest = {
-  id: ID,
-  entityRef: 'api:default/orders',
-  fromEnvironment: 'staging',
-  toEnvironment: 'production',
-  state: 'requested',
-  version: 1,
-  requestedBy: 'user:default/alice',
-  requestedAt: '2026-11-01T10:00:00.000Z',
-  updatedAt: '2026-11-01T10:00:00.000Z',
-  comment: null,
-  decidedBy: null,
-  decisionReason: null,
-  overridden: false,
-  gates: null,
-};
+const request: PromotionRequest = req({ id: ID, requestedAt: '2026-11-01T10:00:00.000Z', updatedAt: '2026-11-01T10:00:00.000Z', gates: null });
 
 interface Seen {
   method: string;
