@@ -1,7 +1,7 @@
 /**
  * The browser entry (`@api-observatory/canary-judge/browser`): the pure judge, the live-evaluation
  * pipeline over a caller-supplied sample source, and gate-config parsing (YAML / JSON text) and
- * validation, without the Node-only parts of the package entry (file loaders, the HTTP service and
+ * validation, canary discovery and the reading of an evaluation report, without the Node-only parts of the package entry (file loaders, the HTTP service and
  * webhook, rollback events hashed with node:crypto, the CLI). Same modules as the package entry, so
  * verdicts and validation messages are those of `canary-gate`.
  */
@@ -20,6 +20,8 @@ export { formatVerdict, formatIntervalJudgement } from './format';
 export { mannWhitney, hodgesLehmann } from './stats/mann-whitney';
 export type { MannWhitneyOptions, MannWhitneyResult, ShiftInterval, Alternative, TestMethod } from './stats/mann-whitney';
 export * from './query-names';
+export * from './discovery';
+export * from './outcome';
 export { sideMatchers, gateQueryPromql, SIDES, type Side } from './prometheus/queries';
 export {
   createPrometheusSource,

@@ -11,6 +11,8 @@ export { median, mean, quantile } from './stats/descriptive';
 export { normalCdf, normalSf, normalQuantile } from './stats/normal';
 export * from './report';
 export * from './service';
+export * from './client';
+export { FLAGGER_HOOKS, flaggerRequest, type FlaggerHook, type FlaggerAnswer } from './server/flagger';
 export { CanaryGateMetrics, escapeExpositionLabel, METRICS_CONTENT_TYPE } from './server/metrics';
 export { postRollbackEvent, type WebhookOptions, type WebhookResult } from './server/webhook';
 export {

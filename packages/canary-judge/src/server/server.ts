@@ -1,34 +1,50 @@
 /**
  * The standalone HTTP endpoint of the canary gate (`canary-gate serve`):
  *
- * - POST /v1/evaluate  {api, canary, baseline, interval?, lookback?} → the evaluation report (the same
- *   JSON as `canary-gate evaluate --json`); 400 names the bad field; PromQL is never accepted.
+ * - POST /v1/evaluate  {api, canary?, baseline?, interval?, lookback?} → the evaluation report (the same
+ *   JSON as `canary-gate evaluate --json`); versions left out are discovered from Prometheus (404 with
+ *   code no_canary / no_baseline when there is nothing to judge); 400 names the bad field; PromQL is
+ *   never accepted.
+ * - POST /v1/flagger/<pre-rollout|rollout|confirm-promotion>  a Flagger webhook payload → 200 when
+ *   Flagger may proceed, 409 when not (see flagger.ts)
  * - GET /metrics       the contract's canary decision series (Prometheus text format)
  * - GET /healthz       liveness
  *
  * On a rollback decision the rollback event is POSTed to the webhook, in the background, with retries.
- * The handler is built from the same library functions (validateEvaluateRequest, evaluateCanary,
- * CanaryGateMetrics, postRollbackEvent) that the Backstage backend plugin will reuse.
+ * The handler is built from library functions (validateEvaluateRequest, resolveVersions,
+ * evaluateCanary, CanaryGateMetrics, postRollbackEvent) that programs embedding the gate reuse.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
+import { PrometheusClient, PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
 import type { GateConfig } from '../config/types';
 import { DEFAULT_GATE_CONFIG } from '../config/default';
 import type { SampleSource } from '../evaluate';
+import { discoverCanary } from '../discovery';
 import { createPrometheusSource } from '../prometheus/source';
-import { assertPrometheusGate, evaluateCanary, validateEvaluateRequest } from '../service';
+import type { EvaluationReport } from '../report';
+import { assertPrometheusGate, CanaryNotFoundError, evaluateCanary, resolveVersions, validateEvaluateRequest, type Discover, type EvaluateRequest } from '../service';
 import { ValidationError } from '../validation';
+import { answerFromNotFound, answerFromReport, flaggerRequest, FLAGGER_HOOKS, isFlaggerHook } from './flagger';
 import { CanaryGateMetrics, METRICS_CONTENT_TYPE } from './metrics';
 import { postRollbackEvent, type WebhookOptions, type WebhookResult } from './webhook';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const FLAGGER_PREFIX = '/v1/flagger/';
+
+/** Never called: without discovery, validation requires both versions. */
+const noDiscovery: Discover = () => Promise.reject(new Error('this server cannot discover canary versions'));
 
 export interface CanaryGateServerOptions {
   /** Prometheus base URL; used to build the sample source unless `source` is given. */
   prometheusUrl?: string;
   /** Sample source (default: the Prometheus source of prometheusUrl). */
   source?: SampleSource;
+  /**
+   * Finds canary and baseline versions a request leaves out (default: discoverCanary on prometheusUrl).
+   * Without it and without prometheusUrl, requests must name both versions.
+   */
+  discover?: Discover;
   /** Gate config (default: the built-in default gate). */
   config?: GateConfig;
   /** Where rollback events are POSTed. */
@@ -109,6 +125,8 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
   // The Prometheus source needs a named query for every gate metric (an injected source maps them itself).
   if (!options.source) assertPrometheusGate(config);
   const source = options.source ?? createPrometheusSource(options.prometheusUrl!);
+  const discovery = options.prometheusUrl ? new PrometheusClient(options.prometheusUrl) : undefined;
+  const discover: Discover | undefined = options.discover ?? (discovery ? (api, o) => discoverCanary(discovery, api, o) : undefined);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxConcurrent = options.maxConcurrent ?? 8;
   const log = options.log ?? (() => {});
@@ -116,36 +134,63 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
   const deliveries = new Set<Promise<WebhookResult>>();
   let running = 0;
 
-  async function evaluateRoute(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function readJson(req: http.IncomingMessage): Promise<unknown> {
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json, got ${JSON.stringify(type || 'none')}`);
     const text = await readBody(req, limit);
-    let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      return JSON.parse(text);
     } catch (e) {
       throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`);
     }
-    const request = validateEvaluateRequest(raw, config);
+  }
+
+  /** Discover missing versions, evaluate, record, post a rollback event. */
+  async function run(request: EvaluateRequest, via: string): Promise<EvaluationReport> {
     if (running >= maxConcurrent) throw new HttpError(503, `too many evaluations in progress (${maxConcurrent}); retry later`);
     running++;
     let report;
+    let resolved;
     try {
-      report = await evaluateCanary(request, { source, config, ...(options.now ? { now: options.now } : {}) });
+      const now = options.now?.() ?? new Date();
+      resolved = await resolveVersions(request, discover ?? noDiscovery, now);
+      report = await evaluateCanary(resolved, { source, config, now: () => now });
     } finally {
       running--;
     }
     metrics.record(report);
     log(
-      `evaluate api=${JSON.stringify(request.api)} canary=${JSON.stringify(request.canary)} baseline=${JSON.stringify(request.baseline)} ` +
-        `interval=${request.interval} lookback=${request.lookback}: ${report.decision}`,
+      `${via} api=${JSON.stringify(resolved.api)} canary=${JSON.stringify(resolved.canary)} baseline=${JSON.stringify(resolved.baseline)}` +
+        `${request.canary === undefined || request.baseline === undefined ? ' (discovered)' : ''} interval=${resolved.interval} lookback=${resolved.lookback}: ${report.decision}`,
     );
     if (report.rollbackEvent && options.webhookUrl) {
       const delivery = postRollbackEvent(options.webhookUrl, report.rollbackEvent, { log, ...options.webhook });
       deliveries.add(delivery);
       void delivery.finally(() => deliveries.delete(delivery));
     }
-    send(res, 200, report);
+    return report;
+  }
+
+  async function evaluateRoute(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const request = validateEvaluateRequest(await readJson(req), config, { requireVersions: !discover });
+    send(res, 200, await run(request, 'evaluate'));
+  }
+
+  async function flaggerRoute(hook: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!isFlaggerHook(hook)) throw new HttpError(404, `unknown Flagger hook ${JSON.stringify(hook.slice(0, 40))} (hooks: ${FLAGGER_HOOKS.join(', ')})`);
+    const { request, canary } = flaggerRequest(await readJson(req), config);
+    if (!discover && (request.canary === undefined || request.baseline === undefined)) {
+      throw new ValidationError('Flagger webhook payload', [{ path: 'metadata', message: 'metadata.canary and metadata.baseline are required: this server cannot discover versions (no Prometheus)' }]);
+    }
+    try {
+      const answer = answerFromReport(hook, canary, await run(request, `flagger ${hook}`));
+      send(res, answer.status, answer.body);
+    } catch (e) {
+      if (!(e instanceof CanaryNotFoundError)) throw e;
+      const answer = answerFromNotFound(hook, canary, e);
+      log(`flagger ${hook} api=${JSON.stringify(request.api)}: ${e.message}`);
+      send(res, answer.status, answer.body);
+    }
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -167,7 +212,11 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
         allow(['GET', 'HEAD']);
         return send(res, 200, { status: 'ok' });
       default:
-        throw new HttpError(404, `not found: ${path} (endpoints: POST /v1/evaluate, GET /metrics, GET /healthz)`);
+        if (path.startsWith(FLAGGER_PREFIX)) {
+          allow(['POST']);
+          return flaggerRoute(path.slice(FLAGGER_PREFIX.length), req, res);
+        }
+        throw new HttpError(404, `not found: ${path} (endpoints: POST /v1/evaluate, POST ${FLAGGER_PREFIX}<hook>, GET /metrics, GET /healthz)`);
     }
   }
 
@@ -184,6 +233,10 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
         if (e.status === 503) headers['retry-after'] = '5';
         send(res, e.status, { error: e.message }, headers);
         if (e.status === 413) res.on('finish', () => req.destroy());
+        return;
+      }
+      if (e instanceof CanaryNotFoundError) {
+        send(res, 404, { error: e.message, code: e.code, api: e.discovery.api, window: e.discovery.window, ...(e.discovery.kind === 'no-baseline' ? { canaryVersion: e.discovery.canaryVersion } : {}) });
         return;
       }
       if (e instanceof ValidationError) {

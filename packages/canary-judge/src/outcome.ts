@@ -1,0 +1,78 @@
+/**
+ * What an evaluation report means for whoever acts on it (a promotion gate, a Flagger hook, an entity
+ * card): one reading, so they cannot disagree. `promote` needs the judge's conclusive evidence again
+ * (a report that came over the network or was built by hand cannot claim it); missing data and thin
+ * traffic are never a pass, and never a failure either.
+ */
+import { hasConclusivePass } from './decision';
+import type { EvaluationReport } from './report';
+
+export type CanaryOutcome =
+  /** Promote, with conclusive evidence in each of the deciding intervals. */
+  | 'promote'
+  /** The judge rolls the canary back. */
+  | 'rollback'
+  /** Keep the canary running: not enough evidence either way yet. */
+  | 'hold'
+  /** The canary serves traffic, but too little (or too sparse) for some gate metric to have samples. */
+  | 'not-enough-traffic'
+  /** No canary requests in any interval of the window. */
+  | 'no-data';
+
+export interface ReportReading {
+  outcome: CanaryOutcome;
+  /** One line for people. */
+  summary: string;
+  /** The judge's reasons behind it, most relevant first, without repeats. */
+  reasons: string[];
+}
+
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+
+/** True when the report's promote rests on conclusive evidence in each of the latest `promoteAfter` intervals. */
+export function isConclusivePromote(report: EvaluationReport): boolean {
+  const j = report.judgement;
+  if (report.decision !== 'promote' || j.decision !== 'promote') return false;
+  const k = j.rules.promoteAfter;
+  const latest = j.intervals.slice(-k);
+  return (
+    j.consecutivePasses >= k &&
+    latest.length === k &&
+    latest.every((i) => i.decision === 'promote' && hasConclusivePass(i.verdict.metrics)) &&
+    hasConclusivePass(report.verdict.metrics)
+  );
+}
+
+/** Read an evaluation report (see CanaryOutcome). */
+export function readReport(report: EvaluationReport): ReportReading {
+  const { canaryVersion, baselineVersion } = report.context;
+  const j = report.judgement;
+  const deciding = j.decidedAt !== null ? j.intervals.find((i) => i.index === j.decidedAt) : undefined;
+  const verdict = deciding?.verdict ?? report.verdict;
+  const score = `score ${Number.isFinite(verdict.score) ? Math.round(verdict.score * 10) / 10 : '-'}`;
+  const who = `canary ${canaryVersion} vs baseline ${baselineVersion}`;
+
+  if (report.decision === 'rollback') {
+    const reasons = unique([...j.reasons, ...verdict.reasons]);
+    return { outcome: 'rollback', summary: `rollback: ${who} (${score}): ${reasons[0] ?? 'the gate failed'}`, reasons };
+  }
+  if (isConclusivePromote(report)) {
+    return { outcome: 'promote', summary: `promote: ${who} (${score}), conclusive in the last ${j.rules.promoteAfter} evaluations`, reasons: unique([...j.reasons, ...verdict.reasons]) };
+  }
+  const noData = report.verdict.metrics.filter((m) => m.result === 'nodata').map((m) => m.metric);
+  if (noData.length > 0) {
+    const canaryRequests = report.traffic?.canary ?? [];
+    const served = canaryRequests.some((n) => typeof n === 'number' && n > 0);
+    if (!served) {
+      return { outcome: 'no-data', summary: `no data: ${who} served no requests in the window`, reasons: unique([...report.notes, ...j.reasons]) };
+    }
+    return {
+      outcome: 'not-enough-traffic',
+      summary: `not enough traffic to judge ${who}: no samples for ${noData.join(', ')}`,
+      reasons: unique([...report.notes, ...j.reasons]),
+    };
+  }
+  const reasons = unique([...j.reasons, ...report.verdict.reasons]);
+  const why = report.decision === 'promote' ? 'promote without conclusive evidence in the deciding evaluations' : reasons[0] ?? 'not enough evidence yet';
+  return { outcome: 'hold', summary: `hold: ${who} (${score}): ${why}`, reasons };
+}
