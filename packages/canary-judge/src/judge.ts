@@ -170,6 +170,9 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
   let guard: GuardEvidence | null = null;
   if (metric.guard) {
     guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], metric.minSamples);
+    if (guard.value === null && c.values.length + c.infinite.length >= metric.minSamples) {
+      reasons.push(`${name}: the guard's canary ${guard.statistic} is undefined (+Inf and -Inf values together)`);
+    }
     if (guard.breached) {
       const bound = guard.breached === 'max' ? `max ${fmt(guard.max)}` : `min ${fmt(guard.min)}`;
       reasons.push(`${name}: guard breached: canary ${guard.statistic} ${fmt(guard.value)} is ${guard.breached === 'max' ? 'above' : 'below'} the ${bound}`);
@@ -232,6 +235,8 @@ function evaluateGuard(g: Guard, canaryValues: number[], minSamples: number): Gu
   // Too few canary values say nothing; the metric is then "nodata" unless the rank test can run.
   if (canaryValues.length < minSamples) return out;
   const value = guardStatistic(canaryValues, statistic);
+  // +Inf and -Inf together can leave the statistic undefined (their mean, a median between them): no evidence.
+  if (Number.isNaN(value)) return out;
   out.value = value;
   if (g.max !== undefined && value > g.max) out.breached = 'max';
   else if (g.min !== undefined && value < g.min) out.breached = 'min';

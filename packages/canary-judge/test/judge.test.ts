@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeGate, judgeMetric, validateGateConfig, type GateConfigInput, type MetricConfigInput } from '../src';
+import { DEFAULT_GATE_CONFIG, judgeGate, judgeMetric, replayIntervals, validateGateConfig, type GateConfigInput, type MetricConfigInput } from '../src';
 import { Rng } from './helpers/prng';
 
 const metric = (over: Partial<MetricConfigInput> = {}) => validateGateConfig({ metrics: [{ name: 'm', direction: 'increase', minSamples: 5, ...over }] }).metrics[0]!;
@@ -147,4 +147,43 @@ test('judgeGate: metrics missing from the samples are nodata; unknown samples ar
   // an inherited property name is not a metric sample
   const proto = judgeGate(gate({ metrics: [{ name: 'toString', direction: 'increase' }] }), {});
   assert.equal(proto.metrics[0]!.result, 'nodata');
+});
+
+test('a canary whose p99 is +Inf in every interval breaches the max guard and rolls back', () => {
+  // Ten intervals (an even count: the median sits between two values); error ratio and p50 healthy.
+  const healthy = (mu: number, sd: number) => Array.from({ length: 10 }, () => Math.abs(rng.normal(mu, sd)));
+  const errors = healthy(0.004, 0.001);
+  const p50 = healthy(0.05, 0.002);
+  const samples = {
+    error_ratio: { baseline: errors, canary: [...errors] },
+    latency_p99_seconds: { baseline: healthy(0.3, 0.02), canary: Array(10).fill(Infinity) },
+    latency_p50_seconds: { baseline: p50, canary: [...p50] },
+  };
+  const v = judgeGate(DEFAULT_GATE_CONFIG, samples);
+  const p99 = v.metrics.find((m) => m.metric === 'latency_p99_seconds')!;
+  assert.deepEqual(pick(p99), ['high', true]);
+  assert.equal(p99.guard!.value, Infinity);
+  assert.equal(p99.guard!.breached, 'max');
+  assert.equal(v.decision, 'rollback');
+  assert.equal(replayIntervals(DEFAULT_GATE_CONFIG, samples, 10).judgement.decision, 'rollback');
+});
+
+test('guards over infinite values: each infinity is evidence, NaN is missing, +Inf with -Inf is undefined', () => {
+  const base = [1, 1.1, 0.9, 1, 1.2, 0.8];
+  const max = metric({ guard: { max: 2 } });
+  // half the intervals above every bucket: the median is +Inf
+  assert.deepEqual(pick(judgeMetric(max, { baseline: base, canary: [1, Infinity, 1, Infinity, 1, Infinity] })), ['high', true]);
+  // the mean with one +Inf is +Inf
+  assert.deepEqual(pick(judgeMetric(metric({ guard: { max: 2, statistic: 'mean' } }), { baseline: base, canary: [1, 1, 1, 1, 1, Infinity] })), ['high', true]);
+  // -Inf breaches a min
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'decrease', guard: { min: 0 } }), { baseline: base, canary: Array(6).fill(-Infinity) })), ['low', true]);
+  // NaN is dropped as missing: too few canary values, no guard value, nodata
+  const nan = judgeMetric(max, { baseline: base, canary: [NaN, NaN, NaN, 1, 1, 1] });
+  assert.deepEqual([nan.result, nan.guard!.value], ['nodata', null]);
+  // the median between -Inf and +Inf (or their mean) is undefined: no breach, no pass, and a reason says why
+  for (const statistic of ['median', 'mean'] as const) {
+    const mixed = judgeMetric(metric({ guard: { max: 2, statistic } }), { baseline: base, canary: [-Infinity, -Infinity, -Infinity, Infinity, Infinity, Infinity] });
+    assert.deepEqual([mixed.result, mixed.failed, mixed.guard!.value, mixed.guard!.breached], ['nodata', false, null, null], statistic);
+    assert.ok(mixed.reasons.some((r) => /undefined \(\+Inf and -Inf/.test(r)), statistic);
+  }
 });

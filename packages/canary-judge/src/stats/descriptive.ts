@@ -23,7 +23,8 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const hi = Math.ceil(h);
   const a = s[lo] as number;
   const b = s[hi] as number;
-  return lo === hi ? a : a + (h - lo) * (b - a);
+  // Equal neighbours need no interpolation; for infinite ones it would give Infinity - Infinity = NaN.
+  return lo === hi || a === b ? a : a + (h - lo) * (b - a);
 }
 
 export function median(xs: readonly number[]): number {
