@@ -10,11 +10,14 @@
  *   point numerically with uniroot, to within its 1e-4 tolerance).
  * The shift estimate is always the Hodges-Lehmann estimator, the median of the pairwise differences
  * (R reports that for the exact method; for the asymptotic one it reports a uniroot approximation of it).
+ *
+ * Cost: O((m + n) log(m + n)). The pairwise differences are never formed: their order statistics come
+ * from selection over the implicitly sorted difference matrix (pairwise-select.ts), and U and the tie
+ * terms from one merge of the two sorted samples.
  */
 import { normalCdf, normalQuantile, normalSf } from './normal';
-import { rankWithTies, tieTermOf } from './ranks';
 import { EXACT_MAX_PAIRS, exactUCdf, exactUQuantile, exactUSf } from './exact-u';
-import { quantileSorted } from './descriptive';
+import { PairwiseDifferences } from './pairwise-select';
 
 export type Alternative = 'two-sided' | 'greater' | 'less';
 export type TestMethod = 'auto' | 'exact' | 'asymptotic';
@@ -63,7 +66,7 @@ function checkSample(xs: readonly number[], name: string): void {
   for (const x of xs) if (!Number.isFinite(x)) throw new RangeError(`mannWhitney: the ${name} sample has a non-finite value (${x})`);
 }
 
-/** All m*n differences canary[i] - baseline[j], ascending. */
+/** All m*n differences canary[i] - baseline[j], ascending: O(mn) memory, the reference the selection is tested against. */
 export function pairwiseDifferences(baseline: readonly number[], canary: readonly number[]): Float64Array {
   const d = new Float64Array(baseline.length * canary.length);
   let k = 0;
@@ -75,7 +78,48 @@ export function pairwiseDifferences(baseline: readonly number[], canary: readonl
 export function hodgesLehmann(baseline: readonly number[], canary: readonly number[]): number {
   checkSample(baseline, 'baseline');
   checkSample(canary, 'canary');
-  return quantileSorted(pairwiseDifferences(baseline, canary), 0.5);
+  return new PairwiseDifferences(baseline, canary).quantile(0.5);
+}
+
+interface RankSummary {
+  /** #(canary > baseline) + 0.5 #(canary = baseline) over all pairs. */
+  u: number;
+  /** Sum of t^3 - t over groups of equal values in the pooled sample, in each sample alone. */
+  tieTerm: number;
+  tieTermCanary: number;
+  tieTermBaseline: number;
+}
+
+const tieTermOfSorted = (s: Float64Array): number => {
+  let term = 0;
+  for (let i = 0; i < s.length; ) {
+    let j = i + 1;
+    while (j < s.length && s[j] === s[i]) j++;
+    const t = j - i;
+    if (t > 1) term += t * t * t - t;
+    i = j;
+  }
+  return term;
+};
+
+/** U and tie terms from one merge of the ascending samples (equal to the mid-rank sum form). */
+function rankSummary(baselineAsc: Float64Array, canaryAsc: Float64Array): RankSummary {
+  let u = 0;
+  let tieTerm = 0;
+  let i = 0; // canary
+  let j = 0; // baseline
+  while (i < canaryAsc.length || j < baselineAsc.length) {
+    const v = Math.min(i < canaryAsc.length ? canaryAsc[i]! : Infinity, j < baselineAsc.length ? baselineAsc[j]! : Infinity);
+    let tc = 0;
+    let tb = 0;
+    while (i < canaryAsc.length && canaryAsc[i] === v) (i++, tc++);
+    while (j < baselineAsc.length && baselineAsc[j] === v) (j++, tb++);
+    // j - tb baseline values are below v; tb are equal to it.
+    u += tc * (j - tb) + 0.5 * tc * tb;
+    const t = tc + tb;
+    if (t > 1) tieTerm += t * t * t - t;
+  }
+  return { u, tieTerm, tieTermCanary: tieTermOfSorted(canaryAsc), tieTermBaseline: tieTermOfSorted(baselineAsc) };
 }
 
 export function mannWhitney(baseline: readonly number[], canary: readonly number[], options: MannWhitneyOptions = {}): MannWhitneyResult {
@@ -91,14 +135,12 @@ export function mannWhitney(baseline: readonly number[], canary: readonly number
   const n = baseline.length;
   const mn = m * n;
   const N = m + n;
-  const pooled = [...canary, ...baseline];
-  const { ranks, tieTerm, hasTies } = rankWithTies(pooled);
-  let rankSum = 0;
-  for (let i = 0; i < m; i++) rankSum += ranks[i] as number;
-  const u = rankSum - (m * (m + 1)) / 2;
+  const ranks = rankSummary(Float64Array.from(baseline).sort(), Float64Array.from(canary).sort());
+  const { u, tieTerm } = ranks;
+  const hasTies = tieTerm > 0;
 
-  const diffs = pairwiseDifferences(baseline, canary);
-  const shift = quantileSorted(diffs, 0.5);
+  const diffs = new PairwiseDifferences(baseline, canary);
+  const shift = diffs.quantile(0.5);
   const cles = u / mn;
   const alpha = 1 - confidenceLevel;
 
@@ -115,7 +157,7 @@ export function mannWhitney(baseline: readonly number[], canary: readonly number
     if (qu === 0) qu = 1;
     const ql = mn - qu;
     const achievedAlpha = 2 * exactUCdf(qu - 1, m, n);
-    const ci: ShiftInterval = { lower: diffs[qu - 1] as number, upper: diffs[ql] as number, level: Math.min(1, 1 - achievedAlpha) };
+    const ci: ShiftInterval = { lower: diffs.kth(qu), upper: diffs.kth(ql + 1), level: Math.min(1, 1 - achievedAlpha) };
     return { nBaseline: n, nCanary: m, u, z: null, pValue, method: 'exact', ties: false, shift, ci, cles, rankBiserial: 2 * cles - 1 };
   }
 
@@ -136,40 +178,45 @@ export function mannWhitney(baseline: readonly number[], canary: readonly number
     else pValue = Math.min(1, 2 * Math.min(normalCdf(z), normalSf(z)));
   }
 
-  const ci = asymptoticInterval(diffs, canary, baseline, confidenceLevel, correct);
+  const ci = asymptoticInterval(diffs, ranks.tieTermCanary + ranks.tieTermBaseline, m, n, confidenceLevel, correct);
   return { nBaseline: n, nCanary: m, u, z, pValue, method: 'asymptotic', ties: hasTies, shift, ci, cles, rankBiserial: 2 * cles - 1 };
 }
 
 /**
  * Invert the normal-approximation test over the shift d. For d strictly between two consecutive distinct
  * pairwise differences, with k differences below d, U(d) = mn - k and the only ties are those within each
- * sample, so the standardized statistic is (mn/2 - k - cc) / sigma0. It is non-increasing in k, and the
- * bound is the pairwise difference where it crosses the normal quantile (R's uniroot converges to that jump).
+ * sample, so the standardized statistic is (mn/2 - k - cc) / sigma0. It is non-increasing in k, so the
+ * smallest k where it crosses the normal quantile is found by bisection, and the bound is the k-th
+ * pairwise difference (R's uniroot converges to that jump).
  */
 function asymptoticInterval(
-  diffs: Float64Array,
-  canary: readonly number[],
-  baseline: readonly number[],
+  diffs: PairwiseDifferences,
+  withinTieTerm: number,
+  m: number,
+  n: number,
   confidenceLevel: number,
   correct: boolean,
 ): ShiftInterval {
-  const m = canary.length;
-  const n = baseline.length;
   const mn = m * n;
   const N = m + n;
-  const first = diffs[0] as number;
-  const last = diffs[mn - 1] as number;
-  const sigma0 = Math.sqrt((mn / 12) * (N + 1 - (tieTermOf(canary) + tieTermOf(baseline)) / (N * (N - 1))));
-  if (!(sigma0 > 0)) return { lower: first, upper: last, level: confidenceLevel };
+  const sigma0 = Math.sqrt((mn / 12) * (N + 1 - withinTieTerm / (N * (N - 1))));
+  if (!(sigma0 > 0)) return { lower: diffs.first(), upper: diffs.last(), level: confidenceLevel };
   const zq = normalQuantile(1 - (1 - confidenceLevel) / 2);
-
+  const crossed = (k: number, target: number): boolean => {
+    const dz = mn / 2 - k;
+    const cc = correct ? Math.sign(dz) * 0.5 : 0;
+    return (dz - cc) / sigma0 - target <= 0;
+  };
   const bound = (target: number): number => {
-    for (let k = 0; k <= mn; k++) {
-      const dz = mn / 2 - k;
-      const cc = correct ? Math.sign(dz) * 0.5 : 0;
-      if ((dz - cc) / sigma0 - target <= 0) return k === 0 ? first : (diffs[k - 1] as number);
+    if (!crossed(mn, target)) return diffs.last();
+    let lo = 0; // smallest k with crossed(k) is in [lo, hi]
+    let hi = mn;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (crossed(mid, target)) hi = mid;
+      else lo = mid + 1;
     }
-    return last;
+    return lo === 0 ? diffs.first() : diffs.kth(lo);
   };
   return { lower: bound(zq), upper: bound(-zq), level: confidenceLevel };
 }
