@@ -44,6 +44,21 @@ export type LabelName = (typeof LABELS)[LabelKey]['label'];
 /** Every Prometheus label the contract defines, plus `le` for histogram buckets. */
 export const LABEL_NAMES: ReadonlySet<string> = new Set<string>([...Object.values(LABELS).map((l) => l.label), 'le']);
 
+/** A UTF-16 surrogate without its partner: it has no UTF-8 encoding (it would go out as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Asserts that a label value can be sent to Prometheus as itself: a string (not coerced from another
+ * type) that is well-formed UTF-16, so that its UTF-8 encoding is exact. `label`, when known, names it
+ * in the error.
+ */
+export function assertLabelValue(label: string | undefined, value: unknown): asserts value is string {
+  const what = label === undefined ? 'label value' : `label ${label}: value`;
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${value === null ? 'null' : typeof value}`);
+  const bad = LONE_SURROGATE.exec(value);
+  if (bad) throw new RangeError(`${what} has a lone UTF-16 surrogate at index ${bad.index}; it has no UTF-8 encoding`);
+}
+
 export const GATEWAYS = ['kong', 'apisix'] as const;
 export type Gateway = (typeof GATEWAYS)[number];
 

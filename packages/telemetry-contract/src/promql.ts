@@ -1,4 +1,4 @@
-import { LABEL_NAMES } from './labels';
+import { LABEL_NAMES, assertLabelValue } from './labels';
 import { PLATFORM_LABELS, PLATFORM_METRICS, type PlatformMetric } from './platform';
 import { METRICS, promName, type MetricKey } from './metrics';
 
@@ -8,7 +8,8 @@ import { METRICS, promName, type MetricKey } from './metrics';
  * RE2-escaped on request, label and metric names are checked against the contract.
  */
 
-export type MatchOp = '=' | '!=' | '=~' | '!~';
+export const MATCH_OPS = ['=', '!=', '=~', '!~'] as const;
+export type MatchOp = (typeof MATCH_OPS)[number];
 export interface Matcher {
   op: MatchOp;
   value: string;
@@ -16,8 +17,9 @@ export interface Matcher {
   variable?: true;
 }
 
-/** Escapes a string for a double-quoted PromQL string literal. */
+/** Escapes a string for a double-quoted PromQL string literal; refuses what is not a well-formed string. */
 export function escapeLabelValue(value: string): string {
+  assertLabelValue(undefined, value);
   let out = '';
   for (const ch of value) {
     switch (ch) {
@@ -34,6 +36,7 @@ export function escapeLabelValue(value: string): string {
 
 /** Escapes RE2 metacharacters so that a value matches itself literally inside `=~`. */
 export function escapeRegex(value: string): string {
+  assertLabelValue(undefined, value);
   return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
@@ -44,6 +47,7 @@ export const re = (value: string): Matcher => ({ op: '=~', value });
 export const nre = (value: string): Matcher => ({ op: '!~', value });
 /** Matches any of the literal values (user input safe). */
 export const oneOf = (values: readonly string[]): Matcher => {
+  if (!Array.isArray(values)) throw new TypeError('oneOf needs an array of strings');
   if (values.length === 0) throw new RangeError('oneOf needs at least one value');
   return { op: '=~', value: values.map(escapeRegex).join('|') };
 };
@@ -51,8 +55,8 @@ export const oneOf = (values: readonly string[]): Matcher => {
 const VARIABLE = /^\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*(?::[A-Za-z]+)?\})$/;
 /** `label=~"$name"`: a Grafana multi-value variable; Grafana escapes the values it interpolates. */
 export function grafanaVar(name: string): Matcher {
-  const value = name.startsWith('$') ? name : `$${name}`;
-  if (!VARIABLE.test(value)) throw new RangeError(`not a Grafana variable reference: ${JSON.stringify(name)}`);
+  const value = typeof name === 'string' && !name.startsWith('$') ? `$${name}` : name;
+  if (typeof value !== 'string' || !VARIABLE.test(value)) throw new RangeError(`not a Grafana variable reference: ${JSON.stringify(name)}`);
   return { op: '=~', value, variable: true };
 }
 
@@ -74,8 +78,16 @@ export function renderMatchers(matchers: Matchers, check: (label: string) => voi
   return Object.entries(matchers).flatMap(([label, m]) => {
     if (m === undefined) return [];
     check(label);
-    return (Array.isArray(m) ? m : [m]).map((one: Matcher | string) => {
-      const matcher = typeof one === 'string' ? eq(one) : one;
+    return (Array.isArray(m) ? m : [m]).map((one: unknown) => {
+      // Checked at run time too: matchers also come from JSON, config and untyped callers.
+      const matcher = (typeof one === 'string' ? eq(one) : one) as Matcher;
+      if (typeof matcher !== 'object' || matcher === null) {
+        throw new TypeError(`label ${label}: a matcher must be a string or { op, value }, got ${matcher === null ? 'null' : typeof matcher}`);
+      }
+      if (!(MATCH_OPS as readonly unknown[]).includes(matcher.op)) {
+        throw new RangeError(`label ${label}: matcher operator ${JSON.stringify(matcher.op)} is not one of ${MATCH_OPS.join(', ')}`);
+      }
+      assertLabelValue(label, matcher.value);
       if (matcher.variable && !VARIABLE.test(matcher.value)) throw new RangeError(`bad variable matcher for ${label}`);
       return `${label}${matcher.op}"${escapeLabelValue(matcher.value)}"`;
     });
@@ -100,13 +112,57 @@ export const CONTRACT_SERIES: ReadonlySet<string> = new Set([
   ),
 ]);
 
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
 const GRAFANA_WINDOW = /^\$(?:__rate_interval|__interval|__range)$/;
 export type Window = string;
 
-/** Validates a range window: a PromQL duration (`5m`, `1h30m`) or a Grafana interval variable. */
+/**
+ * Duration units, largest first, in nanoseconds: the unit table of Prometheus' duration parser
+ * (prometheus/common model/time.go, `ParseDuration`, v0.70.1, the version Prometheus v3.14.0 requires).
+ */
+const DURATION_UNITS: ReadonlyArray<readonly [string, bigint]> = [
+  ['y', 365n * 24n * 3600n * 1_000_000_000n],
+  ['w', 7n * 24n * 3600n * 1_000_000_000n],
+  ['d', 24n * 3600n * 1_000_000_000n],
+  ['h', 3600n * 1_000_000_000n],
+  ['m', 60n * 1_000_000_000n],
+  ['s', 1_000_000_000n],
+  ['ms', 1_000_000n],
+];
+const DURATION_SHAPE = /^(?:\d+(?:ms|[smhdwy]))+$/;
+const MAX_DURATION_NS = 2n ** 63n - 1n; // Go's time.Duration
+
+/**
+ * Why Prometheus would refuse `d` as a range selector's duration, or undefined when it accepts it. Its
+ * rules: `<digits><unit>` terms, each unit at most once and largest first (`1h30m`, not `30m1h` nor
+ * `1m1m`); no term and no sum past the largest time.Duration (about 292 years); and a range must be
+ * greater than 0 (promql/parser/generated_parser.y, `positive_duration_expr`).
+ */
+function durationRefusal(d: string): string | undefined {
+  if (!DURATION_SHAPE.test(d)) return 'expected <number><unit> terms, units ms, s, m, h, d, w, y';
+  let last = -1;
+  let total = 0n;
+  for (const [, digits, unit] of d.matchAll(/(\d+)(ms|[smhdwy])/g)) {
+    const at = DURATION_UNITS.findIndex(([u]) => u === unit);
+    if (at <= last) return 'units must appear once each, largest first (y, w, d, h, m, s, ms)';
+    last = at;
+    const mult = DURATION_UNITS[at]![1];
+    const v = BigInt(digits!);
+    if (v > 2n ** 63n / mult) return 'duration out of range (at most about 292 years)';
+    total += v * mult;
+    if (total > MAX_DURATION_NS) return 'duration out of range (at most about 292 years)';
+  }
+  return total === 0n ? 'a range must be greater than 0' : undefined;
+}
+
+/**
+ * Validates a range window: a PromQL duration that Prometheus accepts as a range (`5m`, `1h30m`) or a
+ * Grafana interval variable. Refuses what is not a string rather than coerce it.
+ */
 export function window(w: Window): Window {
-  if (!DURATION.test(w) && !GRAFANA_WINDOW.test(w)) throw new RangeError(`not a PromQL duration or Grafana interval: ${JSON.stringify(w)}`);
+  if (typeof w !== 'string') throw new TypeError(`window must be a string, got ${w === null ? 'null' : typeof w}`);
+  if (GRAFANA_WINDOW.test(w)) return w;
+  const refusal = durationRefusal(w);
+  if (refusal) throw new RangeError(`not a PromQL duration or Grafana interval: ${JSON.stringify(w)} (${refusal})`);
   return w;
 }
 
