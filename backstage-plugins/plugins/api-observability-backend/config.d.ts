@@ -9,8 +9,20 @@ export interface Config {
     grafanaUrl?: string;
     /** Uid of the Tempo datasource in Grafana (Explore trace links need it). */
     tempoDatasourceUid?: string;
-    /** Jaeger UI base URL for trace links; omitted when unset. */
+    /**
+     * Base URL of the Jaeger query API (`/api/traces/{id}`): the trace store of the trace view when
+     * `traceStore` is unset. Not used for links (a Jaeger built without UI assets serves only a placeholder).
+     */
     jaegerUrl?: string;
+    /** Jaeger UI base URL; "Jaeger" trace links are shown only when set. */
+    jaegerUiUrl?: string;
+    /** The trace store the trace view reads from, server-side; unset: `jaegerUrl`, and without it no trace view. */
+    traceStore?: {
+      /** `jaeger` (query API `/api/traces/{id}`) or `tempo` (HTTP API `/api/traces/{id}`, OTLP JSON). */
+      type: 'jaeger' | 'tempo';
+      /** Base URL of the query API, e.g. http://tempo:3200. */
+      url: string;
+    };
     /** Plugin id of the API Observatory Grafana app (default `api-observatory-app`). */
     grafanaAppPluginId?: string;
     /** Availability objective used when Prometheus has no recorded SLO for an API (default 0.999). */

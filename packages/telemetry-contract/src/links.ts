@@ -12,6 +12,18 @@ export function traceId(id: string): string {
   return t;
 }
 
+const STORED_TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+
+/**
+ * Normalizes the id of a trace to look up in a trace store: 16 (64-bit, older Jaeger clients) or 32
+ * lower-case hex, not all zero; throws on anything else, before any request is built.
+ */
+export function storedTraceId(id: string): string {
+  const t = id.trim().toLowerCase();
+  if (!STORED_TRACE_ID.test(t) || /^0+$/.test(t)) throw new RangeError(`not a trace id (16 or 32 hex digits): ${JSON.stringify(id)}`);
+  return t;
+}
+
 function baseUrl(url: string, what: string): string {
   let u: URL;
   try {
@@ -89,9 +101,14 @@ export function jaegerTraceLink(o: { jaegerUrl: string; traceId: string }): stri
   return `${baseUrl(o.jaegerUrl, 'jaegerUrl')}/trace/${traceId(o.traceId)}`;
 }
 
-/** Jaeger query API for a trace (what tests use to prove a link resolves). */
+/** Jaeger query API for a trace (`GET /api/traces/{id}`: `{ data: [{ traceID, spans, processes }] }`). */
 export function jaegerTraceApi(o: { jaegerUrl: string; traceId: string }): string {
-  return `${baseUrl(o.jaegerUrl, 'jaegerUrl')}/api/traces/${traceId(o.traceId)}`;
+  return `${baseUrl(o.jaegerUrl, 'jaegerUrl')}/api/traces/${storedTraceId(o.traceId)}`;
+}
+
+/** Tempo query API for a trace (`GET /api/traces/{id}`: OTLP JSON `{ batches: [ResourceSpans] }`). */
+export function tempoTraceApi(o: { tempoUrl: string; traceId: string }): string {
+  return `${baseUrl(o.tempoUrl, 'tempoUrl')}/api/traces/${storedTraceId(o.traceId)}`;
 }
 
 /** A Backstage catalog entity page, from its parts or an entity ref `kind:namespace/name`. */

@@ -6,7 +6,8 @@ import { createRouter } from './service/router';
 /**
  * The `api-observability` backend plugin: per-entity API observability summaries from Prometheus,
  * built with the telemetry contract from the entity's `api-observatory.io/api-name` and
- * `api-observatory.io/gateway` annotations. Config: the `apiObservability` section (config.d.ts).
+ * `api-observatory.io/gateway` annotations, and single traces from the configured trace store (Jaeger
+ * or Tempo) for the trace view. Config: the `apiObservability` section (config.d.ts).
  */
 export const apiObservabilityPlugin = createBackendPlugin({
   pluginId: 'api-observability',
@@ -25,7 +26,10 @@ export const apiObservabilityPlugin = createBackendPlugin({
         httpRouter.use(await createRouter({ logger, config: settings, cache, httpAuth, catalog }));
         // Every route needs a user or service credential (the default policy); the health check does not.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        logger.info(`api-observability: Prometheus at ${settings.prometheusUrl}`);
+        logger.info(
+          `api-observability: Prometheus at ${settings.prometheusUrl}; ` +
+            (settings.traceStore ? `trace view reads ${settings.traceStore.type} at ${settings.traceStore.url}` : 'no trace store, trace view off'),
+        );
       },
     });
   },

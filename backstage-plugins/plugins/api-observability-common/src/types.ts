@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'NO_ANNOTATION'
   | 'PROMETHEUS_UNREACHABLE'
   | 'PROMETHEUS_QUERY_FAILED'
-  | 'NOT_CONFIGURED';
+  | 'NOT_CONFIGURED'
+  | 'TRACE_NOT_FOUND'
+  | 'TRACE_STORE_UNREACHABLE'
+  | 'TRACE_STORE_FAILED';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };
@@ -84,7 +87,12 @@ export interface Summary {
   entity: { kind: string; namespace: string; name: string };
   api: string;
   gateway: string | null;
-  range: { key: string; start: number; end: number; stepSeconds: number; window: string };
+  /**
+   * `window`: the one rate window of every figure of the summary (current KPIs, sparklines, top
+   * consumers): the range's window, shortened to the age of the data when the API's series are younger
+   * (`dataSince`, unix seconds, is then set) so that young data is not averaged over time it does not cover.
+   */
+  range: { key: string; start: number; end: number; stepSeconds: number; window: string; windowSeconds?: number; dataSince?: number };
   current: {
     requestsPerSecond: number | null;
     errorRatio: number | null;
@@ -105,4 +113,55 @@ export interface Summary {
   canary: CanaryStatus | null;
   links: { dashboards: DashboardLink[]; grafanaApp?: string };
   generatedAt: string;
+}
+
+/** One attribute of a span or of its resource, its value as text (as stored: redaction happened in the collector). */
+export interface TraceAttribute {
+  key: string;
+  value: string;
+}
+
+/** The catalog API a span's service belongs to, by the gateway service naming `<api>-<version>[-<role>]`. */
+export interface TraceSpanApi {
+  api: string;
+  version: string;
+  role: string;
+  /** `api:<namespace>/<name>` of the catalog API annotated with this api name, when there is one the caller may see. */
+  entityRef?: string;
+}
+
+export interface TraceSpan {
+  spanId: string;
+  /** null for a root span (or one whose parent is not in the trace). */
+  parentSpanId: string | null;
+  name: string;
+  /** The resource's service.name. */
+  service: string;
+  /** server, client, internal, producer, consumer or unspecified. */
+  kind: string;
+  /** Microseconds since the trace's start. */
+  startOffsetMicros: number;
+  durationMicros: number;
+  status: 'ok' | 'error' | 'unset';
+  statusMessage?: string;
+  /** Nesting depth in the waterfall (0 for roots); spans are listed depth-first, children by start time. */
+  depth: number;
+  attributes: TraceAttribute[];
+  resource: TraceAttribute[];
+  api?: TraceSpanApi;
+}
+
+/** A trace as the trace view shows it (`GET /traces/:traceId`). */
+export interface TraceView {
+  traceId: string;
+  /** The trace store it was read from. */
+  store: 'jaeger' | 'tempo';
+  /** ISO time of the earliest span's start. */
+  startTime: string;
+  durationMicros: number;
+  spans: TraceSpan[];
+  services: string[];
+  errorCount: number;
+  /** Links to the same trace elsewhere, only when configured. */
+  links: { jaegerUi?: string; grafana?: string };
 }

@@ -17,9 +17,10 @@ import { escapeLabelValue, jaegerTraceApi } from '@api-observatory/telemetry-con
 import { freePorts, startStack, type Stack } from '@api-observatory/local-stack';
 import { createRouter } from './router';
 import type { ObservabilityConfig } from './config';
-import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type Summary } from '@api-observatory/backstage-plugin-api-observability-common';
+import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 
 const GRAFANA = 'http://grafana.test:3000';
+const JAEGER_UI = 'http://jaeger-ui.test:16686';
 
 function apiEntity(name: string, annotations: Record<string, string>): Entity {
   return { apiVersion: 'backstage.io/v1alpha1', kind: 'API', metadata: { name, namespace: 'default', annotations }, spec: { type: 'openapi' } };
@@ -73,11 +74,12 @@ function memoryCache(): CacheService {
   return c;
 }
 
-/** Bearer user / Bearer service are credentials; anything else is rejected like the real service does. */
+/** Bearer user / stranger / service are credentials; anything else is rejected like the real service does. */
 const httpAuth = {
   async credentials(req: express.Request) {
     const h = req.headers.authorization;
     if (h === 'Bearer user') return { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/guest' } } as BackstageCredentials;
+    if (h === 'Bearer stranger') return { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/stranger' } } as BackstageCredentials;
     if (h === 'Bearer service') return { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'plugin:test' } } as BackstageCredentials;
     const e = new Error('Missing credentials');
     e.name = 'AuthenticationError';
@@ -85,16 +87,34 @@ const httpAuth = {
   },
 } as unknown as HttpAuthService;
 
+/** The catalog's permission filtering, reduced to: `user:default/stranger` may see no entity. */
+const mayRead = (credentials: BackstageCredentials) => (credentials.principal as { userEntityRef?: string }).userEntityRef !== 'user:default/stranger';
 const catalog = {
-  async getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }) {
+  async getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }, o: { credentials: BackstageCredentials }) {
     const key = typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace ?? 'default'}/${ref.name}`;
-    return ENTITIES.get(key.toLowerCase());
+    return mayRead(o.credentials) ? ENTITIES.get(key.toLowerCase()) : undefined;
+  },
+  /** Supports what the trace route asks: kind and one annotation, with a list of values (any of them). */
+  async getEntities(request: { filter?: Record<string, string | string[]> } | undefined, o: { credentials: BackstageCredentials }) {
+    if (!mayRead(o.credentials)) return { items: [] };
+    const filter = request?.filter ?? {};
+    const items = [...ENTITIES.values()].filter((e) =>
+      Object.entries(filter).every(([k, v]) => {
+        const values = (Array.isArray(v) ? v : [v]).map((x) => x.toLowerCase());
+        if (k === 'kind') return values.includes(e.kind.toLowerCase());
+        const a = /^metadata\.annotations\.(.+)$/.exec(k);
+        if (!a) throw new Error(`filter ${k} not supported by the fake catalog`);
+        const value = e.metadata.annotations?.[a[1]!];
+        return value !== undefined && values.includes(value.toLowerCase());
+      }),
+    );
+    return { items };
   },
 };
 
 async function serve(config: ObservabilityConfig): Promise<{ url: string; server: Server }> {
   const app = express();
-  app.use(await createRouter({ logger, config, cache: memoryCache(), httpAuth, catalog }));
+  app.use(await createRouter({ logger, config, cache: memoryCache(), httpAuth, catalog: catalog as unknown as Parameters<typeof createRouter>[0]['catalog'] }));
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(err.name === 'AuthenticationError' ? 401 : 500).json({ error: { name: err.name, message: err.message } });
   });
@@ -110,8 +130,9 @@ async function get<T>(base: string, path: string, token: string | null = 'user')
 }
 
 /** A pass-through proxy in front of Prometheus that records every query it forwards. */
-async function recordingProxy(target: string): Promise<{ url: string; server: Server; queries: string[] }> {
+async function recordingProxy(target: string): Promise<{ url: string; server: Server; queries: string[]; urls: string[] }> {
   const queries: string[] = [];
+  const urls: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -119,6 +140,7 @@ async function recordingProxy(target: string): Promise<{ url: string; server: Se
       const body = Buffer.concat(chunks).toString();
       const q = new URLSearchParams(body).get('query');
       if (q !== null) queries.push(`${req.url} ${q}`);
+      urls.push(String(req.url));
       try {
         const up = await fetch(`${target}${req.url}`, { method: req.method, headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: req.method === 'POST' ? body : undefined });
         res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
@@ -129,7 +151,7 @@ async function recordingProxy(target: string): Promise<{ url: string; server: Se
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, queries };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, queries, urls };
 }
 
 let stack: Stack;
@@ -137,6 +159,11 @@ let api: { url: string; server: Server };
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let proxiedApi: { url: string; server: Server };
 let deadPromApi: { url: string; server: Server };
+let plainApi: { url: string; server: Server };
+let deadStoreApi: { url: string; server: Server };
+let noStoreApi: { url: string; server: Server };
+let jaegerProxy: Awaited<ReturnType<typeof recordingProxy>>;
+let proxiedStoreApi: { url: string; server: Server };
 let orders: Summary;
 
 before(async () => {
@@ -150,7 +177,8 @@ before(async () => {
     prometheusUrl: stack.prometheus.url,
     grafanaUrl: GRAFANA,
     tempoDatasourceUid: 'tempo',
-    jaegerUrl: stack.jaeger.url,
+    jaegerUiUrl: JAEGER_UI,
+    traceStore: { type: 'jaeger', url: stack.jaeger.url },
     grafanaAppPluginId: 'api-observatory-app',
     defaultObjective: 0.999,
     cacheTtlMs: 1,
@@ -161,6 +189,12 @@ before(async () => {
   deadPromApi = await serve({ ...config, prometheusUrl: `http://127.0.0.1:${closed}` });
   proxy = await recordingProxy(stack.prometheus.url);
   proxiedApi = await serve({ ...config, prometheusUrl: proxy.url });
+  // Links only where configured: no Grafana, no Jaeger UI, the trace store only.
+  plainApi = await serve({ ...config, grafanaUrl: undefined, tempoDatasourceUid: undefined, jaegerUiUrl: undefined });
+  deadStoreApi = await serve({ ...config, traceStore: { type: 'jaeger', url: `http://127.0.0.1:${closed}` } });
+  noStoreApi = await serve({ ...config, traceStore: undefined });
+  jaegerProxy = await recordingProxy(stack.jaeger.url);
+  proxiedStoreApi = await serve({ ...config, traceStore: { type: 'jaeger', url: jaegerProxy.url } });
   // Wait until the simulated traffic shows up with rates, latency, consumers and exemplars.
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -182,6 +216,7 @@ after(async () => {
   deadPromApi?.server.close();
   proxiedApi?.server.close();
   proxy?.server.close();
+  for (const s of [plainApi, deadStoreApi, noStoreApi, proxiedStoreApi, jaegerProxy]) s?.server.close();
   await stack?.stop();
 });
 
@@ -214,7 +249,7 @@ describe('orders summary from the real Prometheus', () => {
       assert.match(r.traceId, /^[0-9a-f]{32}$/);
       assert.ok(r.reason === 'failed' ? r.statusClass === '5xx' : r.durationSeconds > 0, JSON.stringify(r));
       assert.ok(r.route.startsWith('orders-'), `route ${r.route} belongs to orders`);
-      assert.equal(r.jaegerUrl, `${stack.jaeger.url}/trace/${r.traceId}`);
+      assert.equal(r.jaegerUrl, `${JAEGER_UI}/trace/${r.traceId}`);
       assert.ok(r.grafanaUrl?.startsWith(`${GRAFANA}/explore?`) && r.grafanaUrl.includes(r.traceId));
     }
     for (const r of orders.recentRequests.slice(0, 5)) {
@@ -313,5 +348,140 @@ describe('hostile values do not change any query', () => {
       });
       assert.deepEqual(substituted.sort(), benign.sort());
     });
+  });
+});
+
+describe('one stated window per range, correct for young data', () => {
+  test('every figure states its window; a range longer than the data uses the data\'s age, not the range', async () => {
+    const long = await get<Summary>(api.url, '/entity/api/default/orders/summary?range=7d');
+    assert.equal(long.status, 200);
+    const s = long.body;
+    // The stack started minutes ago: far younger than the 7d range's 2h window.
+    assert.ok(s.range.dataSince !== undefined && s.range.dataSince > s.range.end - 1800, JSON.stringify(s.range));
+    assert.ok(s.range.windowSeconds! >= 30 && s.range.windowSeconds! <= s.range.end - s.range.dataSince! + 60, JSON.stringify(s.range));
+    assert.equal(s.range.window, `${s.range.windowSeconds}s`);
+    // Over the data that exists, the 7d figures match the short range's: a rate over 2h of 5 minutes of
+    // data would be ~20 times lower.
+    const short = (await get<Summary>(api.url, '/entity/api/default/orders/summary?range=15m')).body;
+    const ratio = (a: number | null, b: number | null) => (a ?? 0) / (b ?? 1);
+    const rps = ratio(s.current.requestsPerSecond, short.current.requestsPerSecond);
+    assert.ok(rps > 0.6 && rps < 1.6, `7d rps ${s.current.requestsPerSecond} vs 15m ${short.current.requestsPerSecond}`);
+    const sum = (rows: Summary['topConsumers']) => rows.reduce((a, r) => a + r.requestsPerSecond, 0);
+    const top = sum(s.topConsumers) / sum(short.topConsumers);
+    assert.ok(top > 0.6 && top < 1.6, `7d top consumers ${sum(s.topConsumers)} vs 15m ${sum(short.topConsumers)}`);
+  });
+
+  test('a range older than the data keeps its own window', async () => {
+    const s = (await get<Summary>(api.url, '/entity/api/default/orders/summary?range=15m')).body;
+    if (s.range.dataSince === undefined) {
+      assert.equal(s.range.window, '1m');
+      assert.equal(s.range.windowSeconds, 60);
+    } else {
+      assert.ok(s.range.windowSeconds! < 60, JSON.stringify(s.range));
+    }
+  });
+});
+
+describe('links only where configured', () => {
+  test('without grafanaUrl and jaegerUiUrl no trace, dashboard or app link is offered', async () => {
+    const r = await get<Summary>(plainApi.url, '/entity/api/default/orders/summary?range=15m');
+    assert.equal(r.status, 200);
+    assert.ok(r.body.recentRequests.length > 0);
+    for (const req of r.body.recentRequests) assert.deepEqual([req.grafanaUrl, req.jaegerUrl], [undefined, undefined]);
+    assert.deepEqual(r.body.links, { dashboards: [] });
+    const t = await get<TraceView>(plainApi.url, `/traces/${orders.recentRequests[0]!.traceId}`);
+    assert.equal(t.status, 200);
+    assert.deepEqual(t.body.links, {});
+  });
+});
+
+describe('trace view from the real Jaeger', () => {
+  async function trace(base: string, id: string, token = 'user') {
+    // Spans become queryable once the collector has exported them.
+    for (let i = 0; ; i++) {
+      const r = await get<TraceView & ErrorBody>(base, `/traces/${id}`, token);
+      if (r.status !== 404 || i >= 10) return r;
+      await sleep(1_000);
+    }
+  }
+
+  test('each recent request opens: spans with durations, status, stored attributes and the API entity', async () => {
+    for (const req of orders.recentRequests.slice(0, 5)) {
+      const r = await trace(api.url, req.traceId);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const t = r.body;
+      assert.equal(t.traceId, req.traceId);
+      assert.equal(t.store, 'jaeger');
+      assert.ok(t.spans.length >= 1);
+      const root = t.spans[0]!;
+      assert.equal(root.depth, 0);
+      assert.equal(root.parentSpanId, null);
+      assert.equal(root.startOffsetMicros, 0);
+      assert.equal(root.name, 'kong');
+      assert.equal(root.service, 'kong');
+      assert.equal(root.kind, 'server');
+      // The exemplar's duration is the span's (spanmetrics), to the microsecond.
+      assert.ok(Math.abs(root.durationMicros / 1e6 - req.durationSeconds) < 0.002, `${root.durationMicros}µs vs ${req.durationSeconds}s`);
+      assert.equal(t.durationMicros, Math.max(...t.spans.map((s) => s.startOffsetMicros + s.durationMicros)));
+      const attr = (k: string) => root.attributes.find((a) => a.key === k)?.value;
+      assert.equal(attr('http.route'), req.route);
+      assert.equal(attr('http.response.status_code'), req.status);
+      assert.deepEqual(root.api && { api: root.api.api, entityRef: root.api.entityRef }, { api: 'orders', entityRef: 'api:default/orders' });
+      assert.match(root.api!.version, /^v\d/);
+      for (const child of t.spans.slice(1)) {
+        assert.equal(child.depth, 1, JSON.stringify(child));
+        assert.equal(child.parentSpanId, root.spanId);
+        assert.equal(child.api?.api, 'orders', 'a child span inherits its gateway service');
+        assert.ok(child.startOffsetMicros >= 0 && child.startOffsetMicros + child.durationMicros <= t.durationMicros);
+      }
+      if (req.status === '502' || req.status === '504') {
+        assert.ok(t.errorCount >= 1 && t.spans.some((s) => s.status === 'error'), `failed upstream try of ${req.traceId} is an error span`);
+      }
+      assert.equal(t.errorCount, t.spans.filter((s) => s.status === 'error').length);
+      assert.equal(t.links.jaegerUi, `${JAEGER_UI}/trace/${req.traceId}`);
+      assert.ok(t.links.grafana?.startsWith(`${GRAFANA}/explore?`));
+    }
+  });
+
+  test('upper-case ids are the same trace; a caller who may not see the API gets no entity link', async () => {
+    const id = orders.recentRequests[0]!.traceId;
+    const upper = await trace(api.url, id.toUpperCase());
+    assert.equal(upper.status, 200);
+    assert.equal(upper.body.traceId, id);
+    const stranger = await trace(api.url, id, 'stranger');
+    assert.equal(stranger.status, 200);
+    assert.equal(stranger.body.spans[0]!.api?.api, 'orders');
+    assert.equal(stranger.body.spans[0]!.api?.entityRef, undefined);
+    assert.equal((await get(api.url, `/traces/${id}`, null)).status, 401);
+  });
+
+  test('an unknown id (32 or 16 hex) is TRACE_NOT_FOUND', async () => {
+    for (const id of ['0123456789abcdef0123456789abcdef', 'fedcba9876543210']) {
+      const r = await get<ErrorBody>(api.url, `/traces/${id}`);
+      assert.equal(r.status, 404, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'TRACE_NOT_FOUND');
+    }
+  });
+
+  test('malformed ids are refused before any request to the trace store', async () => {
+    jaegerProxy.urls.length = 0;
+    for (const bad of ['xyz', '0123456789abcde', '0123456789abcdef0', '0'.repeat(32), `${'a'.repeat(32)}%2F..%2Fservices`, '..%2F..%2Fapi%2Fservices', `${'g'.repeat(32)}`]) {
+      const r = await get<ErrorBody>(proxiedStoreApi.url, `/traces/${bad}`);
+      assert.equal(r.status, 400, `${bad}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.code, 'BAD_REQUEST');
+    }
+    assert.deepEqual(jaegerProxy.urls, []);
+    const ok = await trace(proxiedStoreApi.url, orders.recentRequests[0]!.traceId);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(jaegerProxy.urls.slice(-1), [`/api/traces/${orders.recentRequests[0]!.traceId}`]);
+  });
+
+  test('an unreachable trace store is TRACE_STORE_UNREACHABLE; none configured is NOT_CONFIGURED', async () => {
+    const dead = await get<ErrorBody>(deadStoreApi.url, `/traces/${orders.recentRequests[0]!.traceId}`);
+    assert.equal(dead.status, 503);
+    assert.equal(dead.body.error.code, 'TRACE_STORE_UNREACHABLE');
+    const none = await get<ErrorBody>(noStoreApi.url, `/traces/${orders.recentRequests[0]!.traceId}`);
+    assert.equal(none.status, 404);
+    assert.equal(none.body.error.code, 'NOT_CONFIGURED');
   });
 });

@@ -3,28 +3,31 @@
  *
  *   GET /health                                        → { status: 'ok' }
  *   GET /entity/:kind/:namespace/:name/summary?range=1h → Summary (types.ts)
+ *   GET /traces/:traceId                               → TraceView, read from the configured trace store
  *
  * Only user or service credentials are accepted. The browser names an entity and a range key; the API
  * name and gateway come from the entity's catalog annotations and every query is built on the server
  * with the telemetry contract. Errors are `{ error: { code, message } }`:
- * 400 BAD_REQUEST, 404 ENTITY_NOT_FOUND, 404 NO_ANNOTATION, 503 PROMETHEUS_UNREACHABLE, 502 PROMETHEUS_QUERY_FAILED.
+ * 400 BAD_REQUEST, 404 ENTITY_NOT_FOUND, 404 NO_ANNOTATION, 503 PROMETHEUS_UNREACHABLE, 502 PROMETHEUS_QUERY_FAILED;
+ * for traces 404 NOT_CONFIGURED, 404 TRACE_NOT_FOUND, 503 TRACE_STORE_UNREACHABLE, 502 TRACE_STORE_FAILED.
  */
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
+import { PrometheusQueryError, PrometheusUnreachableError, storedTraceId } from '@api-observatory/telemetry-contract';
 import type { ObservabilityConfig } from './config';
 import { DEFAULT_RANGE, RANGES, SummaryBuilder } from './summary';
-import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type ErrorCode, type Summary } from '@api-observatory/backstage-plugin-api-observability-common';
+import { TraceNotFoundError, TraceStoreFailedError, TraceStoreUnreachableError, buildTraceView, fetchStoredTrace } from './traces';
+import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type ErrorCode, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 
 export interface RouterOptions {
   logger: LoggerService;
   config: ObservabilityConfig;
   cache: CacheService;
   httpAuth: HttpAuthService;
-  catalog: Pick<CatalogService, 'getEntityByRef'>;
+  catalog: Pick<CatalogService, 'getEntityByRef' | 'getEntities'>;
 }
 
 const NAME = /^[^\s/]{1,253}$/;
@@ -93,6 +96,69 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (e instanceof PrometheusQueryError || (e as Error).name === 'PrometheusQueryError') {
         logger.error(`Prometheus refused a query for ${ref}: ${(e as Error).message}`);
         fail(res, 502, 'PROMETHEUS_QUERY_FAILED', 'Prometheus refused a query');
+        return;
+      }
+      throw e;
+    }
+  });
+
+  router.get('/traces/:traceId', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    let traceId: string;
+    try {
+      traceId = storedTraceId(req.params.traceId);
+    } catch {
+      fail(res, 400, 'BAD_REQUEST', 'a trace id is 16 or 32 hexadecimal digits');
+      return;
+    }
+    const store = config.traceStore;
+    if (!store) {
+      fail(res, 404, 'NOT_CONFIGURED', 'no trace store is configured (apiObservability.traceStore or jaegerUrl)');
+      return;
+    }
+    // Per caller: the API entity links depend on what the caller may see in the catalog.
+    const principal = JSON.stringify((credentials as { principal?: unknown }).principal ?? null);
+    const cacheKey = `trace:v1:${JSON.stringify([store.type, store.url, traceId, principal])}`;
+    const cached = await cache.get<TraceView & Record<string, never>>(cacheKey).catch(() => undefined);
+    if (cached) {
+      res.json(cached);
+      return;
+    }
+    try {
+      const spans = await fetchStoredTrace(store, traceId, config.queryTimeoutMs);
+      const view = await buildTraceView(spans, {
+        traceId,
+        store: store.type,
+        config,
+        resolveApis: async (apis) => {
+          const { items } = await catalog.getEntities(
+            { filter: { kind: 'API', [`metadata.annotations.${API_NAME_ANNOTATION}`]: apis }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] },
+            { credentials },
+          );
+          const refs = new Map<string, string>();
+          for (const e of [...items].sort((a, b) => stringifyEntityRef(a).localeCompare(stringifyEntityRef(b)))) {
+            const api = e.metadata.annotations?.[API_NAME_ANNOTATION];
+            if (api && apis.includes(api) && !refs.has(api)) refs.set(api, stringifyEntityRef(e));
+          }
+          return refs;
+        },
+      });
+      await cache.set(cacheKey, view as unknown as Record<string, never>, { ttl: config.cacheTtlMs }).catch(() => undefined);
+      res.json(view);
+    } catch (e) {
+      const name = (e as Error).name;
+      if (e instanceof TraceNotFoundError || name === 'TraceNotFoundError') {
+        fail(res, 404, 'TRACE_NOT_FOUND', `trace ${traceId} is not in the trace store (unknown, or already expired)`);
+        return;
+      }
+      if (e instanceof TraceStoreUnreachableError || name === 'TraceStoreUnreachableError') {
+        logger.warn(`trace store unreachable for ${traceId}: ${(e as Error).message}`);
+        fail(res, 503, 'TRACE_STORE_UNREACHABLE', `the trace store (${store.type}) is unreachable; the trace cannot be shown right now`);
+        return;
+      }
+      if (e instanceof TraceStoreFailedError || name === 'TraceStoreFailedError') {
+        logger.error(`trace store failed for ${traceId}: ${(e as Error).message}`);
+        fail(res, 502, 'TRACE_STORE_FAILED', `the trace store (${store.type}) gave an answer that could not be read`);
         return;
       }
       throw e;

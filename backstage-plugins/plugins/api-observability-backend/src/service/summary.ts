@@ -44,24 +44,29 @@ import type { ConsumerRow, DashboardLink, Point, SloStatus, Summary, TraceReques
 export interface RangeSpec {
   seconds: number;
   stepSeconds: number;
-  /** rate() window of the range series. */
+  /** The one rate() window of the range's figures: current KPIs, sparklines and top consumers. */
   window: string;
+  windowSeconds: number;
   /** Recorded SLO window read for this range. */
   sloWindow: SloWindow;
 }
 
 /** The ranges the API accepts (anything else is a 400). */
 export const RANGES: Readonly<Record<string, RangeSpec>> = {
-  '15m': { seconds: 900, stepSeconds: 15, window: '1m', sloWindow: '5m' },
-  '1h': { seconds: 3600, stepSeconds: 60, window: '2m', sloWindow: '1h' },
-  '6h': { seconds: 21600, stepSeconds: 300, window: '10m', sloWindow: '6h' },
-  '24h': { seconds: 86400, stepSeconds: 900, window: '30m', sloWindow: '6h' },
-  '7d': { seconds: 604800, stepSeconds: 3600, window: '2h', sloWindow: '3d' },
+  '15m': { seconds: 900, stepSeconds: 15, window: '1m', windowSeconds: 60, sloWindow: '5m' },
+  '1h': { seconds: 3600, stepSeconds: 60, window: '2m', windowSeconds: 120, sloWindow: '1h' },
+  '6h': { seconds: 21600, stepSeconds: 300, window: '10m', windowSeconds: 600, sloWindow: '6h' },
+  '24h': { seconds: 86400, stepSeconds: 900, window: '30m', windowSeconds: 1800, sloWindow: '6h' },
+  '7d': { seconds: 604800, stepSeconds: 3600, window: '2h', windowSeconds: 7200, sloWindow: '3d' },
 };
 export const DEFAULT_RANGE = '1h';
 
-/** rate() window of the "current" numbers (and of canary detection). */
+/** rate() window of canary detection. */
 const CURRENT_WINDOW = '1m';
+/** Shortest rate() window used for young data (rate needs two samples). */
+const MIN_WINDOW_SECONDS = 30;
+/** Resolution of the data-age probe: this many steps over the range's window. */
+const DATA_AGE_STEPS = 20;
 const TOP_CONSUMERS = 10;
 const MAX_TRACE_REQUESTS = 20;
 /** Canary evaluation: one value per minute over the last 10 minutes (the default gate needs 10 intervals). */
@@ -117,9 +122,10 @@ export class SummaryBuilder {
       [LABELS.api.label]: input.api,
       ...(input.gateway !== null ? { [LABELS.gateway.label]: input.gateway } : {}),
     };
-    const cur = { filter, window: CURRENT_WINDOW };
-    const rng = { filter, window: spec.window };
     const p = this.prom;
+    const { window, windowSeconds, dataSince } = await this.window(filter, spec, end);
+    const cur = { filter, window };
+    const rng = { filter, window };
     const range = (q: string) => p.queryRange(q, start, end, spec.stepSeconds).then(points);
 
     const [
@@ -137,7 +143,7 @@ export class SummaryBuilder {
       range(latencyQuantile(0.5, 'request', rng)),
       range(latencyQuantile(0.95, 'request', rng)),
       range(latencyQuantile(0.99, 'request', rng)),
-      this.topConsumers(filter, input.range, end),
+      this.topConsumers(filter, window, end),
       this.recentRequests(input.api, filter, start, end, input.range),
       this.slo(input.api, filter, spec.sloWindow, input.range, end),
       this.canary(input.api, filter, end),
@@ -149,7 +155,7 @@ export class SummaryBuilder {
       entity: input.entity,
       api: input.api,
       gateway: input.gateway,
-      range: { key: input.range, start, end, stepSeconds: spec.stepSeconds, window: spec.window },
+      range: { key: input.range, start, end, stepSeconds: spec.stepSeconds, window, windowSeconds, ...(dataSince !== null ? { dataSince } : {}) },
       current: {
         requestsPerSecond: rpsNow,
         errorRatio: errNow ?? (rpsNow !== null && rpsNow > 0 ? 0 : null),
@@ -173,8 +179,24 @@ export class SummaryBuilder {
     };
   }
 
-  private async topConsumers(filter: Matchers, rangeKey: string, end: number): Promise<ConsumerRow[]> {
-    const q = topConsumers(TOP_CONSUMERS, { filter, by: [LABELS.plan.label], window: rangeKey });
+  /**
+   * The range's rate window, shortened to the age of the API's data when its request series are
+   * younger than the window: a rate over a window the data only partly covers would spread the
+   * requests over time in which there was no data (e.g. a sandbox started 5 minutes ago).
+   */
+  private async window(filter: Matchers, spec: RangeSpec, end: number): Promise<{ window: string; windowSeconds: number; dataSince: number | null }> {
+    const full = { window: spec.window, windowSeconds: spec.windowSeconds, dataSince: null };
+    const res = Math.max(1, Math.floor(spec.windowSeconds / DATA_AGE_STEPS));
+    const oldest = firstValue(
+      await this.prom.query(`min(min_over_time(timestamp(${metricSelector('requests', filter)})[${spec.window}:${res}s]))`, end),
+    );
+    if (oldest === null || oldest <= end - spec.windowSeconds + res) return full;
+    const seconds = Math.min(spec.windowSeconds, Math.max(MIN_WINDOW_SECONDS, Math.ceil(end - oldest)));
+    return { window: `${seconds}s`, windowSeconds: seconds, dataSince: Math.floor(oldest) };
+  }
+
+  private async topConsumers(filter: Matchers, window: string, end: number): Promise<ConsumerRow[]> {
+    const q = topConsumers(TOP_CONSUMERS, { filter, by: [LABELS.plan.label], window });
     const rows = await this.prom.query(q, end);
     return rows
       .map((s) => ({
@@ -231,7 +253,7 @@ export class SummaryBuilder {
       ...(c.grafanaUrl && c.tempoDatasourceUid
         ? { grafanaUrl: grafanaTraceLink({ grafanaUrl: c.grafanaUrl, tempoUid: c.tempoDatasourceUid, traceId: r.traceId, range: traceRange }) }
         : {}),
-      ...(c.jaegerUrl ? { jaegerUrl: jaegerTraceLink({ jaegerUrl: c.jaegerUrl, traceId: r.traceId }) } : {}),
+      ...(c.jaegerUiUrl ? { jaegerUrl: jaegerTraceLink({ jaegerUrl: c.jaegerUiUrl, traceId: r.traceId }) } : {}),
     }));
   }
 
