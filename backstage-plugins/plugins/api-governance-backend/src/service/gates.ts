@@ -3,14 +3,16 @@
  * carries its evidence, stored with the request and in the audit trail.
  *
  * - definition: the API definition passes the validator (no error findings).
- * - canary: the canary judge's verdict for the API is `promote`. A gate with no data (no source
- *   configured, no verdict, `nodata`) is `unknown`, never passed.
+ * - canary: the canary-gate server's evaluation of the API's live canary (versions discovered by the
+ *   server) reads `promote` with conclusive evidence (readReport, the judge's own reading); `failed` on
+ *   rollback, with the judge's reasons; `unknown` otherwise: no source, no canary or no baseline, no
+ *   data, not enough traffic, a hold, or an unreachable server. Never passed without evidence.
  * - slo: the SLO is not burning (the alerts' multi-window burn-rate condition, read from Prometheus: see
  *   slo.ts). Without `gates.slo.prometheusUrl` it reports `unknown`; an injected SloSource replaces the
  *   Prometheus one.
  */
 import type { Entity } from '@backstage/catalog-model';
-import type { Decision } from '@api-observatory/canary-judge';
+import { CanaryGateClient, CanaryGateRequestError, readReport, reportEvidence, type EvaluationReport } from '@api-observatory/canary-judge';
 import { validateDefinition, isValidatedType } from '@api-observatory/backstage-plugin-catalog-backend-module-api-validator';
 import type { GateName, GateReport, GateResult, GateStatus } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { GovernanceConfig } from './config';
@@ -25,16 +27,14 @@ export interface GateContext {
   toEnvironment: string;
 }
 
-/** A canary verdict as the canary-judge produces it (GateVerdict / the canary-gate server's report). */
-export interface CanaryVerdict {
-  decision: Decision;
-  classification?: string;
-  score?: number;
-  reasons?: string[];
-  [k: string]: unknown;
-}
-/** Returns the latest canary verdict for the API, or null when there is none. */
-export type CanarySource = (ctx: GateContext) => Promise<CanaryVerdict | null>;
+/**
+ * Returns the evaluation report of the API's live canary (the canary-gate server's answer), or null
+ * when the entity names no API. Throwing means unknown; a CanaryGateRequestError with code no_canary or
+ * no_baseline says there is nothing to judge.
+ */
+export type CanarySource = (ctx: GateContext) => Promise<EvaluationReport | null>;
+/** What a CanarySource returns: canary-gate's evaluation report. */
+export type CanaryVerdict = EvaluationReport;
 
 export interface SloStatus {
   burning: boolean;
@@ -50,19 +50,12 @@ export interface GateSources {
   slo?: SloSource;
 }
 
-/** The canary-gate HTTP endpoint (`POST /v1/evaluate`) as a CanarySource. */
+/** A canary-gate server (`POST /v1/evaluate` with the entity's API name; the server discovers the versions) as a CanarySource. */
 export function httpCanarySource(url: string, timeoutMs: number): CanarySource {
+  const client = new CanaryGateClient(url, { timeoutMs });
   return async ({ entity }) => {
     const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
-    if (!api) return null;
-    const res = await fetch(`${url.replace(/\/$/, '')}/v1/evaluate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!res.ok) throw new Error(`canary-gate answered ${res.status}`);
-    return (await res.json()) as CanaryVerdict;
+    return api ? client.evaluate({ api }) : null;
   };
 }
 
@@ -110,16 +103,21 @@ export class GateEvaluator {
   private async canaryGate(ctx: GateContext): Promise<GateResult> {
     const required = this.config.gates.canary.required;
     if (!this.canary) return result('canary', 'unknown', required, 'no canary verdict source configured: no data, not passed', null);
+    let report: EvaluationReport | null;
     try {
-      const v = await this.canary(ctx);
-      if (!v) return result('canary', 'unknown', required, 'no canary verdict for this API: no data, not passed', null);
-      if (v.classification === 'nodata') return result('canary', 'unknown', required, 'the canary verdict has no data: not passed', v);
-      return v.decision === 'promote'
-        ? result('canary', 'passed', required, `canary verdict promote (score ${v.score ?? '-'})`, v)
-        : result('canary', 'failed', required, `canary verdict ${v.decision}`, v);
+      report = await this.canary(ctx);
     } catch (e) {
+      if (e instanceof CanaryGateRequestError && (e.code === 'no_canary' || e.code === 'no_baseline')) {
+        return result('canary', 'unknown', required, `nothing to judge: ${e.body?.error ?? e.message}`, { code: e.code, ...e.body });
+      }
       return result('canary', 'unknown', required, `canary verdict unavailable: ${(e as Error).message}`, null);
     }
+    if (!report) return result('canary', 'unknown', required, `no canary verdict: the entity has no ${API_NAME_ANNOTATION} annotation`, null);
+    const reading = readReport(report);
+    const evidence = reportEvidence(report, reading);
+    if (reading.outcome === 'promote') return result('canary', 'passed', required, reading.summary, evidence);
+    if (reading.outcome === 'rollback') return result('canary', 'failed', required, reading.summary, evidence);
+    return result('canary', 'unknown', required, `${reading.summary}: not passed`, evidence);
   }
 
   private async sloGate(ctx: GateContext): Promise<GateResult> {

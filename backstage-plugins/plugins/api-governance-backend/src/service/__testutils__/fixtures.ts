@@ -15,7 +15,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, type PermissionCondition, type PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
-import { judgeGate, DEFAULT_GATE_CONFIG, type SampleSet } from '@api-observatory/canary-judge';
+import { DEFAULT_GATE_CONFIG, evaluate as evaluateLive, evaluationReport, type EvaluationReport, type SampleSet } from '@api-observatory/canary-judge';
 import { ApiGovernancePolicy } from '../../policy';
 import { MIGRATIONS_DIR } from '../../plugin';
 import { DEFAULT_CONFIG, type GovernanceConfig } from '../config';
@@ -167,9 +167,10 @@ export function fakePermissions(policy = new ApiGovernancePolicy(DEFAULT_CONFIG.
 }
 
 const rnd = (seed: number) => () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+const INTERVALS = 10;
 function samples(errorRatioCanary: number): SampleSet {
   const r = rnd(7);
-  const s = (base: number, jitter: number) => Array.from({ length: 40 }, () => base + (r() - 0.5) * jitter);
+  const s = (base: number, jitter: number) => Array.from({ length: INTERVALS }, () => base + (r() - 0.5) * jitter);
   return {
     error_ratio: { baseline: s(0.002, 0.001), canary: s(errorRatioCanary, errorRatioCanary / 2) },
     latency_p99_seconds: { baseline: s(0.2, 0.02), canary: s(0.2, 0.02) },
@@ -177,11 +178,25 @@ function samples(errorRatioCanary: number): SampleSet {
   };
 }
 
-/** Canary verdicts from the real judge: healthy samples promote, `regressed` rolls back, `nocanary` has no data. */
+/**
+ * The report canary-gate serve answers for a canary with these samples: the real evaluation pipeline
+ * (default gate, 10 one-minute intervals, 600 requests each) and the real report builder, so a change of
+ * the report's shape breaks these tests' types.
+ */
+export async function canaryReport(api: string, set: SampleSet, requests = 600): Promise<EvaluationReport> {
+  const context = { api, canaryVersion: 'v2', baselineVersion: 'v1' };
+  const end = new Date();
+  const traffic = { baseline: new Array(INTERVALS).fill(600), canary: new Array(INTERVALS).fill(requests) };
+  const ev = await evaluateLive({ ...context, config: DEFAULT_GATE_CONFIG, intervalMs: 60_000, lookbackMs: INTERVALS * 60_000, end }, async () => ({ kind: 'source-result', samples: set, traffic }));
+  return evaluationReport(ev, context, DEFAULT_GATE_CONFIG, end);
+}
+
+/** Reports of the real judge: healthy samples promote, `regressed` rolls back, `nocanary` has no data. */
 const apiName = (entity: Entity) => entity.metadata.annotations?.['api-observatory.io/api-name'];
 export const canarySource: CanarySource = async ({ entity }) => {
-  if (apiName(entity) === 'nocanary') return judgeGate(DEFAULT_GATE_CONFIG, {}) as never;
-  return judgeGate(DEFAULT_GATE_CONFIG, samples(apiName(entity) === 'regressed' ? 0.3 : 0.002)) as never;
+  const api = apiName(entity)!;
+  if (api === 'nocanary') return canaryReport(api, {}, 0);
+  return canaryReport(api, samples(api === 'regressed' ? 0.3 : 0.002));
 };
 export const sloSource: SloSource = async ({ entity }) => ({ burning: apiName(entity) === 'burning', evidence: { burnRate1h: apiName(entity) === 'burning' ? 14.4 : 0.2 } });
 
