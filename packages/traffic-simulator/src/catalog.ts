@@ -119,6 +119,19 @@ export function apiNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i < API_BLUEPRINTS.length ? API_BLUEPRINTS[i]!.name : `api${i + 1}`));
 }
 
+/**
+ * Share of all requests that go to the API under canary. A canary is judged per one-minute interval on
+ * each side (the default gate wants 50 requests per interval), so the API being rolled out must be a
+ * busy one whatever the seed: at 20 req/s it gets 8 req/s, and a 25 % canary and baseline 120 requests a
+ * minute each. The other APIs keep their seeded weights among themselves.
+ */
+export const CANARY_API_TRAFFIC_SHARE = 0.4;
+
+/** Weight that gives the canary API CANARY_API_TRAFFIC_SHARE of the traffic next to the others' total weight. */
+function canaryApiWeight(othersWeight: number): number {
+  return (othersWeight * CANARY_API_TRAFFIC_SHARE) / (1 - CANARY_API_TRAFFIC_SHARE);
+}
+
 export function buildCatalog(o: CatalogOptions): Catalog {
   if (!Number.isInteger(o.apis) || o.apis < 1) throw new RangeError(`apis must be a positive integer, got ${o.apis}`);
   if (!Number.isInteger(o.consumers) || o.consumers < 1) throw new RangeError(`consumers must be a positive integer, got ${o.consumers}`);
@@ -169,9 +182,11 @@ export function buildCatalog(o: CatalogOptions): Catalog {
       upstreamSigma: 0.45 + rng.next() * 0.2,
     });
   }
-  if (o.canaryApi !== undefined && !apis.some((a) => a.name === o.canaryApi)) {
+  const canary = apis.find((a) => a.name === o.canaryApi);
+  if (o.canaryApi !== undefined && !canary) {
     throw new RangeError(`canary API ${JSON.stringify(o.canaryApi)} is not among the simulated APIs (${apis.map((a) => a.name).join(', ')})`);
   }
+  if (canary && apis.length > 1) canary.weight = canaryApiWeight(apis.filter((a) => a !== canary).reduce((s, a) => s + a.weight, 0));
 
   const consumers: Consumer[] = [];
   const countryCodes = COUNTRIES.map((c) => c[0]);
