@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The sandbox: simulator, collector, Prometheus and Jaeger on loopback; Ctrl-C stops everything.
+# The sandbox: simulator, collector, Prometheus, Jaeger, the canary gate and Backstage on loopback
+# (packages/local-stack/README.md); Ctrl-C stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the no-Docker sandbox. Starts Jaeger, Prometheus (with the pack's rules), the collector with
- * the shared config and the traffic simulator on loopback, prints one line per component, stops on Ctrl-C.
+ * the shared config, the canary gate, the traffic simulator (orders as stable + baseline + canary) and the
+ * Backstage dev app on loopback, prints where to look, stops on Ctrl-C.
  */
 import net from 'node:net';
-import { PROM } from '@api-observatory/telemetry-contract';
 import { parseArgs } from 'node:util';
-import { SCENARIOS, isScenario } from '@api-observatory/traffic-simulator';
-import { startBackstage, type RunningBackstage } from './backstage';
+import { PROM } from '@api-observatory/telemetry-contract';
 import { freePort } from './ports';
-import { startStack } from './stack';
+import { CANARY_SCENARIOS, SANDBOX_CANARY_API, canaryScenario, startSandbox, type Sandbox } from './sandbox';
 
-const USAGE = `usage: npm start -- [--gateway kong|apisix|both] [--rps 20] [--seed 1] [--scenario healthy]
-                      [--prometheus-port 9090] [--jaeger-port 16686] [--backstage-port 7007] [--no-backstage]`;
+const CANARY_NAMES = Object.keys(CANARY_SCENARIOS);
+
+const USAGE = `usage: npm start -- [--canary ${CANARY_NAMES.join('|')}] [--gateway kong|apisix|both]
+                      [--rps 20] [--seed 1] [--prometheus-port 9090] [--jaeger-port 16686]
+                      [--backstage-port 7007] [--no-backstage] [--run-name sandbox]
+  --canary   what the ${SANDBOX_CANARY_API} canary does (default healthy): regression = more 5xx, latency = slower,
+             low-traffic = too few requests to judge, no-data = no canary traffic, noisy-baseline
+  --run-name folder under .run/ for data and logs (emptied at start)
+  A port that is taken is replaced by a free one; every component is given the ports actually bound.`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -39,14 +45,15 @@ async function main() {
   try {
     ({ values } = parseArgs({
       options: {
+        canary: { type: 'string' },
         gateway: { type: 'string' },
         rps: { type: 'string' },
         seed: { type: 'string' },
-        scenario: { type: 'string' },
         'prometheus-port': { type: 'string' },
         'jaeger-port': { type: 'string' },
         'backstage-port': { type: 'string' },
         'no-backstage': { type: 'boolean' },
+        'run-name': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -60,48 +67,57 @@ async function main() {
   }
   const gateway = values.gateway ?? 'both';
   if (gateway !== 'kong' && gateway !== 'apisix' && gateway !== 'both') fail(`--gateway must be kong, apisix or both, got ${JSON.stringify(gateway)}`);
-  const scenario = values.scenario ?? 'healthy';
-  if (!isScenario(scenario)) fail(`--scenario must be one of ${SCENARIOS.join(', ')}, got ${JSON.stringify(scenario)}`);
+  const canary = values.canary ?? 'healthy';
+  const scenario = canaryScenario(canary);
+  if (!scenario) fail(`--canary must be one of ${CANARY_NAMES.join(', ')}, got ${JSON.stringify(canary)}`);
   const rps = intFlag('rps', values.rps, 20, 1, 5000);
   const seed = intFlag('seed', values.seed, 1, 0, 2 ** 31);
   const wantProm = intFlag('prometheus-port', values['prometheus-port'], 9090, 1, 65535);
   const wantJaeger = intFlag('jaeger-port', values['jaeger-port'], 16686, 1, 65535);
   const wantBackstage = intFlag('backstage-port', values['backstage-port'], 7007, 1, 65535);
+  const withBackstage = !values['no-backstage'];
+  const runName = values['run-name'] ?? 'sandbox';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
   const say = (what: string, text: string) => process.stdout.write(`${what.padEnd(11)} ${text}\n`);
-  process.stdout.write(`starting the sandbox (Jaeger, Prometheus, collector, simulator${values['no-backstage'] ? '' : ', Backstage'})...\n`);
-  const stack = await startStack({
-    name: 'sandbox',
+  process.stdout.write(`starting the sandbox (Jaeger, Prometheus, collector, canary gate, simulator${withBackstage ? ', Backstage' : ''})...\n`);
+  const sandbox: Sandbox = await startSandbox({
+    gateway,
+    rps,
+    seed,
+    scenario,
     prometheusPort: (await portFree(wantProm)) ? wantProm : undefined,
-    jaegerQueryPort: (await portFree(wantJaeger)) ? wantJaeger : undefined,
-    scrapeInterval: '10s',
-    simulator: { gateway, rps, seed, scenario: scenario as never, onProgress: () => undefined },
+    jaegerPort: (await portFree(wantJaeger)) ? wantJaeger : undefined,
+    backstagePort: withBackstage ? ((await portFree(wantBackstage)) ? wantBackstage : await freePort()) : null,
+    name: runName,
   });
-  say('prometheus', `${stack.prometheus.url}  (rules from alerts/rules loaded; try ${PROM.requests})`);
-  say('jaeger', `${stack.jaeger.url}  (trace store: UI and /api/traces/<id>)`);
+  const { stack, urls, backstage } = sandbox;
+  const moved = (url: string, wanted: number) => (url.endsWith(`:${wanted}`) ? '' : ` (port ${wanted} was taken)`);
+  say('prometheus', `${urls.prometheus}${moved(urls.prometheus, wantProm)}  rules from alerts/rules loaded; try ${PROM.requests}`);
+  say('jaeger', `${urls.jaeger}${moved(urls.jaeger, wantJaeger)}  trace store: UI and /api/traces/<id>`);
   say('collector', `OTLP ${stack.collector.otlpHttpEndpoint} (gRPC ${stack.collector.otlpGrpcEndpoint}), health ${stack.collector.healthUrl}`);
   for (const [g, url] of Object.entries(stack.simulator?.metricsUrls ?? {})) say('simulator', `${g} exposition ${url}, ${rps} req/s in all`);
-  let backstage: RunningBackstage | undefined;
-  if (!values['no-backstage']) {
-    const port = (await portFree(wantBackstage)) ? wantBackstage : await freePort();
-    try {
-      backstage = await startBackstage({ port, logDir: `${stack.dir}/logs` });
-      say('backstage', `${backstage.url}  (API pages: ${backstage.url}/catalog?filters[kind]=api)`);
-    } catch (e) {
-      await stack.stop();
-      throw e;
-    }
+  say('canary', `${SANDBOX_CANARY_API}: stable, baseline and canary deployments, canary scenario "${canary}"`);
+  say('canary-gate', `${urls.canaryGate}  POST /v1/evaluate {"api":"${SANDBOX_CANARY_API}"}; GET /metrics`);
+  if (backstage) {
+    const api = `${backstage.url}/catalog/default/api/${SANDBOX_CANARY_API}`;
+    say('backstage', `${backstage.url}${moved(backstage.url, wantBackstage)}  (reads the URLs above: ${sandbox.backstageConfigFile})`);
+    say('', `canary card:     ${api}/observability`);
+    say('', `governance gate: ${api}/governance  (sign in as emma.orders to request a promotion, carla.pm to approve)`);
   }
   say('logs', `${stack.dir}/logs`);
-  process.stdout.write('Ctrl-C stops everything.\n');
+  process.stdout.write(
+    'The canary gate judges one-minute intervals and decides after about 10 minutes of traffic (it holds until then).\n' +
+      `Flip the scenario: Ctrl-C, then npm start -- --canary ${CANARY_NAMES.filter((n) => n !== canary).join('|')}\n` +
+      'Ctrl-C stops everything.\n',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping...\n`);
-    await backstage?.stop();
-    await stack.stop();
+    await sandbox.stop();
     process.stdout.write('stopped.\n');
     process.exit(0);
   };

@@ -7,3 +7,5 @@ export * from './collector';
 export * from './stack';
 export * from './backstage';
 export * from './rule-levels';
+export * from './canary-gate';
+export * from './sandbox';

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
+import { startCanaryGate, type RunningCanaryGate } from './canary-gate';
 import { startCollector, type CollectorOptions, type RunningCollector } from './collector';
 import { startJaeger, type RunningJaeger } from './jaeger';
 import { repoRoot, runDir } from './paths';
@@ -23,6 +24,8 @@ export interface StackOptions {
   collector?: Partial<Pick<CollectorOptions, 'debugVerbosity' | 'env' | 'overlays'>>;
   /** Remove the folder's previous data first (default true). */
   fresh?: boolean;
+  /** Run `canary-gate serve` against the stack's Prometheus (default off); `configFile`: its gate config. */
+  canaryGate?: boolean | { configFile?: string };
 }
 
 export interface Stack {
@@ -31,7 +34,8 @@ export interface Stack {
   jaeger: RunningJaeger;
   collector: RunningCollector;
   simulator?: LiveSimulator;
-  ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number };
+  canaryGate?: RunningCanaryGate;
+  ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number; canaryGate?: number };
   /** Restart Prometheus on the same port and data folder (outage tests). */
   restartPrometheus(): Promise<RunningPrometheus>;
   /** Restart Jaeger on the same ports (its in-memory store starts empty). */
@@ -45,17 +49,18 @@ export function ruleFiles(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
 }
 
-/** Starts Jaeger, Prometheus, the collector and (optionally) the simulator, wired together on loopback. */
+/** Starts Jaeger, Prometheus, the collector and (optionally) the simulator and the canary gate, wired together on loopback. */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const dir = o.dir ?? runDir(o.name ?? 'stack');
   if (o.fresh !== false) await rm(dir, { recursive: true, force: true });
   const logDir = path.join(dir, 'logs');
-  const [pPort, jGrpc, jHttp, jQuery, jQueryGrpc, cGrpc, cHttp, cHealth, cSelf, simPort] = await freePorts(10);
+  const [pPort, jGrpc, jHttp, jQuery, jQueryGrpc, cGrpc, cHttp, cHealth, cSelf, simPort, gatePort] = await freePorts(11);
   const ports = {
     prometheus: o.prometheusPort ?? pPort!,
     jaegerQuery: o.jaegerQueryPort ?? jQuery!,
     collectorOtlpHttp: cHttp!,
     collectorOtlpGrpc: cGrpc!,
+    ...(o.canaryGate ? { canaryGate: gatePort! } : {}),
   };
   const started: Array<{ stop(): Promise<unknown> }> = [];
   const stopAll = async () => {
@@ -101,6 +106,13 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     });
     started.push(collector);
 
+    let canaryGate: RunningCanaryGate | undefined;
+    if (o.canaryGate) {
+      const configFile = typeof o.canaryGate === 'object' ? o.canaryGate.configFile : undefined;
+      canaryGate = await startCanaryGate({ port: gatePort!, prometheusUrl: prometheus.url, logDir, ...(configFile ? { configFile } : {}) });
+      started.push(canaryGate);
+    }
+
     let simulator: LiveSimulator | undefined;
     if (o.simulator) {
       simulator = await startLiveSimulator({ ...o.simulator, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
@@ -113,6 +125,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       get jaeger() { return jaeger; },
       collector,
       simulator,
+      canaryGate,
       ports,
       async restartPrometheus() {
         await prometheus.stop();

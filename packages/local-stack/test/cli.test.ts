@@ -13,8 +13,11 @@ test('bad sandbox flags exit 2 naming the flag, before anything starts', () => {
     [['--gateway', 'nginx'], /--gateway must be kong, apisix or both/],
     [['--rps=-3'], /--rps must be an integer/],
     [['--rps', 'fast'], /--rps must be an integer/],
-    [['--scenario', 'chaos'], /--scenario must be one of healthy/],
+    [['--canary', 'chaos'], /--canary must be one of healthy, regression, latency, low-traffic, no-data, noisy-baseline, got "chaos"/],
+    [['--canary', 'constructor'], /--canary must be one of/],
+    [['--scenario', 'healthy'], /Unknown option '--scenario'/],
     [['--prometheus-port', '70000'], /--prometheus-port must be an integer from 1 to 65535/],
+    [['--run-name', '../etc'], /--run-name must be a folder name/],
   ] as const) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
@@ -24,8 +27,9 @@ test('bad sandbox flags exit 2 naming the flag, before anything starts', () => {
   }
 });
 
-test('--help prints the usage and exits 0', () => {
+test('--help prints the usage with every canary scenario and exits 0', () => {
   const r = run('--help');
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--no-backstage/);
+  assert.match(r.stdout, /--canary healthy\|regression\|latency\|low-traffic\|no-data\|noisy-baseline/);
 });

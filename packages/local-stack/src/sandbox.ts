@@ -1,0 +1,126 @@
+/**
+ * The `npm start` sandbox: the stack with the canary gate, its canary API (orders) busy enough to be
+ * judged, and the Backstage dev app wired to the URLs the stack actually bound. Backstage gets them in
+ * a config overlay written for this run (literal URLs, no environment fallbacks), loaded after the
+ * app's own config files, so a port moved by a flag or taken by something else can never leave Backstage
+ * reading another Prometheus, Jaeger or canary gate.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ScenarioName } from '@api-observatory/traffic-simulator';
+import { startBackstage, type RunningBackstage } from './backstage';
+import { startStack, type Stack } from './stack';
+
+/** The API that runs a canary in the sandbox (the sample catalog's Orders API). */
+export const SANDBOX_CANARY_API = 'orders';
+/**
+ * Shares of the canary API's traffic for the canary and its baseline (stable serves the rest). With the
+ * catalog's canary API share this gives each side about 2 req/s at the default 20 req/s: over twice the
+ * default gate's floor of 50 requests per one-minute interval.
+ */
+export const SANDBOX_CANARY_SHARES = { canaryShare: 0.25, baselineShare: 0.25 } as const;
+
+/** `--canary` values: the simulator's scenarios, the two regressions by short names. */
+export const CANARY_SCENARIOS: Readonly<Record<string, ScenarioName>> = {
+  healthy: 'healthy',
+  regression: 'error-regression',
+  latency: 'latency-regression',
+  'low-traffic': 'low-traffic',
+  'no-data': 'no-data',
+  'noisy-baseline': 'noisy-baseline',
+};
+
+export function canaryScenario(name: string): ScenarioName | undefined {
+  return Object.hasOwn(CANARY_SCENARIOS, name) ? CANARY_SCENARIOS[name] : undefined;
+}
+
+export interface SandboxUrls {
+  prometheus: string;
+  jaeger: string;
+  canaryGate: string;
+}
+
+/**
+ * Backstage config for the sandbox: the observability tab and the governance gates read the stack's
+ * Prometheus, trace links go to its Jaeger, and the canary gate is the stack's canary-gate server,
+ * required (a promotion needs its promote verdict, or an override). The sandbox has no Grafana, so no
+ * Grafana links.
+ */
+export function sandboxBackstageConfig(u: SandboxUrls): Record<string, unknown> {
+  return {
+    apiObservability: { prometheusUrl: u.prometheus, jaegerUrl: u.jaeger, grafanaUrl: '' },
+    apiGovernance: {
+      gates: {
+        canary: { source: 'http', url: u.canaryGate, required: true },
+        slo: { prometheusUrl: u.prometheus },
+      },
+    },
+  };
+}
+
+export interface SandboxOptions {
+  gateway: 'kong' | 'apisix' | 'both';
+  rps: number;
+  seed: number;
+  scenario: ScenarioName;
+  /** Wanted ports; undefined picks free ones. */
+  prometheusPort?: number;
+  jaegerPort?: number;
+  /** Backstage's port, or null to run without Backstage. */
+  backstagePort: number | null;
+  /** Run folder name under .run/ (default `sandbox`). */
+  name?: string;
+}
+
+export interface Sandbox {
+  stack: Stack;
+  urls: SandboxUrls;
+  backstage?: RunningBackstage;
+  /** The overlay Backstage was started with. */
+  backstageConfigFile?: string;
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
+  const stack = await startStack({
+    name: o.name ?? 'sandbox',
+    prometheusPort: o.prometheusPort,
+    jaegerQueryPort: o.jaegerPort,
+    scrapeInterval: '10s',
+    canaryGate: true,
+    simulator: {
+      gateway: o.gateway,
+      rps: o.rps,
+      seed: o.seed,
+      scenario: o.scenario,
+      canaryApi: SANDBOX_CANARY_API,
+      ...SANDBOX_CANARY_SHARES,
+      onProgress: () => undefined,
+    },
+  });
+  const urls: SandboxUrls = { prometheus: stack.prometheus.url, jaeger: stack.jaeger.url, canaryGate: stack.canaryGate!.url };
+  if (o.backstagePort === null) return { stack, urls, stop: () => stack.stop() };
+
+  const dir = path.join(stack.dir, 'backstage');
+  mkdirSync(dir, { recursive: true });
+  const backstageConfigFile = path.join(dir, 'app-config.sandbox.yaml');
+  // JSON is YAML; the header says where the values come from.
+  writeFileSync(backstageConfigFile, `# Written by packages/local-stack (sandbox.ts) for this run: the URLs the stack bound.\n${JSON.stringify(sandboxBackstageConfig(urls), null, 2)}\n`);
+  let backstage: RunningBackstage;
+  try {
+    backstage = await startBackstage({ port: o.backstagePort, logDir: path.join(stack.dir, 'logs'), configFiles: [backstageConfigFile] });
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  return {
+    stack,
+    urls,
+    backstage,
+    backstageConfigFile,
+    async stop() {
+      await backstage.stop();
+      await stack.stop();
+    },
+  };
+}
