@@ -129,6 +129,18 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
+/**
+ * Consumer value of requests for which the gateway identified no consumer: rejected by authentication
+ * (401, before a consumer is known), routes without authentication, and, on APISIX spans, requests an
+ * access-phase plugin (consumer restriction, rate limiting) rejected before the pack's enrichment ran.
+ * The collector writes it wherever a gateway leaves the consumer empty, so such traffic is never shown
+ * under a real consumer. (Kong without `per_consumer: true` leaves every consumer empty.)
+ */
+export const UNAUTHENTICATED_CONSUMER = 'unauthenticated';
+
+/** Value of a span-derived dimension (plan, tenant, country, route) the span did not carry. */
+export const UNKNOWN_DIMENSION = 'unknown';
+
 /** spanmetrics connector namespace that yields the trafficCalls / trafficDuration names. */
 export const SPAN_METRICS_NAMESPACE = 'apigw.traffic';
 

@@ -89,6 +89,17 @@ export const PLATFORM_METRICS = {
     description: 'Capacity of an exporter queue (same unit and labels as otelcol_exporter_queue_size).',
     labels: ['job', 'instance', 'exporter', 'data_type'],
   },
+  /**
+   * Written by the collector's gateway pipeline (collector/config.yaml), not by its self-telemetry: per
+   * scrape, the number of samples of one gateway metric family the collector does not map onto the
+   * contract and does not knowingly ignore (a gateway version whose output the pack does not know).
+   */
+  collectorUnmappedGatewaySamples: {
+    name: 'apigw_collector_unmapped_samples',
+    type: 'gauge',
+    description: 'Samples per scrape of a gateway metric the collector cannot map (by gateway and sample name).',
+    labels: ['gateway', 'gateway_metric'],
+  },
   prometheusRuleEvaluationFailures: {
     name: 'prometheus_rule_evaluation_failures_total',
     type: 'counter',

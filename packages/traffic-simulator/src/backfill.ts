@@ -12,7 +12,7 @@ import {
 } from '@api-observatory/telemetry-contract';
 import type { ApiDef, Consumer, Deployment, RouteDef } from './catalog';
 import { COUNTRIES } from './catalog';
-import { APISIX_LATENCY_BUCKETS_MS, KONG_LATENCY_BUCKETS_MS, KONG_UPSTREAM_LATENCY_BUCKETS_MS } from './gateway-buckets';
+import { findProfile } from './profiles';
 import { escapeExpositionValue, formatNumber } from './prom-registry';
 import { hash32, Rng } from './prng';
 import { consumerUsesApi, diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
@@ -26,6 +26,8 @@ import { consumerUsesApi, diurnalFactor, TrafficGenerator, type TrafficOptions }
 
 export interface BackfillOptions extends Partial<TrafficOptions> {
   gateways: readonly Gateway[];
+  /** Version profile per gateway, whose scrape buckets the latency histograms keep; default the newest. */
+  versions?: Partial<Record<Gateway, string>>;
   startMs: number;
   endMs: number;
   stepMs: number;
@@ -78,10 +80,12 @@ interface CallStream {
 
 const BACKFILL_METRICS: readonly MetricKey[] = ['requests', 'requestDuration', 'upstreamDuration', 'gatewayDuration', 'bandwidth', 'trafficCalls', 'trafficDuration'];
 
-function scrapeBuckets(metric: MetricKey, gateway: Gateway): readonly number[] {
-  const ms =
-    gateway === 'apisix' ? APISIX_LATENCY_BUCKETS_MS : metric === 'gatewayDuration' ? KONG_LATENCY_BUCKETS_MS : KONG_UPSTREAM_LATENCY_BUCKETS_MS;
-  return ms.map((b) => b / 1000);
+type ScrapeHistogram = 'requestDuration' | 'upstreamDuration' | 'gatewayDuration';
+type BucketsOf = (metric: ScrapeHistogram, gateway: Gateway) => readonly number[];
+
+/** Scrape histogram bounds in seconds: the gateway profile's millisecond buckets, as the collector scales them. */
+function scrapeBucketsOf(versions: Partial<Record<Gateway, string>> | undefined): BucketsOf {
+  return (metric, gateway) => findProfile(gateway, versions?.[gateway]).latencyBucketsMs[metric].map((b) => b / 1000);
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf). */
@@ -129,7 +133,7 @@ export function consumerCountries(consumer: Pick<Consumer, 'name' | 'homeCountry
 class BackfillPlan {
   readonly workloads: Workload[] = [];
   readonly streams = new Map<Workload, CallStream[]>();
-  constructor(readonly gen: TrafficGenerator, gateways: readonly Gateway[], rps: number, countriesPerConsumer: number) {
+  constructor(readonly gen: TrafficGenerator, gateways: readonly Gateway[], rps: number, countriesPerConsumer: number, private readonly scrapeBuckets: BucketsOf) {
     const { apis, consumers } = gen.catalog;
     const apiTotal = apis.reduce((s, a) => s + a.weight, 0);
     const effects = gen.effects;
@@ -179,7 +183,7 @@ class BackfillPlan {
       const consumers = new Set(streams.map((s) => s.consumer.name)).size;
       const consumerCodes = new Set(streams.map((s) => `${s.consumer.name}|${s.code}`)).size;
       n += consumerCodes; // requests
-      for (const m of ['requestDuration', 'upstreamDuration', 'gatewayDuration'] as const) n += scrapeBuckets(m, w.gateway).length + 3;
+      for (const m of ['requestDuration', 'upstreamDuration', 'gatewayDuration'] as const) n += this.scrapeBuckets(m, w.gateway).length + 3;
       n += consumers * 2; // bandwidth
       n += streams.length; // trafficCalls
       n += streams.length * (LATENCY_BUCKETS_SECONDS.length + 3); // trafficDuration
@@ -259,16 +263,17 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
   if (!(o.endMs > o.startMs)) throw new RangeError('end must be after start');
   const rps = o.rps ?? 200;
   const base: Partial<TrafficOptions> = { ...o, gateways: o.gateways };
+  const scrapeBuckets = scrapeBucketsOf(o.versions);
   let consumers = o.consumers ?? 40;
   let countriesPerConsumer = 1;
   let gen = new TrafficGenerator({ ...base, consumers });
-  let plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer);
+  let plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer, scrapeBuckets);
   if (o.seriesTarget !== undefined) {
     for (let guard = 0; plan.seriesCount() < o.seriesTarget && guard < 40; guard++) {
       if (countriesPerConsumer < 3) countriesPerConsumer++;
       else consumers = Math.ceil(consumers * 1.5);
       gen = new TrafficGenerator({ ...base, consumers });
-      plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer);
+      plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer, scrapeBuckets);
     }
   }
   const seriesTotal = plan.seriesCount();

@@ -5,6 +5,7 @@ import { bool, number, parseDurationMs, parseFlags, parseTimeMs, str, UsageError
 import { writeBackfill } from './backfill';
 import { apiNames } from './catalog';
 import { PortInUseError, startLiveSimulator, type GatewayChoice } from './live';
+import { parseGatewaySpec, PROFILE_NAMES } from './profiles';
 import { isScenario, SCENARIOS, SCENARIO_SPECS, type ScenarioName } from './scenarios';
 import type { TrafficOptions } from './traffic';
 
@@ -46,22 +47,36 @@ const BACKFILL: Record<string, FlagSpec> = {
 };
 
 export const USAGE = `Usage:
-  ${PROG} live --gateway kong|apisix|both [--port 9542] [--host 127.0.0.1]
+  ${PROG} live --gateway kong|apisix|both|<gateway>@<version>[,…] [--port 9542] [--host 127.0.0.1]
       [--otlp-endpoint http://127.0.0.1:4318|none] [--rps 50] [--seed 1] [--duration 60s]
       [--scenario ${SCENARIOS.join('|')}] [--scenario-param N]
       [--canary-api orders|none] [--canary-share 10] [--baseline-share 10] [--apis 6] [--consumers 40]
       [--summary-file out.json] [--progress-interval 5s] [--no-leak-credentials] [--no-child-spans] [--diurnal]
-  ${PROG} backfill --out file.om --gateway kong|apisix|both [--start -6h] [--end now] [--step 15s]
+  ${PROG} backfill --out file.om --gateway kong|apisix|both|<gateway>@<version>[,…] [--start -6h] [--end now] [--step 15s]
       [--series-target 100000] [--seed 1] [--rps 200] [scenario and catalog flags as for live]
 
-With --gateway both, Kong's /metrics is on --port and APISIX's on --port + 1.
+Gateway versions: ${PROFILE_NAMES.join(', ')}; a gateway without a version plays its newest.
+With two gateways, Kong's /metrics is on --port and APISIX's on --port + 1.
 Exit status 2 on a usage error.`;
 
-function gatewayChoice(flags: ParsedFlags, dflt: GatewayChoice | undefined): GatewayChoice {
-  const g = str(flags, 'gateway') ?? dflt;
-  if (g === undefined) throw new UsageError('--gateway', 'is required (kong, apisix or both)');
-  if (g !== 'both' && !(GATEWAYS as readonly string[]).includes(g)) throw new UsageError('--gateway', `unknown gateway ${JSON.stringify(g)} (kong, apisix or both)`);
-  return g as GatewayChoice;
+interface GatewaySelection {
+  gateway: GatewayChoice;
+  gateways: Gateway[];
+  versions: Partial<Record<Gateway, string>>;
+}
+
+function gatewayChoice(flags: ParsedFlags): GatewaySelection {
+  const spec = str(flags, 'gateway');
+  if (spec === undefined) throw new UsageError('--gateway', `is required (kong, apisix, both, or one of ${PROFILE_NAMES.join(', ')})`);
+  let chosen;
+  try {
+    chosen = parseGatewaySpec(spec);
+  } catch (e) {
+    throw new UsageError('--gateway', (e as Error).message);
+  }
+  const gateways = GATEWAYS.filter((g) => chosen[g] !== undefined);
+  const versions = Object.fromEntries(gateways.map((g) => [g, chosen[g]!.version]));
+  return { gateway: gateways.length === 2 ? 'both' : gateways[0]!, gateways, versions };
 }
 
 function trafficOptions(flags: ParsedFlags, gateways: Gateway[]): Partial<TrafficOptions> {
@@ -94,8 +109,7 @@ async function live(argv: string[], log: (s: string) => void): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(undefined, `unexpected argument ${JSON.stringify(positionals[0])}`);
-  const gateway = gatewayChoice(flags, undefined);
-  const gateways: Gateway[] = gateway === 'both' ? ['kong', 'apisix'] : [gateway];
+  const { gateway, gateways, versions } = gatewayChoice(flags);
   const port = number(flags, 'port', { integer: true, min: 0, max: gateway === 'both' ? 65534 : 65535 }) ?? 9542;
   const rps = number(flags, 'rps', { positive: true }) ?? 50;
   const durationRaw = str(flags, 'duration');
@@ -120,6 +134,7 @@ async function live(argv: string[], log: (s: string) => void): Promise<number> {
     sim = await startLiveSimulator({
       ...traffic,
       gateway,
+      versions,
       host: str(flags, 'host') ?? '127.0.0.1',
       port,
       otlpEndpoint,
@@ -137,7 +152,7 @@ async function live(argv: string[], log: (s: string) => void): Promise<number> {
     if (err instanceof Error && /getaddrinfo|EADDRNOTAVAIL|EACCES/.test(err.message)) throw new UsageError('--host', err.message);
     throw err;
   }
-  for (const [g, url] of Object.entries(sim.metricsUrls)) log(`[${PROG}] serving ${g} metrics at ${url}`);
+  for (const [g, url] of Object.entries(sim.metricsUrls)) log(`[${PROG}] serving ${g} ${sim.profiles[g as Gateway]!.release} metrics at ${url}`);
   log(`[${PROG}] ${otlpEndpoint ? `pushing OTLP/JSON spans to ${otlpEndpoint.replace(/\/+$/, '')}/v1/traces` : 'span push disabled'}; seed=${traffic.seed} rps=${rps} scenario=${traffic.scenario}`);
   const onSignal = () => void sim.stop();
   process.once('SIGINT', onSignal);
@@ -158,8 +173,7 @@ async function backfill(argv: string[], log: (s: string) => void): Promise<numbe
   if (positionals.length > 0) throw new UsageError(undefined, `unexpected argument ${JSON.stringify(positionals[0])}`);
   const outPath = str(flags, 'out');
   if (outPath === undefined) throw new UsageError('--out', 'is required');
-  const gateway = gatewayChoice(flags, undefined);
-  const gateways: Gateway[] = gateway === 'both' ? ['kong', 'apisix'] : [gateway];
+  const { gateways, versions } = gatewayChoice(flags);
   const now = Date.now();
   const endMs = parseTimeMs(str(flags, 'end') ?? 'now', '--end', now);
   const startMs = parseTimeMs(str(flags, 'start') ?? '-6h', '--start', now);
@@ -179,6 +193,7 @@ async function backfill(argv: string[], log: (s: string) => void): Promise<numbe
   const result = await writeBackfill(out, {
     ...traffic,
     gateways,
+    versions,
     startMs,
     endMs,
     stepMs,

@@ -1,4 +1,5 @@
-import { LABELS, type Gateway } from '@api-observatory/telemetry-contract';
+import { LABELS, UNAUTHENTICATED_CONSUMER, UNKNOWN_DIMENSION, type Gateway } from '@api-observatory/telemetry-contract';
+import { profileName, type GatewayProfile } from './profiles/types';
 import type { SimRequest } from './traffic';
 
 /** Dimensions the ground truth counts by, named by the contract's Prometheus labels. */
@@ -17,8 +18,12 @@ export const COUNT_DIMENSIONS = [
 ] as const;
 export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
 
-/** Value of each count dimension for a request. */
-export function dimensionsOf(r: SimRequest): Record<CountDimension, string> {
+/**
+ * Value of each count dimension for a request, as the collector writes it from the request's span: consumer,
+ * plan and tenant only where the gateway's enrichment saw an authenticated consumer (see the profile).
+ */
+export function dimensionsOf(r: SimRequest, profile: GatewayProfile): Record<CountDimension, string> {
+  const seen = profile.spanIdentity(r) === 'consumer';
   return {
     [LABELS.gateway.label]: r.gateway,
     [LABELS.api.label]: r.api,
@@ -27,9 +32,9 @@ export function dimensionsOf(r: SimRequest): Record<CountDimension, string> {
     [LABELS.route.label]: r.route.name,
     [LABELS.method.label]: r.method,
     [LABELS.statusCode.label]: String(r.status),
-    [LABELS.consumer.label]: r.consumer.name,
-    [LABELS.plan.label]: r.consumer.plan,
-    [LABELS.tenant.label]: r.consumer.tenant,
+    [LABELS.consumer.label]: seen ? r.consumer.name : UNAUTHENTICATED_CONSUMER,
+    [LABELS.plan.label]: seen ? r.consumer.plan : UNKNOWN_DIMENSION,
+    [LABELS.tenant.label]: seen ? r.consumer.tenant : UNKNOWN_DIMENSION,
     [LABELS.country.label]: r.country,
   } as Record<CountDimension, string>;
 }
@@ -51,6 +56,8 @@ export interface TraceRecord {
 export interface BreakdownRow extends Record<CountDimension, string> {
   /** Gateway service name (`<api>-<version>-<role>`). */
   service: string;
+  /** Consumer as the collector writes it from the gateway's metrics (the gateway's label, empty = unauthenticated). */
+  metricConsumer: string;
   count: number;
 }
 
@@ -62,6 +69,8 @@ export interface Summary {
   scenarioParam: number | null;
   canaryApi: string | null;
   gateways: Gateway[];
+  /** Gateway profiles played, e.g. `kong@3.9`. */
+  profiles: string[];
   rps: number;
   startTime: string;
   endTime: string;
@@ -94,6 +103,7 @@ export interface RunInfo {
   scenarioParam: number | undefined;
   canaryApi: string | undefined;
   gateways: readonly Gateway[];
+  profiles: readonly GatewayProfile[];
   rps: number;
 }
 
@@ -119,19 +129,22 @@ export class GroundTruth {
   }
 
   record(r: SimRequest, startUnixNano: bigint): void {
+    const profile = this.info.profiles.find((p) => p.gateway === r.gateway);
+    if (!profile) throw new RangeError(`request for gateway ${r.gateway}, which this run does not play`);
     this.requests++;
     this.ingressBytes += r.ingressBytes;
     if (r.upstreamMs !== undefined) this.upstreamCalls[r.gateway] = (this.upstreamCalls[r.gateway] ?? 0) + 1;
     this.egressBytes += r.egressBytes;
-    const dims = dimensionsOf(r);
+    const dims = dimensionsOf(r, profile);
     for (const d of COUNT_DIMENSIONS) {
       const m = this.counts[d];
       m.set(dims[d], (m.get(dims[d]) ?? 0) + 1);
     }
-    const key = COUNT_DIMENSIONS.map((d) => dims[d]).join('\u0000');
+    const metricConsumer = profile.metricConsumer(r) || UNAUTHENTICATED_CONSUMER;
+    const key = [...COUNT_DIMENSIONS.map((d) => dims[d]), metricConsumer].join('\u0000');
     const row = this.rows.get(key);
     if (row) row.count++;
-    else this.rows.set(key, { ...dims, service: r.service, count: 1 });
+    else this.rows.set(key, { ...dims, service: r.service, metricConsumer, count: 1 });
     if (this.traces.size < this.maxTraces) {
       this.traces.set(r.traceId, {
         traceId: r.traceId,
@@ -165,6 +178,7 @@ export class GroundTruth {
       scenarioParam: this.info.scenarioParam ?? null,
       canaryApi: this.info.canaryApi ?? null,
       gateways: [...this.info.gateways],
+      profiles: this.info.profiles.map(profileName),
       rps: this.info.rps,
       startTime: new Date(this.startUnixMs).toISOString(),
       endTime: new Date(endUnixMs).toISOString(),

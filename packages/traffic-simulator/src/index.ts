@@ -1,16 +1,33 @@
 export { Rng, hash32 } from './prng';
 export { buildCatalog, apiNames, nextVersion, COUNTRIES, type ApiDef, type Catalog, type Consumer, type Deployment, type RouteDef } from './catalog';
 export { SCENARIOS, SCENARIO_SPECS, scenarioEffects, isScenario, type ScenarioName, type CanaryEffects } from './scenarios';
-export { TrafficGenerator, DEFAULT_TRAFFIC_OPTIONS, diurnalFactor, consumerUsesApi, type SimRequest, type TrafficOptions } from './traffic';
-export { KONG_LATENCY_BUCKETS_MS, KONG_UPSTREAM_LATENCY_BUCKETS_MS, APISIX_LATENCY_BUCKETS_MS } from './gateway-buckets';
-export { KongExposition, KONG_WORKSPACE, KONG_VERSION } from './kong-exposition';
-export { ApisixExposition, APISIX_VERSION } from './apisix-exposition';
+export { TrafficGenerator, DEFAULT_TRAFFIC_OPTIONS, diurnalFactor, consumerUsesApi, authenticated, type SimRequest, type TrafficOptions } from './traffic';
+export {
+  KONG_LATENCY_BUCKETS_MS,
+  KONG_LATENCY_BUCKETS_MS_3_9,
+  KONG_UPSTREAM_LATENCY_BUCKETS_MS,
+  KONG_2_LATENCY_BUCKETS_MS,
+  APISIX_LATENCY_BUCKETS_MS,
+} from './gateway-buckets';
+export {
+  PROFILES,
+  PROFILE_NAMES,
+  defaultProfile,
+  findProfile,
+  parseGatewaySpec,
+  profileName,
+  type GatewayProfile,
+  type GatewayExposition,
+  type ResourceIdentity,
+  type SpanIdentity,
+} from './profiles';
+export { KongExposition, KONG_WORKSPACE, kongSpans } from './profiles/kong-3';
+export { Kong2Exposition } from './profiles/kong-2.8';
+export { ApisixExposition, apisixLatencies } from './profiles/apisix';
 export { CounterVec, GaugeVec, HistogramVec, Registry, escapeExpositionValue } from './prom-registry';
 export { SIMULATED_SECRET_MARKER, jwtFor, apiKeyFor, cookieFor, leakedEmail, claimsOf, decodeJwtPayload } from './credentials';
 export { SPAN_KEYS, GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KIND_SERVER, SPAN_KIND_CLIENT, type GatewaySpanKeys } from './span-keys';
 export {
-  kongSpans,
-  apisixSpans,
   buildTraceExport,
   countSpans,
   apisixId,

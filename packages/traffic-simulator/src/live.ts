@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Gateway } from '@api-observatory/telemetry-contract';
-import { ApisixExposition } from './apisix-exposition';
 import { GroundTruth, type Summary } from './ground-truth';
-import { KongExposition } from './kong-exposition';
 import { pushTraces } from './otlp-exporter';
-import { buildTraceExport, countSpans, type ResourceIdentity, type TimedRequest } from './otlp-spans';
+import { buildTraceExport, countSpans, type TimedRequest } from './otlp-spans';
+import { findProfile, type GatewayExposition, type GatewayProfile, type ResourceIdentity } from './profiles';
 import { Rng } from './prng';
 import { diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
 
@@ -13,6 +12,8 @@ export type GatewayChoice = Gateway | 'both';
 
 export interface LiveOptions extends Partial<TrafficOptions> {
   gateway: GatewayChoice;
+  /** Version profile per gateway (`{ kong: '2.8' }`); a gateway not listed plays its newest profile. */
+  versions?: Partial<Record<Gateway, string>>;
   host?: string;
   /** Port of the (first) gateway's /metrics; with `both`, APISIX listens on port + 1. 0 picks free ports. */
   port?: number;
@@ -39,6 +40,8 @@ export interface LiveSimulator {
   url: string;
   /** /metrics URL per gateway served. */
   metricsUrls: Partial<Record<Gateway, string>>;
+  /** The profile each gateway plays. */
+  profiles: Partial<Record<Gateway, GatewayProfile>>;
   /** Ground truth so far. */
   summary(): Summary;
   /** Current exposition text of a gateway served by this simulator (same snapshot as summary() when called back to back). */
@@ -99,14 +102,16 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   const generator = new TrafficGenerator({ ...options, gateways, seed });
   const idRng = Rng.derive(seed, 'identity');
   const identity: ResourceIdentity = { kongNodeId: uuidFrom(idRng), apisixHostname: `apisix-sim-${idRng.hex(3)}` };
-  const kong = new KongExposition(identity.kongNodeId);
-  const apisix = new ApisixExposition(identity.apisixHostname);
+  const profiles = new Map<Gateway, GatewayProfile>(gateways.map((g) => [g, findProfile(g, options.versions?.[g])]));
+  const profileOf = (g: Gateway): GatewayProfile => profiles.get(g)!;
+  const expositions = new Map<Gateway, GatewayExposition>(gateways.map((g) => [g, profileOf(g).exposition(identity)]));
   const truth = new GroundTruth({
     seed,
     scenario: generator.options.scenario,
     scenarioParam: generator.options.scenarioParam,
     canaryApi: generator.options.canaryApi,
     gateways,
+    profiles: [...profiles.values()],
     rps,
   });
   const spanOptions = { leakCredentials: options.leakCredentials ?? true, childSpans: options.childSpans ?? true };
@@ -117,11 +122,13 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   try {
     for (let i = 0; i < gateways.length; i++) {
       const g = gateways[i]!;
+      const { metricsPath } = profileOf(g);
+      const exposition = expositions.get(g)!;
       const server = createServer((req, res) => {
         const path = (req.url ?? '/').split('?')[0];
-        if (req.method === 'GET' && (path === '/metrics' || (g === 'apisix' && path === '/apisix/prometheus/metrics'))) {
+        if (req.method === 'GET' && (path === '/metrics' || path === metricsPath)) {
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-          res.end(g === 'kong' ? kong.render() : apisix.render());
+          res.end(exposition.render());
         } else if (req.method === 'GET' && path === '/summary') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(truth.summary()));
@@ -136,7 +143,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
       const wanted = basePort === 0 ? 0 : basePort + i;
       const port = await listen(server, wanted, host);
       servers.push(server);
-      metricsUrls[g] = `http://${host.includes(':') ? `[${host}]` : host}:${port}${g === 'apisix' ? '/apisix/prometheus/metrics' : '/metrics'}`;
+      metricsUrls[g] = `http://${host.includes(':') ? `[${host}]` : host}:${port}${metricsPath}`;
     }
   } catch (err) {
     await Promise.all(servers.map(close));
@@ -159,11 +166,10 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
     due -= n;
     for (let i = 0; i < n; i++) {
       const r = generator.next();
-      if (r.gateway === 'kong') kong.record(r);
-      else apisix.record(r);
+      expositions.get(r.gateway)!.record(r);
       const startUnixNano = BigInt(nowMs - r.requestMs) * 1_000_000n + BigInt(i) * 1000n;
       truth.record(r, startUnixNano);
-      if (otlpEndpoint !== null) {
+      if (otlpEndpoint !== null && profileOf(r.gateway).otelPlugin) {
         if (pending.length >= (options.maxPending ?? 50_000)) truth.spansDropped++;
         else pending.push({ request: r, startUnixNano });
       }
@@ -174,7 +180,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
     if (otlpEndpoint === null || pending.length === 0) return;
     const batch = pending.slice(0, options.maxBatch ?? 1000);
     pending = pending.slice(batch.length);
-    const body = buildTraceExport(batch, spanOptions, identity);
+    const body = buildTraceExport(batch, spanOptions, identity, profileOf);
     const spans = countSpans(body);
     truth.spansGenerated += spans;
     truth.pushBatches++;
@@ -247,10 +253,12 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   return {
     url: metricsUrls[gateways[0]!]!,
     metricsUrls,
+    profiles: Object.fromEntries(profiles),
     summary: () => truth.summary(stopped ? truth.endUnixMs : Date.now()),
     exposition: (g: Gateway) => {
-      if (!gateways.includes(g)) throw new RangeError(`gateway ${g} is not simulated by this instance`);
-      return g === 'kong' ? kong.render() : apisix.render();
+      const e = expositions.get(g);
+      if (!e) throw new RangeError(`gateway ${g} is not simulated by this instance`);
+      return e.render();
     },
     pause,
     stop,

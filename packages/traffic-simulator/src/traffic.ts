@@ -226,6 +226,15 @@ export class TrafficGenerator {
 }
 
 /**
+ * Whether the gateway identified the request's consumer. A 401 is the authentication plugin rejecting the
+ * credentials, so no consumer is known; 403 (ACL / consumer restriction) and 429 (rate limiting) run
+ * after authentication and know it.
+ */
+export function authenticated(r: Pick<SimRequest, 'gatewayGenerated' | 'status'>): boolean {
+  return !(r.gatewayGenerated && r.status === 401);
+}
+
+/**
  * Diurnal load factor for a UTC time: mean 1 over a day, trough ~0.35 around 03:00, peak ~1.65 around 15:00.
  */
 export function diurnalFactor(unixMs: number): number {

@@ -51,6 +51,8 @@ async function usageError(args: string[], flag: string): Promise<void> {
 }
 
 describe('CLI usage errors exit 2 with one line naming the flag', () => {
+  it('unknown gateway version', () => usageError(['live', '--gateway', 'kong@1.0'], '--gateway'));
+  it('gateway given twice', () => usageError(['live', '--gateway', 'kong@2.8,kong@3.4'], '--gateway'));
   it('unknown flag', () => usageError(['live', '--gateway', 'kong', '--bogus', '1'], '--bogus'));
   it('non-numeric rate', () => usageError(['live', '--gateway', 'kong', '--rps', 'abc'], '--rps'));
   it('zero rate', () => usageError(['live', '--gateway', 'kong', '--rps', '0'], '--rps'));
@@ -80,12 +82,20 @@ describe('CLI runs', () => {
       untilStderr: /requests=[1-9]\d*/,
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /serving kong metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    assert.match(r.stderr, /serving kong 3\.9\.1 metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
     assert.match(r.stderr, /stopped: \d+ requests/);
     const summary = JSON.parse(await readFile(file, 'utf8'));
     assert.equal(summary.schema, 'api-traffic-sim/summary@1');
     assert.ok(summary.totals.requests > 0);
     assert.deepEqual(summary.gateways, ['kong']);
+    assert.deepEqual(summary.profiles, ['kong@3.9'], 'the newest profile by default');
+  });
+
+  it('live --gateway kong@2.8,apisix@3.11 plays those versions', async () => {
+    const r = await cli(['live', '--gateway', 'kong@2.8,apisix@3.11', '--port', '0', '--otlp-endpoint', 'none', '--duration', '300ms']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /serving kong 2\.8\.5 metrics at .*\/metrics/);
+    assert.match(r.stderr, /serving apisix 3\.11\.0 metrics at .*\/apisix\/prometheus\/metrics/);
   });
 
   it('backfill: writes OpenMetrics ending with # EOF and reports progress', async () => {

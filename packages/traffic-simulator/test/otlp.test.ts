@@ -5,7 +5,8 @@ import { decodeJwtPayload, SIMULATED_SECRET_MARKER } from '../src/credentials';
 import { tracesUrl } from '../src/otlp-exporter';
 import { buildTraceExport, type ExportTraceServiceRequest, type KeyValue, type OtlpSpan } from '../src/otlp-spans';
 import { GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KEYS } from '../src/span-keys';
-import { TrafficGenerator, type SimRequest } from '../src/traffic';
+import { defaultProfile, findProfile } from '../src/profiles';
+import { authenticated, TrafficGenerator, type SimRequest } from '../src/traffic';
 
 const T0 = 1_764_374_400_000_000_000n;
 const ID = { kongNodeId: '1b9c6a1e-0000-4000-a000-000000000001', apisixHostname: 'apisix-sim-0' };
@@ -15,9 +16,11 @@ function requests(n: number, gateways: Array<'kong' | 'apisix'>): SimRequest[] {
   return Array.from({ length: n }, () => g.next());
 }
 
-function exportOf(reqs: SimRequest[], leak: boolean, childSpans = true): ExportTraceServiceRequest {
+function exportOf(reqs: SimRequest[], leak: boolean, childSpans = true, apisixVersion?: string): ExportTraceServiceRequest {
+  const timed = reqs.map((request, i) => ({ request, startUnixNano: T0 + BigInt(i) * 1_000_000n }));
+  const profileOf = (g: 'kong' | 'apisix') => (g === 'apisix' ? findProfile('apisix', apisixVersion) : defaultProfile(g));
   // round-trip through JSON: what goes over the wire
-  return JSON.parse(JSON.stringify(buildTraceExport(reqs.map((request, i) => ({ request, startUnixNano: T0 + BigInt(i) * 1_000_000n })), { leakCredentials: leak, childSpans }, ID)));
+  return JSON.parse(JSON.stringify(buildTraceExport(timed, { leakCredentials: leak, childSpans }, ID, profileOf)));
 }
 
 function attr(span: OtlpSpan, key: string): string | number | undefined {
@@ -87,9 +90,14 @@ describe('OTLP/JSON export shape', () => {
       const k = SPAN_KEYS.kong;
       assert.deepEqual(parseGatewayService(String(attr(s, k.service))), { api: r.api, version: r.version, role: r.role });
       assert.equal(attr(s, k.routeName), r.route.name);
-      assert.equal(attr(s, k.consumer), r.consumer.name);
-      assert.equal(attr(s, k.jwtPlan), r.consumer.plan);
-      assert.equal(attr(s, k.jwtAzp) ?? attr(s, k.jwtSub), r.consumer.tenant);
+      if (authenticated(r)) {
+        assert.equal(attr(s, k.consumer), r.consumer.name);
+        assert.equal(attr(s, k.jwtPlan), r.consumer.plan);
+        assert.equal(attr(s, k.jwtAzp) ?? attr(s, k.jwtSub), r.consumer.tenant);
+      } else {
+        // rejected by authentication: the header_filter enrichment finds no consumer and no verified token
+        for (const key of [k.consumer, k.jwtSub, k.jwtAzp, k.jwtPlan, k.email]) assert.equal(attr(s, key), undefined, key);
+      }
       assert.equal(attr(s, k.country), r.country);
       assert.equal(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano) >= BigInt(r.requestMs) * 1_000_000n, true);
     }
@@ -114,18 +122,42 @@ describe('OTLP/JSON export shape', () => {
       assert.equal(attr(s, 'apisix.route_name'), r.route.name);
       assert.equal(attr(s, 'apisix.service_name'), r.service);
       assert.equal(attr(s, 'http.route'), r.route.matchedUri);
-      assert.equal(attr(s, SPAN_KEYS.apisix.consumer), r.consumer.name);
       assert.equal(attr(s, 'http_x_client_country'), r.country);
       assert.ok(attr(s, 'apisix.route_id'));
+      assert.equal(attr(s, 'http.request.method'), r.method, '3.16 writes the stable keys too');
       if (r.gatewayGenerated) {
+        // rejected in rewrite/access: the access-phase enrichment never ran, and there was no upstream status
+        assert.equal(attr(s, SPAN_KEYS.apisix.consumer), undefined);
+        assert.equal(attr(s, SPAN_KEYS.apisix.jwtPlan), undefined);
         assert.equal(attr(s, 'http.status_code'), undefined);
         assert.equal(attr(s, 'http.response.status_code'), undefined);
       } else {
+        assert.equal(attr(s, SPAN_KEYS.apisix.consumer), r.consumer.name);
         assert.equal(attr(s, 'http.status_code'), r.status);
         assert.equal(attr(s, 'http.response.status_code'), r.status);
         assert.equal(s.status?.code, r.status >= 500 ? 2 : 0);
       }
     }
+  });
+
+  it('APISIX up to 3.15: only http.status_code, set in the body filter, so a response without a body has none', () => {
+    const old = exportOf(reqs, true, true, '3.11');
+    const byTrace = new Map(reqs.map((r) => [r.traceId, r]));
+    let noBody = 0;
+    for (const s of spansOf(old, 'APISIX')) {
+      const r = byTrace.get(s.traceId)!;
+      assert.equal(attr(s, 'http.response.status_code'), undefined);
+      assert.equal(attr(s, 'http.request.method'), undefined, 'no stable keys before 3.16');
+      const expected = r.gatewayGenerated || r.status === 204 ? undefined : r.status;
+      if (r.status === 204) noBody++;
+      assert.equal(attr(s, 'http.status_code'), expected);
+    }
+    assert.ok(noBody > 0, 'the run has 204 responses');
+  });
+
+  it('Kong 2.8 sends no spans (no opentelemetry plugin before 3.0)', () => {
+    const timed = reqs.filter((r) => r.gateway === 'kong').map((request) => ({ request, startUnixNano: T0 }));
+    assert.deepEqual(buildTraceExport(timed, { leakCredentials: true, childSpans: true }, ID, () => findProfile('kong', '2.8')).resourceSpans, []);
   });
 
   it('can leave out the Kong child span', () => {
@@ -155,7 +187,7 @@ describe('credential leaks', () => {
         assert.ok(typeof claims.sub === 'string' && typeof claims.plan === 'string');
         assert.match(String(attr(s, k.url)), new RegExp(`[?&]apikey=${SIMULATED_SECRET_MARKER}`));
         assert.ok(String(attr(s, k.cookie)).includes(SIMULATED_SECRET_MARKER));
-        assert.match(String(attr(s, k.email)), new RegExp(`^[^@]*${SIMULATED_SECRET_MARKER}@example\\.com$`));
+        if (attr(s, k.consumer) !== undefined) assert.match(String(attr(s, k.email)), new RegExp(`^[^@]*${SIMULATED_SECRET_MARKER}@example\\.com$`));
       }
     }
   });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseGatewayService } from '@api-observatory/telemetry-contract';
-import { ApisixExposition } from '../src/apisix-exposition';
-import { KongExposition } from '../src/kong-exposition';
+import { defaultProfile } from '../src/profiles';
 import { TrafficGenerator, type SimRequest, type TrafficOptions } from '../src/traffic';
 import { parseExposition, sumBy } from './helpers/exposition-parser';
 import { quantile } from './helpers/quantile';
+
+const ID = { kongNodeId: 'node-1', apisixHostname: 'h' };
 
 function run(o: Partial<TrafficOptions>, n: number): SimRequest[] {
   const g = new TrafficGenerator(o);
@@ -13,7 +14,7 @@ function run(o: Partial<TrafficOptions>, n: number): SimRequest[] {
 }
 
 function kongText(reqs: readonly SimRequest[]): string {
-  const k = new KongExposition('node-1');
+  const k = defaultProfile('kong').exposition(ID);
   for (const r of reqs) k.record(r);
   return k.render();
 }
@@ -47,8 +48,8 @@ describe('TrafficGenerator determinism', () => {
 
   it('renders byte-identical expositions for the same seed', () => {
     assert.equal(kongText(run({ seed: 7 }, 3000)), kongText(run({ seed: 7 }, 3000)));
-    const a = new ApisixExposition('h');
-    const b = new ApisixExposition('h');
+    const a = defaultProfile('apisix').exposition(ID);
+    const b = defaultProfile('apisix').exposition(ID);
     for (const r of run({ seed: 7, gateways: ['apisix'] }, 3000)) a.record(r);
     for (const r of run({ seed: 7, gateways: ['apisix'] }, 3000)) b.record(r);
     assert.equal(a.render(), b.render());
