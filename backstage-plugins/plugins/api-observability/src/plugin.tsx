@@ -1,8 +1,9 @@
-import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { ApiObservabilityClient } from './api/client';
 import { apiObservabilityApiRef } from './api/ref';
+import { traceRouteRef } from './routes';
 import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 
 /** The tab is offered on API and Component entities (it explains a missing annotation)... */
@@ -37,9 +38,21 @@ const observabilityEntityCard = EntityCardBlueprint.make({
   },
 });
 
-/** API Observatory's observability plugin (new frontend system): the Observability tab and card, and the API client. */
+/** The trace view: one trace's span waterfall. No icon, so no nav item: it is opened from trace ids. */
+const tracePage = PageBlueprint.make({
+  name: 'trace',
+  params: {
+    path: '/api-observability/traces/:traceId',
+    routeRef: traceRouteRef,
+    title: 'Trace',
+    loader: () => import('./components/TracePage').then((m) => <m.TracePage />),
+  },
+});
+
+/** API Observatory's observability plugin (new frontend system): the Observability tab and card, the trace view page, and the API client. */
 export const apiObservabilityPlugin = createFrontendPlugin({
   pluginId: 'api-observability',
   title: 'API observability',
-  extensions: [apiObservabilityApi, observabilityEntityContent, observabilityEntityCard],
+  routes: { trace: traceRouteRef },
+  extensions: [apiObservabilityApi, observabilityEntityContent, observabilityEntityCard, tracePage],
 });

@@ -80,6 +80,20 @@ describe('ApiObservabilityClient', () => {
     });
   }
 
+  test('getTrace GETs /traces/:id with the token; the id is one encoded path segment; errors keep their code', async () => {
+    server.use(
+      http.get(`${BASE}/traces/:id`, ({ request, params }) => {
+        seen.push({ url: request.url, auth: request.headers.get('authorization') });
+        if (params.id !== 'abc') return HttpResponse.json({ error: { code: 'BAD_REQUEST', message: 'not a trace id' } }, { status: 400 });
+        return HttpResponse.json({ traceId: 'abc', spans: [] });
+      }),
+    );
+    assert.deepEqual(await client.getTrace('abc'), { traceId: 'abc', spans: [] });
+    assert.equal(seen[0]!.auth, 'Bearer user-token');
+    await assert.rejects(client.getTrace('../summary?x=1'), (e: unknown) => e instanceof ObservabilityApiError && e.code === 'BAD_REQUEST' && e.status === 400);
+    assert.equal(new URL(seen[1]!.url).pathname, '/api/api-observability/traces/..%2Fsummary%3Fx%3D1');
+  });
+
   test('a non-JSON answer (e.g. a proxy error page) is UNEXPECTED; a network error is NETWORK', async () => {
     server.use(http.get(`${BASE}/entity/:kind/:namespace/:name/summary`, () => new HttpResponse('<html>bad gateway</html>', { status: 502 })));
     await assert.rejects(client.getSummary({ kind: 'API', name: 'orders' }), (e: unknown) => e instanceof ObservabilityApiError && e.code === 'UNEXPECTED' && e.status === 502);

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
+import type { ErrorBody, ErrorCode, Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 
 /** The parts of Backstage's discoveryApi and fetchApi the client uses. */
 export interface DiscoveryLike {
@@ -31,6 +31,8 @@ export class ObservabilityApiError extends Error {
 
 export interface ApiObservabilityApi {
   getSummary(entity: EntityName, range?: SummaryRange): Promise<Summary>;
+  /** One trace from the backend's trace store (the backend validates the id). */
+  getTrace(traceId: string): Promise<TraceView>;
 }
 
 /** Calls the api-observability backend through discoveryApi (base URL) and fetchApi (Backstage token). */
@@ -38,9 +40,17 @@ export class ApiObservabilityClient implements ApiObservabilityApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryLike; fetchApi: FetchLike }) {}
 
   async getSummary(entity: EntityName, range: SummaryRange = '1h'): Promise<Summary> {
-    const base = await this.deps.discoveryApi.getBaseUrl('api-observability');
     const path = [entity.kind.toLowerCase(), entity.namespace || 'default', entity.name].map(encodeURIComponent).join('/');
-    const url = `${base}/entity/${path}/summary?${new URLSearchParams({ range })}`;
+    return this.get<Summary>(`/entity/${path}/summary?${new URLSearchParams({ range })}`);
+  }
+
+  async getTrace(traceId: string): Promise<TraceView> {
+    return this.get<TraceView>(`/traces/${encodeURIComponent(traceId)}`);
+  }
+
+  private async get<T>(pathAndQuery: string): Promise<T> {
+    const base = await this.deps.discoveryApi.getBaseUrl('api-observability');
+    const url = `${base}${pathAndQuery}`;
     let res: Response;
     try {
       res = await this.deps.fetchApi.fetch(url);
@@ -59,6 +69,6 @@ export class ApiObservabilityClient implements ApiObservabilityApi {
       const message = typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`;
       throw new ObservabilityApiError(code, message, res.status);
     }
-    return body as Summary;
+    return body as T;
   }
 }

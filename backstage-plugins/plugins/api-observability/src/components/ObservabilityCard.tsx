@@ -2,6 +2,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { formatPercent, formatRate, formatSeconds } from './format';
+import { WindowNote } from './WindowNote';
 import { Sparkline } from './Sparkline';
 import { ErrorState, NoDataState } from './States';
 import { useSummary } from './useSummary';
@@ -31,6 +32,7 @@ export function ObservabilityCard() {
           ))}
           <Grid item xs={12}>
             <Sparkline points={state.summary.series.requestsPerSecond} width={300} label="Requests over time" />
+            <WindowNote s={state.summary} />
           </Grid>
           {state.summary.canary && (
             <Grid item xs={12}>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard, Link as RouterLink, Progress } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Grid from '@material-ui/core/Grid';
-import Link from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -13,20 +13,14 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { SUMMARY_RANGES, type SummaryRange } from '../api/client';
 import type { Point, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
-import { formatPercent, formatRate, formatSeconds, safeHref } from './format';
+import { traceRouteRef } from '../routes';
+import { ExternalLink } from './ExternalLink';
+import { formatPercent, formatRate, formatSeconds } from './format';
+import { RequestsTable, type TraceLink } from './RequestsTable';
+import { WindowNote, windowText } from './WindowNote';
 import { Sparkline } from './Sparkline';
 import { ErrorState, NoDataState } from './States';
 import { useSummary } from './useSummary';
-
-function ExternalLink(props: { href: string | undefined; children: string; testId?: string }) {
-  const href = safeHref(props.href);
-  if (!href) return null;
-  return (
-    <Link href={href} target="_blank" rel="noopener noreferrer" data-testid={props.testId}>
-      {props.children}
-    </Link>
-  );
-}
 
 function Kpi(props: { label: string; value: string; points: Point[]; testId: string }) {
   return (
@@ -57,6 +51,9 @@ function Kpis({ s }: { s: Summary }) {
           <Kpi {...k} />
         </Grid>
       ))}
+      <Grid item xs={12}>
+        <WindowNote s={s} />
+      </Grid>
     </Grid>
   );
 }
@@ -97,9 +94,9 @@ function SloCard({ s }: { s: Summary }) {
 
 function ConsumersCard({ s }: { s: Summary }) {
   return (
-    <InfoCard title="Top consumers">
+    <InfoCard title="Top consumers" subheader={`Requests per second over the last ${windowText(s)}, from spans`}>
       {s.topConsumers.length === 0 ? (
-        <Typography variant="body2">No consumer traffic in spans for this range.</Typography>
+        <Typography variant="body2">No consumer traffic in spans over the last {windowText(s)}.</Typography>
       ) : (
         <Table size="small" data-testid="obs-consumers">
           <TableHead>
@@ -125,44 +122,17 @@ function ConsumersCard({ s }: { s: Summary }) {
 }
 
 function RequestsCard({ s }: { s: Summary }) {
+  const traceHref = useRouteRef(traceRouteRef);
+  const traceLink: TraceLink | undefined = traceHref
+    ? (traceId, text) => (
+        <RouterLink to={traceHref({ traceId })} data-testid="obs-trace-view">
+          <code>{text}</code>
+        </RouterLink>
+      )
+    : undefined;
   return (
-    <InfoCard title="Recent failed or slow requests" subheader="From exemplars of the span-derived latency histogram">
-      {s.recentRequests.length === 0 ? (
-        <Typography variant="body2">No failed or slow requests with a trace in this range.</Typography>
-      ) : (
-        <Table size="small" data-testid="obs-requests">
-          <TableHead>
-            <TableRow>
-              <TableCell>Time</TableCell>
-              <TableCell>Route</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Duration</TableCell>
-              <TableCell>Why</TableCell>
-              <TableCell>Trace</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {s.recentRequests.map((r) => (
-              <TableRow key={r.traceId} data-testid="obs-request-row" data-trace-id={r.traceId}>
-                <TableCell>{new Date(r.time).toLocaleTimeString()}</TableCell>
-                <TableCell>{r.route}</TableCell>
-                <TableCell>{r.status}</TableCell>
-                <TableCell>{formatSeconds(r.durationSeconds)}</TableCell>
-                <TableCell>{r.reason}</TableCell>
-                <TableCell>
-                  <code>{r.traceId.slice(0, 12)}…</code>{' '}
-                  <ExternalLink href={r.grafanaUrl} testId="obs-trace-grafana">
-                    Grafana
-                  </ExternalLink>{' '}
-                  <ExternalLink href={r.jaegerUrl} testId="obs-trace-jaeger">
-                    Jaeger
-                  </ExternalLink>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+    <InfoCard title="Recent failed or slow requests" subheader={`From exemplars of the span-derived latency histogram over the last ${s.range.key}; open a trace id to see its spans`}>
+      <RequestsTable s={s} traceLink={traceLink} />
     </InfoCard>
   );
 }

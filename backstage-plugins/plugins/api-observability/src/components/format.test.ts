@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatPercent, formatRate, formatSeconds, safeHref } from './format';
+import { formatMicros, formatPercent, formatRate, formatSeconds, formatWindow, safeHref } from './format';
 
 test('numbers are formatted with units; missing values show a dash', () => {
   assert.equal(formatRate(2.345), '2.35 req/s');
@@ -20,4 +20,17 @@ test('only http(s) URLs become links', () => {
   assert.equal(safeHref('data:text/html,<b>x</b>'), undefined);
   assert.equal(safeHref('/relative'), undefined);
   assert.equal(safeHref(undefined), undefined);
+});
+
+test('span durations and rate windows', () => {
+  assert.equal(formatMicros(850), '850 µs');
+  assert.equal(formatMicros(1234), '1.23 ms');
+  assert.equal(formatMicros(250_000), '250.0 ms');
+  assert.equal(formatMicros(2_500_000), '2.50 s');
+  assert.equal(formatWindow(120), '2m');
+  assert.equal(formatWindow(7200), '2h');
+  assert.equal(formatWindow(187), '3m7s');
+  assert.equal(formatWindow(45), '45s');
+  assert.equal(formatMicros(null), '–');
+  assert.equal(formatWindow(undefined), '–');
 });

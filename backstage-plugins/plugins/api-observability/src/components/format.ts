@@ -28,3 +28,20 @@ export function safeHref(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A span duration given in microseconds. */
+export function formatMicros(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (v < 1000) return `${Math.round(v)} µs`;
+  if (v < 1_000_000) return `${(v / 1000).toFixed(v < 10_000 ? 2 : 1)} ms`;
+  return `${(v / 1_000_000).toFixed(2)} s`;
+}
+
+/** A rate window in seconds as the cards state it: `2m`, `1h30m`, `45s`. */
+export function formatWindow(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return '–';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
+}
