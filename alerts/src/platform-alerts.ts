@@ -26,6 +26,8 @@ export const PLATFORM_SETTINGS = {
 const perReceiver = [JOB, INSTANCE, 'receiver'];
 const perExporter = [JOB, INSTANCE, 'exporter'];
 const perRuleGroup = [JOB, INSTANCE, 'rule_group'];
+const GATEWAY_METRIC = 'gateway_metric';
+const unmappedSamples = sum(selector(P.collectorUnmappedGatewaySamples.name), [GATEWAY, GATEWAY_METRIC]);
 
 const rate5m = (name: string, by: readonly string[]) => sum(rate(selector(name), '5m'), by);
 
@@ -67,6 +69,18 @@ export const PLATFORM_ALERTS: Record<string, AlertRule> = {
     description:
       `${label(API)} served at least ${PLATFORM_SETTINGS.noTrafficMinRate} requests/s on average an hour ago and none in the last 20 minutes ` +
       '(or its series vanished): consumers may be unable to reach it, or a route or DNS change sends them elsewhere.',
+  },
+  GatewayMetricsUnmapped: {
+    alert: 'GatewayMetricsUnmapped',
+    expr: cmp(unmappedSamples, '>', 0),
+    for: '10m',
+    severity: 'ticket',
+    persona: 'platform',
+    summary: `Gateway ${label(GATEWAY)} exposes ${label(GATEWAY_METRIC)}, which the collector cannot map`,
+    description:
+      `For 10 minutes every scrape of gateway ${label(GATEWAY)} has returned samples of ${label(GATEWAY_METRIC)}, a metric the collector neither maps onto ` +
+      'the contract nor knowingly ignores: a gateway version or plugin configuration (e.g. another metric prefix) the pack does not know. ' +
+      'Whatever it measures is missing from dashboards and alerts.',
   },
   OtelCollectorRefusingData: {
     alert: 'OtelCollectorRefusingData',
@@ -147,7 +161,7 @@ export function platformRuleFile(): RuleFile {
     title: 'Platform alerts: scrape targets, gateways, API traffic, the collector pipeline and Prometheus rule evaluation.',
     groups: [
       { name: 'platform-scrape', rules: [a.ScrapeTargetDown!, a.GatewayDown!, a.ApiNoTraffic!] },
-      { name: 'platform-collector', rules: [a.OtelCollectorRefusingData!, a.OtelCollectorDroppingData!, a.OtelCollectorExportFailing!, a.OtelCollectorQueueFilling!] },
+      { name: 'platform-collector', rules: [a.GatewayMetricsUnmapped!, a.OtelCollectorRefusingData!, a.OtelCollectorDroppingData!, a.OtelCollectorExportFailing!, a.OtelCollectorQueueFilling!] },
       { name: 'platform-prometheus', rules: [a.PrometheusRuleEvaluationFailures!, a.PrometheusRuleGroupIterationsMissed!] },
     ],
   };
@@ -188,6 +202,17 @@ export function platformRunbooks(): Record<string, Runbook> {
         `See which consumers stopped: ${q(requestRate({ filter: { [API]: eq('<api>') }, by: [LABELS.consumer.label], window: '1h' }))}.`,
       ],
       mitigation: ['Revert the route or DNS change; contact the consumers that stopped. For an API retired on purpose, silence for two hours.'],
+    },
+    GatewayMetricsUnmapped: {
+      meaning: 'A gateway exposes a metric that the collector neither maps onto the contract nor knowingly ignores (collector/GATEWAY-FORMATS.md lists what each supported version emits).',
+      impact: 'What the metric measures never reaches Prometheus: if it is the gateway\'s request, latency or bandwidth metric, that gateway\'s dashboards, SLO alerts and canary gates have no data.',
+      diagnosis: [
+        `See which metrics of which gateway: ${q(unmappedSamples)}.`,
+        'Compare the gateway\'s version and Prometheus plugin configuration (metric prefix, prefer_name, per_consumer) with the supported versions in collector/GATEWAY-FORMATS.md.',
+      ],
+      mitigation: [
+        'Run a supported gateway version or plugin configuration, or extend the collector\'s mapping (transform/gateway_metrics) for the new format. A per-node metric the contract does not need belongs in the known-families rule of the scrape relabeling.',
+      ],
     },
     OtelCollectorRefusingData: {
       meaning: 'A collector receiver refuses spans or metric points, usually because the memory limiter is engaged.',

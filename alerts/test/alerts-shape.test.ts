@@ -51,6 +51,6 @@ test('canary and platform alerts exist for every kind the issue asks for', () =>
   for (const name of [
     'CanaryRollbackDecided', 'CanaryGateStuck', 'CanaryNoTraffic', 'CanaryGateMetricNoData',
     'OtelCollectorRefusingData', 'OtelCollectorDroppingData', 'OtelCollectorExportFailing', 'OtelCollectorQueueFilling',
-    'ScrapeTargetDown', 'GatewayDown', 'ApiNoTraffic', 'PrometheusRuleEvaluationFailures',
+    'ScrapeTargetDown', 'GatewayDown', 'ApiNoTraffic', 'PrometheusRuleEvaluationFailures', 'GatewayMetricsUnmapped',
   ]) assert.ok(alertNames.includes(name), `missing alert ${name}`);
 });

@@ -6,11 +6,14 @@ import {
   LABELS,
   LATENCY_BUCKETS_SECONDS,
   METRICS,
+  PLATFORM_METRICS,
   SERVICE_NAME_PATTERN,
   SPAN_METRICS_NAMESPACE,
+  UNAUTHENTICATED_CONSUMER,
   type LabelKey,
   type MetricDef,
 } from '@api-observatory/telemetry-contract';
+import { PROFILES, profileName, TrafficGenerator } from '@api-observatory/traffic-simulator';
 import { configPath, loadBalancingPath, loadYaml, lokiOverlayPath } from './helpers';
 
 const text = readFileSync(configPath, 'utf8');
@@ -200,4 +203,56 @@ test('exporters: remote write with contract naming, queue and retry; traces with
   assert.equal(tr.retry_on_failure.enabled, true);
   assert.match(cfg.receivers.otlp.protocols.grpc.endpoint, /^\$\{env:OTLP_GRPC_ENDPOINT/);
   assert.match(cfg.receivers.otlp.protocols.http.endpoint, /^\$\{env:OTLP_HTTP_ENDPOINT/);
+});
+
+test('an empty or absent consumer becomes the contract\'s UNAUTHENTICATED_CONSUMER in metrics, spans and span metrics', () => {
+  const finish = statements('transform/gateway_metrics_finish').filter((x) => x.startsWith('set(datapoint.attributes["consumer"]'));
+  assert.deepEqual(finish.map((x) => /, "([^"]*)"\)/.exec(x)?.[1]), [UNAUTHENTICATED_CONSUMER]);
+  const spans = statements('transform/spans').filter((x) => /^set\(span\.attributes\["consumer"\], "/.test(x));
+  assert.deepEqual(spans.map((x) => /, "([^"]*)"\)/.exec(x)?.[1]), [UNAUTHENTICATED_CONSUMER]);
+  const dim = (cfg.connectors.span_metrics.dimensions as any[]).find((d) => d.name === LABELS.consumer.attribute);
+  assert.equal(dim.default, UNAUTHENTICATED_CONSUMER);
+  assert.ok(!text.includes('anonymous'), 'no other name for the same fact');
+});
+
+/** The scrape relabeling rule that marks a sample as known (mapped, or knowingly ignored). */
+function knownSamples(): RegExp {
+  const rules = cfg.receivers.prometheus.config.scrape_configs[0].metric_relabel_configs as any[];
+  const known = rules.find((r) => r.target_label === '__tmp_known');
+  assert.ok(known, 'a rule marks known samples');
+  return new RegExp(`^(?:${known.regex})$`); // Prometheus anchors relabel regexes
+}
+
+test('every sample of every simulated gateway version is known to the collector; others are set aside as unmapped', () => {
+  const known = knownSamples();
+  const id = { kongNodeId: 'n', apisixHostname: 'h' };
+  for (const profile of PROFILES) {
+    const exp = profile.exposition(id);
+    const gen = new TrafficGenerator({ seed: 3, gateways: [profile.gateway] });
+    for (let i = 0; i < 300; i++) exp.record(gen.next());
+    const names = new Set(exp.render().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)![0]));
+    assert.ok(names.size > 5);
+    for (const n of names) assert.ok(known.test(n), `${profileName(profile)}: ${n} is neither mapped nor known`);
+  }
+  // APISIX with another metric_prefix, or a future family, is not known.
+  for (const n of ['gw_http_status', 'kong_http_requests_v2_total', 'apisix_http_status_v2', 'up']) assert.ok(!known.test(n), n);
+});
+
+test('unmapped samples are renamed to the contract\'s platform series and counted on exactly its labels', () => {
+  const def = PLATFORM_METRICS.collectorUnmappedGatewaySamples;
+  for (const job of cfg.receivers.prometheus.config.scrape_configs) {
+    const rules = job.metric_relabel_configs as any[];
+    const rename = rules.find((r) => r.target_label === '__name__');
+    assert.equal(rename?.replacement, def.name, `${job.job_name}: unknown samples renamed`);
+    assert.ok(rules.some((r) => r.target_label === 'gateway_metric' && r.replacement === '$${1}'), `${job.job_name}: original name kept`);
+    assert.equal(job.static_configs[0].labels.gateway, job.job_name, 'the gateway label names the gateway');
+  }
+  const otelName = statements('transform/gateway_metrics').map((x) => /^set\(metric\.name, "([^"]+)"\) where metric\.name == "([^"]+)"$/.exec(x)).find((m) => m?.[2] === def.name)?.[1];
+  assert.ok(otelName, 'renamed to an OTel name');
+  assert.equal(otelName.replace(/\./g, '_'), def.name, 'which remote write turns back into the contract name');
+  const agg = statements('transform/gateway_metrics_finish').find((x) => x.startsWith('aggregate_on_attributes("count"') && x.includes(`"${otelName}"`));
+  assert.ok(agg, 'counted per scrape');
+  assert.deepEqual(JSON.parse(/\[(.*?)\]/.exec(agg)![0]), [...def.labels]);
+  const keep = cfg.processors['filter/gateway_metrics'].metric_conditions[0].conditions[0] as string;
+  assert.ok(keep.includes(`"${otelName}"`), 'not filtered out');
 });

@@ -109,6 +109,25 @@ export function platformTestGroups(runbookBase: string): TestGroup[] {
     });
   }
 
+  // GatewayMetricsUnmapped: from 20m every kong scrape has unmapped samples of one metric; an apisix
+  // metric is unmapped for 3 minutes only (a node scraped in the middle of an upgrade).
+  {
+    const g = LABELS.gateway.label;
+    const kong = { [g]: GATEWAYS[0], gateway_metric: 'kong_http_requests_v2_total' };
+    const apisix = { [g]: GATEWAYS[1], gateway_metric: 'gw_http_status' };
+    const f = forMinutes('GatewayMetricsUnmapped');
+    const c = 20;
+    groups.push({
+      name: 'GatewayMetricsUnmapped: a metric unmapped on every scrape fires, one unmapped for 3 minutes does not',
+      interval: '1m',
+      input_series: [
+        { series: s(P.collectorUnmappedGatewaySamples.name, kong), values: `_x${c} 12+0x99` },
+        { series: s(P.collectorUnmappedGatewaySamples.name, apisix), values: `_x${c} 3+0x2` },
+      ],
+      alert_rule_test: [...around('GatewayMetricsUnmapped', c + f, 60, [kong], runbookBase), alertTest('GatewayMetricsUnmapped', c + 4, [])],
+    });
+  }
+
   // Collector dropping (enqueue failures), spans from 30m on one exporter, metric points from 60m on another.
   {
     const jaeger = { ...collector, exporter: 'otlp/jaeger' };
