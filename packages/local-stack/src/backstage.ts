@@ -28,7 +28,8 @@ export async function startBackstage(o: { port: number; logDir: string; configFi
     },
     logDir: o.logDir,
     ready: httpOk(`${url}/.backstage/health/v1/readiness`),
-    readyTimeoutMs: 120_000,
+    // The backend compiles the workspace sources at start; a busy machine needs minutes.
+    readyTimeoutMs: 240_000,
   });
   return { url, process: proc, stop: () => proc.stop() };
 }

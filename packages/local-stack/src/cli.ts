@@ -80,8 +80,23 @@ async function main() {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
   const say = (what: string, text: string) => process.stdout.write(`${what.padEnd(11)} ${text}\n`);
+  // Signals are handled from the start: one during startup stops what has started once startSandbox returns.
+  let sandbox: Sandbox | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    if (!sandbox) return;
+    await sandbox.stop();
+    process.stdout.write('stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   process.stdout.write(`starting the sandbox (Jaeger, Prometheus, collector, canary gate, simulator${withBackstage ? ', Backstage' : ''})...\n`);
-  const sandbox: Sandbox = await startSandbox({
+  sandbox = await startSandbox({
     gateway,
     rps,
     seed,
@@ -91,6 +106,11 @@ async function main() {
     backstagePort: withBackstage ? ((await portFree(wantBackstage)) ? wantBackstage : await freePort()) : null,
     name: runName,
   });
+  if (stopping) {
+    await sandbox.stop();
+    process.stdout.write('stopped.\n');
+    process.exit(0);
+  }
   const { stack, urls, backstage } = sandbox;
   const moved = (url: string, wanted: number) => (url.endsWith(`:${wanted}`) ? '' : ` (port ${wanted} was taken)`);
   say('prometheus', `${urls.prometheus}${moved(urls.prometheus, wantProm)}  rules from alerts/rules loaded; try ${PROM.requests}`);
@@ -111,18 +131,6 @@ async function main() {
       `Flip the scenario: Ctrl-C, then npm start -- --canary ${CANARY_NAMES.filter((n) => n !== canary).join('|')}\n` +
       'Ctrl-C stops everything.\n',
   );
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping...\n`);
-    await sandbox.stop();
-    process.stdout.write('stopped.\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((e: Error) => {
