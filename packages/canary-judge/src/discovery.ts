@@ -42,12 +42,15 @@ export interface DiscoveryOptions {
   baselineVersion?: string;
 }
 
-/** The instant query of a discovery: request rate per version and role (baseline, canary) over the window. */
+/**
+ * The instant query of a discovery: request rate per version and role (baseline, canary) over the
+ * window, in seconds (the Grafana app's Canary page runs this very text through its datasource).
+ */
 export function discoveryQuery(api: string, lookbackMs: number): string {
   return requestRate({
     filter: { [LABELS.api.label]: api, [LABELS.deploymentRole.label]: oneOf(SIDES) },
-    by: [LABELS.apiVersion.label, LABELS.deploymentRole.label],
-    window: formatDuration(lookbackMs),
+    by: [LABELS.api.label, LABELS.apiVersion.label, LABELS.deploymentRole.label],
+    window: `${Math.max(1, Math.round(lookbackMs / 1000))}s`,
   });
 }
 

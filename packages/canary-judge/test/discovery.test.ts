@@ -7,8 +7,8 @@ const sample = (version: string, role: string, rps: number | string) => ({ metri
 describe('canary discovery', () => {
   it('asks for the request rate by version and role over the whole lookback, with the api escaped', () => {
     const q = discoveryQuery('orders', 600_000);
-    assert.match(q, /\[10m\]/, 'the window is the lookback, not 1m');
-    assert.match(q, /sum by \(api_version, deployment_role\)/);
+    assert.match(q, /\[600s\]/, 'the window is the lookback, not 1m');
+    assert.match(q, /sum by \(api, api_version, deployment_role\)/);
     assert.match(q, /deployment_role=~"baseline\|canary"/);
     assert.match(discoveryQuery('a"} or vector(1) or {x="', 60_000), /api="a\\"} or vector\(1\) or \{x=\\""/);
   });

@@ -6,7 +6,15 @@
  * per-interval evaluation (`replayIntervals` + `judgeIntervals`) as `canary-gate evaluate`. Only the
  * transport differs, so the page's verdict is the CLI's verdict on the same samples.
  */
-import { createPrometheusSource, evaluate, type Evaluation, type GateConfig } from '@api-observatory/canary-judge/browser';
+import {
+  createPrometheusSource,
+  evaluate,
+  pickCanary,
+  versionsByRole,
+  type CanaryDiscovery,
+  type Evaluation,
+  type GateConfig,
+} from '@api-observatory/canary-judge/browser';
 import { alignedWindow, type CanaryTarget, type CanaryWindow } from './canaryPlan';
 
 export * from './canaryPlan';
@@ -68,28 +76,17 @@ export async function evaluateFrames(
   return evaluate({ ...target, config, intervalMs: w.intervalMs, lookbackMs: w.lookbackMs, end }, source);
 }
 
-/** Versions of a canary from a discovery result (api × version × role request rates). */
-export function discoverVersions(
-  frames: readonly DataFrame[],
-  labels: { version: string; role: string },
-  wantedCanaryVersion?: string,
-): { canaryVersion: string; baselineVersion: string } | null {
-  const rates: Record<'baseline' | 'canary', Map<string, number>> = { baseline: new Map(), canary: new Map() };
-  for (const series of framesToRangeSeries(frames)) {
-    const role = series.metric[labels.role];
-    const version = series.metric[labels.version];
-    if ((role !== 'baseline' && role !== 'canary') || !version) {
-      continue;
-    }
-    const last = Number(series.values[series.values.length - 1]?.[1]);
-    rates[role].set(version, (rates[role].get(version) ?? 0) + (Number.isFinite(last) ? last : 0));
-  }
-  const top = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  const canaryVersion = wantedCanaryVersion && rates.canary.has(wantedCanaryVersion) ? wantedCanaryVersion : top(rates.canary);
-  const baselineVersion = top(rates.baseline);
-  if (!canaryVersion || !baselineVersion) {
-    return null;
-  }
-  return { canaryVersion, baselineVersion };
+/**
+ * Canary and baseline versions from the frames of the discovery query (`discoveryQuery`, the one
+ * canary-gate runs): the judge's own `pickCanary`. A wanted canary version without traffic in the
+ * window falls back to the busiest canary.
+ */
+export function discoverFromFrames(api: string, frames: readonly DataFrame[], lookbackMs: number, wantedCanaryVersion?: string): CanaryDiscovery {
+  const samples = framesToRangeSeries(frames).flatMap((s) => {
+    const last = s.values[s.values.length - 1];
+    return last ? [{ metric: s.metric, value: last }] : [];
+  });
+  const seen = versionsByRole(samples);
+  const wanted = wantedCanaryVersion && seen.canary.some((c) => c.version === wantedCanaryVersion) ? wantedCanaryVersion : undefined;
+  return pickCanary(api, seen, { lookbackMs, ...(wanted ? { canaryVersion: wanted } : {}) });
 }
-

@@ -11,13 +11,10 @@ import {
   type SceneObjectState,
 } from '@grafana/scenes';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
-import type { Evaluation } from '@api-observatory/canary-judge/browser';
-import { eq } from '@api-observatory/telemetry-contract';
+import { describeDiscovery, discoveryQuery, type Evaluation } from '@api-observatory/canary-judge/browser';
 import { VAR } from '../constants';
 import { resolveGate, resolveWindow, type GateProblem } from '../lib/gate';
-import { cliCommand, discoverVersions, evaluateFrames, plannedQueries, type CanaryTarget, type CanaryWindow } from '../lib/canaryEval';
-import { activeCanariesQuery } from '../queries/canary';
-import { L } from '../queries/filters';
+import { cliCommand, discoverFromFrames, evaluateFrames, plannedQueries, type CanaryTarget, type CanaryWindow } from '../lib/canaryEval';
 import type { AppSettings } from '../settings';
 import { VerdictView } from '../components/Verdict/VerdictView';
 import { datasources } from './panels';
@@ -27,6 +24,7 @@ export type VerdictStatus =
   | { kind: 'loading'; step: 'discover' | 'samples' }
   | { kind: 'select'; message: string }
   | { kind: 'no-canary'; api: string }
+  | { kind: 'no-baseline'; message: string }
   | { kind: 'config-error'; problems: GateProblem[] }
   | { kind: 'error'; message: string }
   | { kind: 'done'; target: CanaryTarget; window: CanaryWindow; evaluation: Evaluation; command: string; gateSource: 'default' | 'inline' };
@@ -41,7 +39,8 @@ const DISCOVER_REF = 'discover';
 /**
  * The judge's verdict for the canary selected by the `api` (and optionally `version`) variables,
  * computed in the browser with the canary-judge library on the series fetched through Grafana:
- * 1. discovery: request rates by version and role over the lookback → canary and baseline versions;
+ * 1. discovery: canary-gate's discovery query (request rates by version and role over the lookback)
+ *    and its pickCanary → canary and baseline versions;
  * 2. samples: the gate's planned range queries at step = interval over the aligned window;
  * 3. `evaluate` (the CLI's code path) on those frames.
  */
@@ -94,7 +93,7 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
     this.setState({ status: { kind: 'loading', step: 'discover' } });
     const query: SceneDataQuery = {
       refId: DISCOVER_REF,
-      expr: activeCanariesQuery({ [L.api]: eq(api) }, `${Math.round(win.window.lookbackMs / 1000)}s`),
+      expr: discoveryQuery(api, win.window.lookbackMs),
       instant: true,
       range: false,
     };
@@ -142,15 +141,18 @@ export class CanaryVerdictScene extends SceneObjectBase<CanaryVerdictState> {
   }
 
   private onDiscovered(api: string, byRef: Map<string, DataFrame[]>, runId: number) {
-    const versions = discoverVersions(byRef.get(DISCOVER_REF) ?? [], { version: L.version, role: L.role }, this.variable(VAR.version) || undefined);
-    if (!versions) {
+    const found = discoverFromFrames(api, byRef.get(DISCOVER_REF) ?? [], this.window!.lookbackMs, this.variable(VAR.version) || undefined);
+    if (found.kind === 'no-canary') {
       return this.setState({ status: { kind: 'no-canary', api } });
+    }
+    if (found.kind === 'no-baseline') {
+      return this.setState({ status: { kind: 'no-baseline', message: describeDiscovery(found) } });
     }
     const gate = resolveGate(this.state.settings);
     if (!gate.ok) {
       return;
     }
-    const target: CanaryTarget = { api, ...versions };
+    const target: CanaryTarget = { api, canaryVersion: found.canaryVersion, baselineVersion: found.baselineVersion };
     this.setState({ status: { kind: 'loading', step: 'samples' } });
     const planned = plannedQueries(target, gate.config, this.window!);
     const queries = planned.map((p, i) => ({ refId: `S${i}`, expr: p.promql, range: true, instant: false, interval: `${this.window!.intervalMs / 1000}s` }));
@@ -183,6 +185,12 @@ function CanaryVerdictRenderer({ model }: SceneComponentProps<CanaryVerdictScene
       return (
         <Alert severity="info" title="No canary traffic">
           {`No canary and baseline traffic for API "${status.api}" in the evaluation window: nothing to judge.`}
+        </Alert>
+      );
+    case 'no-baseline':
+      return (
+        <Alert severity="info" title="No baseline">
+          {`${status.message}: nothing to judge.`}
         </Alert>
       );
     case 'config-error':
