@@ -29,6 +29,11 @@ export class ObservabilityApiError extends Error {
   }
 }
 
+/** Any failure as an ObservabilityApiError (what the views' error states take). */
+export function asObservabilityApiError(e: unknown): ObservabilityApiError {
+  return e instanceof ObservabilityApiError ? e : new ObservabilityApiError('UNEXPECTED', String((e as Error)?.message ?? e));
+}
+
 export interface ApiObservabilityApi {
   getSummary(entity: EntityName, range?: SummaryRange): Promise<Summary>;
   /** One trace from the backend's trace store (the backend validates the id). */

@@ -4,7 +4,7 @@ import Box from '@material-ui/core/Box';
 import { useApi, useRouteRefParams } from '@backstage/frontend-plugin-api';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { apiObservabilityApiRef } from '../api/ref';
-import { ObservabilityApiError } from '../api/client';
+import { asObservabilityApiError } from '../api/client';
 import { traceRouteRef } from '../routes';
 import { TracePageView, type RenderLink, type TraceLoadState } from './TraceView';
 
@@ -25,12 +25,7 @@ export function TracePage() {
     setState({ status: 'loading' });
     api.getTrace(traceId).then(
       (trace) => !cancelled && setState({ status: 'loaded', trace }),
-      (e: unknown) =>
-        !cancelled &&
-        setState({
-          status: 'error',
-          error: e instanceof ObservabilityApiError ? e : new ObservabilityApiError('UNEXPECTED', String((e as Error)?.message ?? e)),
-        }),
+      (e: unknown) => !cancelled && setState({ status: 'error', error: asObservabilityApiError(e) }),
     );
     return () => {
       cancelled = true;

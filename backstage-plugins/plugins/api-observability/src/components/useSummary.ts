@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { apiObservabilityApiRef } from '../api/ref';
-import { ObservabilityApiError, type SummaryRange } from '../api/client';
+import { asObservabilityApiError, type ObservabilityApiError, type SummaryRange } from '../api/client';
 import type { Summary } from '@api-observatory/backstage-plugin-api-observability-common';
 
 export type SummaryState =
@@ -23,12 +23,7 @@ export function useSummary(range: SummaryRange, refreshMs = 30_000): SummaryStat
     const load = () =>
       api.getSummary({ kind, namespace, name }, range).then(
         (summary) => !cancelled && setState({ status: 'loaded', summary }),
-        (e: unknown) =>
-          !cancelled &&
-          setState({
-            status: 'error',
-            error: e instanceof ObservabilityApiError ? e : new ObservabilityApiError('UNEXPECTED', String((e as Error)?.message ?? e)),
-          }),
+        (e: unknown) => !cancelled && setState({ status: 'error', error: asObservabilityApiError(e) }),
       );
     setState({ status: 'loading' });
     load();
