@@ -4,9 +4,12 @@
  * the shared config, the canary gate, the traffic simulator (orders as stable + baseline + canary) and the
  * Backstage dev app on loopback, prints where to look, stops on Ctrl-C.
  */
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROM } from '@api-observatory/telemetry-contract';
+import { repoRoot } from './paths';
 import { freePort } from './ports';
 import { CANARY_SCENARIOS, SANDBOX_CANARY_API, canaryScenario, startSandbox, type Sandbox } from './sandbox';
 
@@ -124,6 +127,9 @@ async function main() {
     say('backstage', `${backstage.url}${moved(backstage.url, wantBackstage)}  (reads the URLs above: ${sandbox.backstageConfigFile})`);
     say('', `canary card:     ${api}/observability`);
     say('', `governance gate: ${api}/governance  (sign in as emma.orders to request a promotion, carla.pm to approve)`);
+    if (!existsSync(path.join(repoRoot(), 'backstage-plugins', 'packages', 'app', 'dist', 'index.html'))) {
+      say('', 'the Backstage UI is not built, only its API answers: run npm run build --prefix backstage-plugins, then start again');
+    }
   }
   say('logs', `${stack.dir}/logs`);
   process.stdout.write(
