@@ -248,7 +248,7 @@ test('unmapped samples are renamed to the contract\'s platform series and counte
     assert.equal(job.static_configs[0].labels.gateway, job.job_name, 'the gateway label names the gateway');
   }
   const otelName = statements('transform/gateway_metrics').map((x) => /^set\(metric\.name, "([^"]+)"\) where metric\.name == "([^"]+)"$/.exec(x)).find((m) => m?.[2] === def.name)?.[1];
-  assert.ok(otelName, 'renamed to an OTel name');
+  assert.equal(otelName, def.otelName, 'renamed to the contract\'s OTel name');
   assert.equal(otelName.replace(/\./g, '_'), def.name, 'which remote write turns back into the contract name');
   const agg = statements('transform/gateway_metrics_finish').find((x) => x.startsWith('aggregate_on_attributes("count"') && x.includes(`"${otelName}"`));
   assert.ok(agg, 'counted per scrape');

@@ -12,6 +12,7 @@ import {
   LABELS,
   LATENCY_BUCKETS_SECONDS,
   METRICS,
+  UNAUTHENTICATED_CONSUMER,
   parseGatewayService,
   type LabelKey,
   type MetricDef,
@@ -105,7 +106,7 @@ const APISIX_EXPOSITION = [
   '',
 ].join('\n');
 
-// ── spans (shapes from packages/traffic-simulator/GATEWAY-FORMATS.md §3-§6) ──────────────────────────
+// ── spans (shapes from collector/GATEWAY-FORMATS.md §3-§6) ──────────────────────────
 const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const int = (key: string, v: number) => ({ key, value: { intValue: String(v) } });
 const dbl = (key: string, v: number) => ({ key, value: { doubleValue: v } });
@@ -319,11 +320,11 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     const ok = find(kong, { api: 'orders', api_version: 'v2', deployment_role: 'canary', 'http.route': 'orders-list', consumer: 'acme-mobile', 'http.response.status_code': 200, status_class: '2xx' });
     assert.equal(ok.length, 1);
     assert.equal(ok[0]!.value, 42, 'source=service (41) + source=kong (1)');
-    assert.equal(find(kong, { consumer: 'anonymous', 'http.response.status_code': 429, status_class: '4xx' })[0]?.value, 2);
+    assert.equal(find(kong, { consumer: UNAUTHENTICATED_CONSUMER, 'http.response.status_code': 429, status_class: '4xx' })[0]?.value, 2);
     assert.equal(find(kong, { api: 'legacy', api_version: 'unknown', deployment_role: 'stable', status_class: '5xx' })[0]?.value, 5, 'no convention -> parseGatewayService fallbacks');
     const apisix = metricPoints(METRICS.requests, 'apisix');
     assert.equal(find(apisix, { api: 'orders', consumer: 'acme-mobile', 'http.response.status_code': 200 })[0]?.value, 42, 'two nodes summed');
-    assert.equal(find(apisix, { consumer: 'anonymous', 'http.response.status_code': 401 })[0]?.value, 3);
+    assert.equal(find(apisix, { consumer: UNAUTHENTICATED_CONSUMER, 'http.response.status_code': 401 })[0]?.value, 3);
   });
 
   test('latency histograms: milliseconds scaled to seconds, APISIX split by type, Kong by metric name', () => {
@@ -348,11 +349,11 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     }
   });
 
-  test('bandwidth: direction from Kong direction / APISIX type, empty consumer -> anonymous', () => {
+  test('bandwidth: direction from Kong direction / APISIX type, empty consumer -> unauthenticated', () => {
     const kong = metricPoints(METRICS.bandwidth, 'kong');
     assert.equal(find(kong, { direction: 'ingress', consumer: 'acme-mobile' })[0]?.value, 1000);
     assert.equal(find(kong, { direction: 'egress', consumer: 'acme-mobile' })[0]?.value, 5000);
-    assert.equal(find(kong, { direction: 'egress', consumer: 'anonymous' })[0]?.value, 70);
+    assert.equal(find(kong, { direction: 'egress', consumer: UNAUTHENTICATED_CONSUMER })[0]?.value, 70);
     const apisix = metricPoints(METRICS.bandwidth, 'apisix');
     assert.equal(find(apisix, { direction: 'ingress' })[0]?.value, 1000, 'two nodes summed');
     assert.equal(find(apisix, { direction: 'egress' })[0]?.value, 9000);
@@ -410,7 +411,7 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     }
   });
 
-  test('APISIX spans: path and query split, tenant falls back to sub, empty consumer -> anonymous', () => {
+  test('APISIX spans: path and query split, tenant falls back to sub, empty consumer -> unauthenticated', () => {
     const a = spans().find((s) => s.name === 'GET /orders/*')!.attributes;
     assert.equal(a.gateway, 'apisix');
     assert.equal(a['url.path'], '/orders');
@@ -421,7 +422,7 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     assert.equal(a['url.template'], '/orders/*');
     assert.equal(a.api, 'orders');
     assert.equal(a.deployment_role, 'stable');
-    assert.equal(a.consumer, 'anonymous');
+    assert.equal(a.consumer, UNAUTHENTICATED_CONSUMER);
     assert.equal(a.tenant, 'svc-batch');
     assert.equal(a.plan, 'free');
     assert.equal(a.country, 'FR');
@@ -442,7 +443,7 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     }
     const canary = find(calls, { gateway: 'kong', api: 'orders', api_version: 'v2', deployment_role: 'canary', 'http.route': 'orders-list', 'http.request.method': 'GET', 'http.response.status_code': 200, status_class: '2xx', consumer: 'acme-mobile', plan: 'pro', tenant: 'acme', country: 'DE' });
     assert.equal(canary[0]?.value, 1);
-    assert.equal(find(calls, { gateway: 'apisix', consumer: 'anonymous', tenant: 'svc-batch', status_class: '5xx' })[0]?.value, 1);
+    assert.equal(find(calls, { gateway: 'apisix', consumer: UNAUTHENTICATED_CONSUMER, tenant: 'svc-batch', status_class: '5xx' })[0]?.value, 1);
     const dur = metricPoints(METRICS.trafficDuration);
     assert.ok(dur.length > 0);
     for (const p of dur) {

@@ -9,6 +9,8 @@ export interface PlatformMetric {
   description: string;
   /** Labels the pack's queries use on this series. */
   labels: readonly string[];
+  /** OTel name, for series the collector's own pipelines write (remote write turns its dots into underscores). */
+  otelName?: string;
 }
 
 /*
@@ -96,6 +98,7 @@ export const PLATFORM_METRICS = {
    */
   collectorUnmappedGatewaySamples: {
     name: 'apigw_collector_unmapped_samples',
+    otelName: 'apigw.collector.unmapped_samples',
     type: 'gauge',
     description: 'Samples per scrape of a gateway metric the collector cannot map (by gateway and sample name).',
     labels: ['gateway', 'gateway_metric'],

@@ -47,6 +47,12 @@ export interface TrafficOptions {
   baselineShare: number;
   scenario: ScenarioName;
   scenarioParam: number | undefined;
+  /**
+   * Prefix of every API name (and so of every gateway service name), e.g. `kong28-` → `kong28-orders`,
+   * `kong28-orders-v2-stable`: lets several simulators (gateway versions) share one collector and
+   * Prometheus without sharing series. Route names are not prefixed.
+   */
+  apiPrefix: string;
 }
 
 export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
@@ -59,6 +65,7 @@ export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
   baselineShare: 0.1,
   scenario: 'healthy',
   scenarioParam: undefined,
+  apiPrefix: '',
 };
 
 const REJECT_CODES = [401, 403, 429] as const;
@@ -100,6 +107,7 @@ export class TrafficGenerator {
   constructor(options: Partial<TrafficOptions> = {}) {
     const o: TrafficOptions = { ...DEFAULT_TRAFFIC_OPTIONS, ...options };
     if (o.gateways.length === 0) throw new RangeError('at least one gateway is needed');
+    if (o.apiPrefix !== '' && !/^[a-z0-9][a-z0-9_-]*$/.test(o.apiPrefix)) throw new RangeError(`API prefix ${JSON.stringify(o.apiPrefix)} must be lower-case letters, digits, _ or -`);
     this.options = o;
     this.effects = scenarioEffects(o.scenario, o.scenarioParam);
     const canaryShare = this.effects.canaryShareOverride ?? o.canaryShare;
@@ -199,10 +207,10 @@ export class TrafficGenerator {
     return {
       seq,
       gateway,
-      api: api.name,
+      api: this.options.apiPrefix + api.name,
       version: profile.deployment.version,
       role: profile.deployment.role,
-      service: profile.deployment.service,
+      service: this.options.apiPrefix + profile.deployment.service,
       nodeIp: profile.deployment.nodeIp,
       route,
       method: route.method,

@@ -159,3 +159,13 @@ describe('canary scenarios', () => {
     assert.ok(spread('baseline') > 1.8 * spread('canary'), `baseline ${spread('baseline')} canary ${spread('canary')}`);
   });
 });
+
+describe('API prefix', () => {
+  it('prefixes API and service names so that they still parse by the naming convention', () => {
+    for (const r of run({ seed: 9, apiPrefix: 'kong28-' }, 500)) {
+      assert.match(r.api, /^kong28-[a-z]+$/);
+      assert.deepEqual(parseGatewayService(r.service), { api: r.api, version: r.version, role: r.role });
+    }
+    assert.throws(() => run({ apiPrefix: 'Bad Prefix' }, 1), /API prefix/);
+  });
+});
