@@ -4,12 +4,13 @@
  * gate over HTTP. Exit codes: 0 promote, 1 rollback, 2 continue/hold, 3 error.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
+import { PrometheusClient, PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
 import { DEFAULT_GATE_CONFIG } from './config/default';
 import { loadGateConfig } from './config/load';
 import type { GateConfig } from './config/types';
 import type { Decision } from './decision';
 import { parseDuration } from './duration';
+import { discoverCanary } from './discovery';
 import { buildRollbackEvent, hashGateConfig } from './event';
 import { evaluate, checkEvaluationWindow, type SampleSource } from './evaluate';
 import { formatIntervalJudgement, formatVerdict } from './format';
@@ -20,13 +21,14 @@ import { unresolvedQueries } from './query-names';
 import { evaluationReport, formatEvaluation } from './report';
 import { loadSamplesDocument, type SamplesContext } from './samples';
 import { startCanaryGateServer } from './server/server';
+import { CanaryNotFoundError, resolveVersions, type Discover } from './service';
 import { ValidationError } from './validation';
 
 export const EXIT = { promote: 0, rollback: 1, continue: 2, error: 3 } as const;
 
 export const USAGE = `Usage:
   canary-gate judge --input samples.json [--config gate.yaml] [--json]
-  canary-gate evaluate --prometheus URL --api NAME --canary VERSION --baseline VERSION
+  canary-gate evaluate --prometheus URL --api NAME [--canary VERSION] [--baseline VERSION]
                        [--config gate.yaml] [--interval 1m] [--lookback 10m] [--json]
   canary-gate serve --prometheus URL [--port 8089] [--host 127.0.0.1] [--config gate.yaml]
                     [--webhook-url URL]
@@ -35,9 +37,10 @@ export const USAGE = `Usage:
 Commands:
   judge      judge baseline/canary samples from a JSON file ({"metrics": {...}} or {"intervals": [...]})
   evaluate   fetch samples of a live canary from Prometheus and judge them, once per interval
-             (canary: deployment_role="canary", api_version=VERSION; baseline: deployment_role="baseline")
-  serve      HTTP endpoint: POST /v1/evaluate, GET /metrics, GET /healthz; rollback events go to
-             --webhook-url
+             (canary: deployment_role="canary", api_version=VERSION; baseline: deployment_role="baseline");
+             a version left out is discovered: the busiest of its role over the lookback
+  serve      HTTP endpoint: POST /v1/evaluate, POST /v1/flagger/<hook>, GET /metrics, GET /healthz;
+             rollback events go to --webhook-url
 
 Options:
   --config FILE   gate config, YAML or JSON (default: the built-in default gate)
@@ -53,6 +56,8 @@ export interface CliIo {
 export interface CliDeps {
   /** Builds the sample source for `evaluate` and `serve` from the --prometheus URL (default: the Prometheus source). */
   createPrometheusSource?: (prometheusUrl: string) => SampleSource;
+  /** Builds the version discovery from the --prometheus URL (default: discoverCanary on Prometheus). */
+  createDiscovery?: (prometheusUrl: string) => Discover;
   /** Clock for `evaluate` (default: now). */
   now?: () => Date;
   /** Stops `serve` when aborted (default: SIGINT or SIGTERM). */
@@ -85,6 +90,12 @@ function required(values: Record<string, unknown>, names: string[]): void {
 
 function nonEmpty(values: Record<string, unknown>, names: string[]): void {
   for (const n of names) if (typeof values[n] === 'string' && (values[n] as string).trim() === '') throw new UsageError(`--${n} must not be empty`);
+}
+
+function discovery(url: string, deps: CliDeps): Discover {
+  if (deps.createDiscovery) return deps.createDiscovery(url);
+  const client = new PrometheusClient(url);
+  return (api, o) => discoverCanary(client, api, o);
 }
 
 function loadConfig(path: string | undefined): GateConfig {
@@ -162,7 +173,7 @@ async function evaluateCommand(args: string[], io: CliIo, deps: CliDeps): Promis
     lookback: { type: 'string', default: '10m' },
     json: { type: 'boolean' },
   });
-  required(values, ['prometheus', 'api', 'canary', 'baseline']);
+  required(values, ['prometheus', 'api']);
   nonEmpty(values, ['prometheus', 'api', 'canary', 'baseline', 'config']);
   const url = values.prometheus as string;
   httpUrl('prometheus', url);
@@ -174,8 +185,29 @@ async function evaluateCommand(args: string[], io: CliIo, deps: CliDeps): Promis
   const problems = checkEvaluationWindow(config, intervalMs, lookbackMs);
   if (problems.length) throw new UsageError(problems.join('; '));
 
-  const context = { api: values.api as string, canaryVersion: values.canary as string, baselineVersion: values.baseline as string };
   const now = deps.now?.() ?? new Date();
+  let versions;
+  try {
+    versions = await resolveVersions(
+      {
+        api: values.api as string,
+        ...(values.canary !== undefined ? { canary: values.canary as string } : {}),
+        ...(values.baseline !== undefined ? { baseline: values.baseline as string } : {}),
+        interval: values.interval as string,
+        lookback: values.lookback as string,
+        intervalMs,
+        lookbackMs,
+      },
+      discovery(url, deps),
+      now,
+    );
+  } catch (e) {
+    if (!(e instanceof CanaryNotFoundError)) throw e;
+    // Nothing to judge is a hold, like a canary without series: never a promote.
+    io.stderr(`canary-gate: ${e.message}`);
+    return EXIT.continue;
+  }
+  const context = { api: versions.api, canaryVersion: versions.canary, baselineVersion: versions.baseline };
   const source = (deps.createPrometheusSource ?? ((u: string) => createPrometheusSource(u)))(url);
   const evaluation = await evaluate({ ...context, config, intervalMs, lookbackMs, end: now }, source);
   if (values.json) {
@@ -212,6 +244,7 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
       host: values.host as string,
       port,
       source,
+      discover: discovery(url, deps),
       config,
       log,
       ...(webhookUrl ? { webhookUrl } : {}),
@@ -223,7 +256,7 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
     io.stderr(`canary-gate: error: cannot listen on ${values.host}:${port}: ${why}`);
     return EXIT.error;
   }
-  io.stdout(`canary-gate: listening on ${running.url} (POST /v1/evaluate, GET /metrics, GET /healthz); gate ${config.name}${webhookUrl ? ', rollback webhook set' : ''}`);
+  io.stdout(`canary-gate: listening on ${running.url} (POST /v1/evaluate, POST /v1/flagger/<hook>, GET /metrics, GET /healthz); gate ${config.name}${webhookUrl ? ', rollback webhook set' : ''}`);
   await new Promise<void>((resolve) => {
     if (deps.stopSignal) {
       if (deps.stopSignal.aborted) resolve();

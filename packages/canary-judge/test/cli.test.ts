@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { runCli } from '../src/cli';
+import * as canaries from './helpers/canaries';
 import type { SampleQuery } from '../src';
 
 const PKG = join(__dirname, '..');
@@ -118,7 +119,7 @@ test('evaluate: validates its flags, then queries Prometheus (unreachable: exit 
   assert.doesNotMatch(r.err, /Usage:/);
   const cases: [string[], RegExp][] = [
     [['evaluate', '--api', 'orders', '--canary', 'v2', '--baseline', 'v1'], /missing required option: --prometheus/],
-    [['evaluate', '--prometheus', 'http://127.0.0.1:9090'], /missing required options: --api, --canary, --baseline/],
+    [['evaluate', '--prometheus', 'http://127.0.0.1:9090'], /missing required option: --api/],
     [[...valid.slice(0, 2), 'not a url', ...valid.slice(3)], /--prometheus must be an http\(s\) URL/],
     [[...valid.slice(0, 2), 'ftp://127.0.0.1', ...valid.slice(3)], /--prometheus must be an http\(s\) URL/],
     [[...valid, '--interval', 'soon'], /--interval must be a duration/],
@@ -212,4 +213,47 @@ test('evaluate with an injected sample source: exit code follows the decision', 
   };
   assert.equal(await runCli(args('v2'), io, { createPrometheusSource: failing }), 3);
   assert.match(err[err.length - 1]!, /unreachable/);
+});
+
+test('serve: a request with only the API gets the versions discovered (the sandbox and Backstage send only {api})', async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) };
+  const stop = new AbortController();
+  const urls: string[] = [];
+  const running = runCli(['serve', '--prometheus', 'http://127.0.0.1:9090', '--port', '0'], io, {
+    createPrometheusSource: () => canaries.source,
+    createDiscovery: (url) => {
+      urls.push(url);
+      return canaries.discover;
+    },
+    stopSignal: stop.signal,
+  });
+  try {
+    for (let i = 0; i < 100 && !out.some((l) => /listening on/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
+    const base = /listening on (http:\/\/\S+)/.exec(out.join('\n'))![1]!;
+    const res = await fetch(`${base}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'orders' }) });
+    const body = (await res.json()) as { decision: string; context: unknown };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.deepEqual(body.context, { api: 'orders', canaryVersion: 'v2', baselineVersion: 'v1' });
+    assert.deepEqual(urls, ['http://127.0.0.1:9090']);
+  } finally {
+    stop.abort();
+    assert.equal(await running, 0, err.join('\n'));
+  }
+});
+
+test('evaluate without --canary / --baseline discovers them; nothing to judge holds (exit 2) and says why', async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) };
+  const deps = { createPrometheusSource: () => canaries.source, createDiscovery: () => canaries.discover };
+  const args = (api: string) => ['evaluate', '--prometheus', 'http://127.0.0.1:9090', '--api', api, '--json'];
+  assert.equal(await runCli(args('orders'), io, deps), 0, err.join('\n'));
+  assert.deepEqual(JSON.parse(out.at(-1)!).context, { api: 'orders', canaryVersion: 'v2', baselineVersion: 'v1' });
+  assert.equal(await runCli([...args('orders'), '--canary', 'v3'], io, deps), 1, 'a named canary, its baseline discovered');
+  assert.equal(await runCli(args('ghost'), io, deps), 2);
+  assert.match(err.at(-1)!, /^canary-gate: API "ghost" has no canary: no deployment_role="canary" traffic over the last 10m$/);
+  assert.equal(await runCli(args('lonely'), io, deps), 2);
+  assert.match(err.at(-1)!, /runs canary v2 but has no baseline/);
 });

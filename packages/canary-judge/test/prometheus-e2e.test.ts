@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startPrometheus, toolPath, type RunningPrometheus } from '@api-observatory/local-stack';
 import type { RollbackEvent } from '../src';
+import { argoMeasurement, flaggerHooks, forApi, proceeds, readExample } from './helpers/delivery-tools';
 import { buildScenarioTsdb } from './helpers/tsdb';
 
 const PKG = join(__dirname, '..');
@@ -203,6 +204,35 @@ describe('canary-gate with a real Prometheus and simulator scenarios', { skip, t
     assert.equal(events[0]!.type, 'canary.rollback');
     assert.equal(events[0]!.api, 'orders-errors');
     assert.deepEqual(events[0]!, httpErrors.json.rollbackEvent);
+  });
+
+  it('HTTP with only the API: the server discovers v2.1 vs v2 over the lookback, or says there is no canary', async () => {
+    const evaluateApi = async (api: string) => {
+      const res = await fetch(`${serveUrl}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api }) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const [healthy, errors, low, nodata] = await Promise.all(['orders-healthy', 'orders-errors', 'orders-low', 'orders-nodata'].map(evaluateApi));
+    assert.equal(healthy!.status, 200, JSON.stringify(healthy!.json));
+    assert.deepEqual(healthy!.json.context, { api: 'orders-healthy', canaryVersion: 'v2.1', baselineVersion: 'v2' });
+    assert.equal(healthy!.json.decision, 'promote');
+    assert.equal(errors!.json.decision, 'rollback');
+    assert.deepEqual([low!.status, low!.json.decision, low!.json.context.canaryVersion], [200, 'continue', 'v2.1'], 'a low-traffic canary is found over the lookback, and holds');
+    assert.deepEqual([nodata!.status, nodata!.json.code], [404, 'no_canary']);
+    assert.match(nodata!.json.error, /^API "orders-nodata" has no canary: no deployment_role="canary" traffic over the last 10m$/);
+    assert.match(serveLog, /evaluate api="orders-healthy" canary="v2\.1" baseline="v2" \(discovered\)/);
+  });
+
+  it('the progressive-delivery examples: Argo Rollouts measurements and Flagger hooks as the tools run them', async () => {
+    const template = readExample('argo-rollouts-analysistemplate.yaml');
+    const [healthy, errors, low, nodata] = await Promise.all(
+      ['orders-healthy', 'orders-errors', 'orders-low', 'orders-nodata'].map((api) => argoMeasurement(template, { api }, serveUrl)),
+    );
+    assert.deepEqual([healthy!.phase, errors!.phase, low!.phase, nodata!.phase], ['Successful', 'Failed', 'Inconclusive', 'Error']);
+    const canary = readExample('flagger-canary.yaml');
+    assert.deepEqual(proceeds(await flaggerHooks(forApi(canary, 'orders-healthy'), serveUrl)), { 'pre-rollout': true, rollout: true, 'confirm-promotion': true });
+    assert.deepEqual(proceeds(await flaggerHooks(forApi(canary, 'orders-errors'), serveUrl)), { 'pre-rollout': false, rollout: false, 'confirm-promotion': false });
+    assert.deepEqual(proceeds(await flaggerHooks(forApi(canary, 'orders-low'), serveUrl)), { 'pre-rollout': true, rollout: true, 'confirm-promotion': false });
+    assert.deepEqual(proceeds(await flaggerHooks(forApi(canary, 'orders-nodata'), serveUrl)), { 'pre-rollout': true, rollout: true, 'confirm-promotion': false });
   });
 
   it('hostile API names hold with no data: never an error, never another API’s series', async () => {

@@ -2,7 +2,7 @@
  * Canaries for server tests: a sample source that plays Prometheus' answers (samples and requests per
  * interval) and a discovery over fixed traffic per API, version and role.
  *
- * orders: v2 healthy, v3 with 20x the errors, vs baseline v1; thin: 5 canary requests an interval;
+ * orders: v2 healthy, v3 with 20x the errors, vs baseline v1; broken: only v3 (20x the errors); thin: 5 canary requests an interval;
  * idle: no canary requests in the window; lonely: a canary without baseline; any other API: no canary.
  */
 import { pickCanary, type Discover, type SampleQuery, type SourceResult } from '../../src';
@@ -27,6 +27,7 @@ export async function source(q: SampleQuery): Promise<SourceResult> {
 
 const TRAFFIC: Record<string, Array<[string, string, number]>> = {
   orders: [['v2', 'canary', 10], ['v3', 'canary', 1], ['v1', 'baseline', 10]],
+  broken: [['v3', 'canary', 10], ['v1', 'baseline', 10]],
   thin: [['v2', 'canary', 0.1], ['v1', 'baseline', 10]],
   idle: [['v2', 'canary', 0.001], ['v1', 'baseline', 10]],
   lonely: [['v2', 'canary', 3]],
