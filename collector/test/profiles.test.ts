@@ -3,13 +3,16 @@
 // names get a per-version prefix), so one collector run checks all of them against the simulator's
 // ground truth: request counts by api, status and consumer (unauthenticated share included), latency
 // histogram counts, bounds and sums in seconds, bandwidth by direction. A gateway whose families the
-// collector does not know (APISIX with another metric prefix) must show up as unmapped samples.
+// collector does not know (APISIX with another metric prefix) must show up as unmapped samples, and
+// APISIX without prefer_name (ids instead of names) must come out named through the overlay that
+// collector/gateway-names.ts generates from admin API output.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { METRICS, PLATFORM_METRICS, UNAUTHENTICATED_CONSUMER, type MetricDef } from '@api-observatory/telemetry-contract';
-import { PROFILES, TrafficGenerator, apisixLatencies, profileName, type GatewayProfile, type SimRequest } from '@api-observatory/traffic-simulator';
+import { PROFILES, TrafficGenerator, apisixId, apisixLatencies, profileName, type GatewayProfile, type SimRequest } from '@api-observatory/traffic-simulator';
+import { gatewayNames, overlay as namesOverlay } from '../gateway-names';
 import {
   configPath,
   flatPoints,
@@ -55,12 +58,26 @@ function play(profile: GatewayProfile, seed: number): Played {
 /** APISIX 3.16 with `plugin_attr.prometheus.metric_prefix: gw_`: nothing the collector knows. */
 const UNMAPPED_PREFIX = 'gw_';
 
+/** The played exposition as APISIX without `prefer_name` shows it (ids), and the admin API's view of those ids. */
+function withIds(p: Played): { text: string; services: unknown; routes: unknown } {
+  const services = new Set<string>();
+  const routes = new Set<string>();
+  const text = p.text
+    .replace(/service="([^"]*)"/g, (_, name: string) => (services.add(name), `service="${apisixId(name)}"`))
+    .replace(/route="([^"]*)"/g, (_, name: string) => (routes.add(name), `route="${apisixId(name)}"`));
+  const list = (names: Set<string>) => ({ total: names.size, list: [...names].map((name) => ({ value: { id: apisixId(name), name } })) });
+  return { text, services: list(services), routes: list(routes) };
+}
+
 const UNMAPPED_OTEL_NAME = PLATFORM_METRICS.collectorUnmappedGatewaySamples.otelName;
 const skip = skipWithoutOtelcol;
 
 describe('every gateway version through the real collector', { skip }, () => {
   const played = PROFILES.map((p, i) => play(p, 100 + i));
   const foreign = play(PROFILES.find((p) => profileName(p) === 'apisix@3.16')!, 99);
+  const named = { ...play(PROFILES.find((p) => profileName(p) === 'apisix@3.11')!, 98), tag: 'ids' };
+  named.text = named.text.replace(/service="apisix311-/g, 'service="ids-');
+  const ids = withIds(named);
   const foreignText = foreign.text.replace(/^(# (?:HELP|TYPE) )?apisix_/gm, `$1${UNMAPPED_PREFIX}`);
   let capture: OtlpCapture;
   const servers: HttpServer[] = [];
@@ -70,7 +87,7 @@ describe('every gateway version through the real collector', { skip }, () => {
   before(async () => {
     capture = await otlpCapture();
     const targets: Record<string, string[]> = { kong: [], apisix: [] };
-    for (const [gateway, text] of [...played.map((p) => [p.profile.gateway, p.text] as const), ['apisix', foreignText] as const]) {
+    for (const [gateway, text] of [...played.map((p) => [p.profile.gateway, p.text] as const), ['apisix', foreignText] as const, ['apisix', ids.text] as const]) {
       const srv = await serve((req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(text);
@@ -91,8 +108,10 @@ describe('every gateway version through the real collector', { skip }, () => {
       '    metrics/gateways: {exporters: [otlp_http/capture]}',
       '',
     ].join('\n'));
+    const names = path.join(tmp.dir, 'gateway-names.yaml');
+    writeFileSync(names, namesOverlay(gatewayNames({ apisixServices: ids.services, apisixRoutes: ids.routes })));
     const [grpc, httpPort, health] = await freePorts(3);
-    collector = await startCollector([configPath, overlay], {
+    collector = await startCollector([configPath, names, overlay], {
       PROMETHEUS_REMOTE_WRITE_URL: 'http://127.0.0.1:9/api/v1/write',
       TRACES_OTLP_ENDPOINT: '127.0.0.1:9',
       OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
@@ -105,7 +124,7 @@ describe('every gateway version through the real collector', { skip }, () => {
     await waitFor('every version scraped and the unmapped samples counted', () => {
       const apis = new Set(flatPoints(capture.metrics).filter((p) => p.metric === METRICS.requests.otelName).map((p) => String(p.attributes.api).split('-')[0]));
       const unmapped = flatPoints(capture.metrics).some((p) => p.metric === UNMAPPED_OTEL_NAME);
-      return played.every((p) => apis.has(p.tag)) && unmapped ? true : undefined;
+      return [...played, named].every((p) => apis.has(p.tag)) && unmapped ? true : undefined;
     }, 40_000);
   });
 
@@ -165,6 +184,14 @@ describe('every gateway version through the real collector', { skip }, () => {
       assert.equal(got.get('egress'), p.reqs.reduce((a, r) => a + r.egressBytes, 0));
     });
   }
+
+  test('APISIX without prefer_name: ids become names, and api, version and role follow from them', () => {
+    const want = tally(named.reqs, (r) => `ids-${r.api}|${r.version}|${r.role}|${r.route.name}|${r.status}`);
+    const got = tally(ofVersion(METRICS.requests, named), (x) => `${x.attributes.api}|${x.attributes.api_version}|${x.attributes.deployment_role}|${x.attributes['http.route']}|${x.attributes['http.response.status_code']}`, (x) => x.value!);
+    assert.deepEqual(sorted(got), sorted(want));
+    const dur = tally(ofVersion(METRICS.requestDuration, named), (x) => `${x.attributes.api}|${x.attributes['http.route']}`, (x) => x.count!);
+    assert.deepEqual(sorted(dur), sorted(tally(named.reqs, (r) => `ids-${r.api}|${r.route.name}`)));
+  });
 
   test('families the collector does not know are counted per gateway and name, not dropped silently', () => {
     const pts = latest(UNMAPPED_OTEL_NAME);
