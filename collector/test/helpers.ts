@@ -122,6 +122,24 @@ export async function otlpCapture(): Promise<OtlpCapture> {
   return Object.assign(srv, cap);
 }
 
+/** Writes an overlay that sends the given pipelines' output to a capture server instead of their exporters. */
+export function captureOverlay(dir: string, capture: OtlpCapture, pipelines: readonly string[]): string {
+  const file = path.join(dir, 'capture.yaml');
+  writeFileSync(file, [
+    'exporters:',
+    '  otlp_http/capture:',
+    `    endpoint: http://127.0.0.1:${capture.port}`,
+    '    encoding: json',
+    '    compression: none',
+    '    retry_on_failure: {enabled: false}',
+    'service:',
+    '  pipelines:',
+    ...pipelines.map((p) => `    ${p}: {exporters: [otlp_http/capture]}`),
+    '',
+  ].join('\n'));
+  return file;
+}
+
 export interface RunningCollector {
   proc: ChildProcess;
   output(): string;

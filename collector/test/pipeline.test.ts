@@ -6,8 +6,6 @@
 // credential survives.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   LABELS,
   LATENCY_BUCKETS_SECONDS,
@@ -18,6 +16,7 @@ import {
   type MetricDef,
 } from '@api-observatory/telemetry-contract';
 import {
+  captureOverlay,
   configPath,
   flatPoints,
   flatSpans,
@@ -217,22 +216,7 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(body);
     });
-    const overlay = path.join(tmp.dir, 'capture.yaml');
-    writeFileSync(overlay, [
-      'exporters:',
-      '  otlp_http/capture:',
-      `    endpoint: http://127.0.0.1:${capture.port}`,
-      '    encoding: json',
-      '    compression: none',
-      '    retry_on_failure: {enabled: false}',
-      'service:',
-      '  pipelines:',
-      '    traces/store: {exporters: [otlp_http/capture]}',
-      '    metrics/spanmetrics: {exporters: [otlp_http/capture]}',
-      '    metrics/gateways: {exporters: [otlp_http/capture]}',
-      '    logs: {exporters: [otlp_http/capture]}',
-      '',
-    ].join('\n'));
+    const overlay = captureOverlay(tmp.dir, capture, ['traces/store', 'metrics/spanmetrics', 'metrics/gateways', 'logs']);
     const [grpc, httpPort, health] = await freePorts(3);
     otlpHttp = `http://127.0.0.1:${httpPort}`;
     collector = await startCollector([configPath, overlay], {

@@ -14,6 +14,7 @@ import { METRICS, PLATFORM_METRICS, UNAUTHENTICATED_CONSUMER, type MetricDef } f
 import { PROFILES, TrafficGenerator, apisixId, apisixLatencies, profileName, type GatewayProfile, type SimRequest } from '@api-observatory/traffic-simulator';
 import { gatewayNames, overlay as namesOverlay } from '../gateway-names';
 import {
+  captureOverlay,
   configPath,
   flatPoints,
   freePorts,
@@ -95,19 +96,7 @@ describe('every gateway version through the real collector', { skip }, () => {
       servers.push(srv);
       targets[gateway]!.push(`127.0.0.1:${srv.port}`);
     }
-    const overlay = path.join(tmp.dir, 'capture.yaml');
-    writeFileSync(overlay, [
-      'exporters:',
-      '  otlp_http/capture:',
-      `    endpoint: http://127.0.0.1:${capture.port}`,
-      '    encoding: json',
-      '    compression: none',
-      '    retry_on_failure: {enabled: false}',
-      'service:',
-      '  pipelines:',
-      '    metrics/gateways: {exporters: [otlp_http/capture]}',
-      '',
-    ].join('\n'));
+    const overlay = captureOverlay(tmp.dir, capture, ['metrics/gateways']);
     const names = path.join(tmp.dir, 'gateway-names.yaml');
     writeFileSync(names, namesOverlay(gatewayNames({ apisixServices: ids.services, apisixRoutes: ids.routes })));
     const [grpc, httpPort, health] = await freePorts(3);
