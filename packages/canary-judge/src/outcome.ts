@@ -5,6 +5,7 @@
  * traffic are never a pass, and never a failure either.
  */
 import { hasConclusivePass } from './decision';
+import type { RollbackEventMetric } from './event';
 import type { GateVerdict } from './judge';
 import type { EvaluationReport } from './report';
 
@@ -96,19 +97,8 @@ export interface ReportEvidence {
   window: EvaluationReport['window'];
   reasons: string[];
   notes: string[];
-  /** Per gate metric, of the deciding evaluation (the whole window when none decided). */
-  metrics: Array<{
-    metric: string;
-    result: string;
-    failed: boolean;
-    critical: boolean;
-    nBaseline: number;
-    nCanary: number;
-    baselineMedian: number | null;
-    canaryMedian: number | null;
-    shift: number | null;
-    pValue: number | null;
-  }>;
+  /** Per gate metric, of the deciding evaluation (the whole window when none decided); fields as in the rollback event. */
+  metrics: Array<Pick<RollbackEventMetric, 'name' | 'result' | 'failed' | 'critical' | 'nBaseline' | 'nCanary' | 'baselineMedian' | 'canaryMedian' | 'shift' | 'pValue'>>;
 }
 
 export function reportEvidence(report: EvaluationReport, reading: ReportReading = readReport(report)): ReportEvidence {
@@ -127,7 +117,7 @@ export function reportEvidence(report: EvaluationReport, reading: ReportReading 
     reasons: reading.reasons.slice(0, 10),
     notes: report.notes,
     metrics: verdict.metrics.map((m) => ({
-      metric: m.metric,
+      name: m.metric,
       result: m.result,
       failed: m.failed,
       critical: m.critical,

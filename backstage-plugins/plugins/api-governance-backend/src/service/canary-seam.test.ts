@@ -26,14 +26,15 @@ import type { GovernanceConfig } from './config';
 
 const run = promisify(execFile);
 
-let skip: string | false = false;
-let promtool = '';
-try {
-  toolPath('prometheus');
-  promtool = toolPath('promtool');
-} catch (e) {
-  skip = (e as Error).message;
-}
+/** Why the test cannot run here (a tool not built), or false. */
+const skip = ((): string | false => {
+  try {
+    for (const tool of ['prometheus', 'promtool'] as const) toolPath(tool);
+    return false;
+  } catch (e) {
+    return (e as Error).message;
+  }
+})();
 
 interface ScenarioData {
   api: string;
@@ -71,7 +72,7 @@ describe('canary seam: governance router → canary-gate serve → real Promethe
     await build(
       dir,
       path.join(dir, 'prom', 'tsdb'),
-      promtool,
+      toolPath('promtool'),
       [
         { api: 'orders', scenario: 'healthy' },
         { api: 'regressed', scenario: 'error-regression', scenarioParam: 5 },
@@ -131,9 +132,9 @@ describe('canary seam: governance router → canary-gate serve → real Promethe
     const g = canaryOf(req.body);
     assert.equal(g.status, 'failed', g.summary);
     assert.match(g.summary, /^rollback: canary v2\.1 vs baseline v2 \(score [\d.]+\): .*error_ratio/);
-    const e = g.evidence as { reasons: string[]; metrics: Array<{ metric: string; result: string; failed: boolean }> };
+    const e = g.evidence as { reasons: string[]; metrics: Array<{ name: string; result: string; failed: boolean }> };
     assert.ok(e.reasons.some((r) => /critical metric error_ratio failed/.test(r)), e.reasons.join('\n'));
-    assert.deepEqual(e.metrics.find((m) => m.metric === 'error_ratio'), { ...e.metrics.find((m) => m.metric === 'error_ratio'), result: 'high', failed: true });
+    assert.deepEqual(e.metrics.find((m) => m.name === 'error_ratio'), { ...e.metrics.find((m) => m.name === 'error_ratio'), result: 'high', failed: true });
     const blocked = await call<Body>(url, 'POST', `/requests/${req.body.id}/approve`, 'carla', {});
     assert.equal(blocked.status, 422);
     assert.match(blocked.body.error.message, /canary: failed/);

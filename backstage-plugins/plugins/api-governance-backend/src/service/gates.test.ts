@@ -38,7 +38,7 @@ describe('canary gate: reading the report', () => {
     const g = await canaryGate(async () => canaryReport('orders', set(0.002)));
     assert.equal(g.status, 'passed', g.summary);
     assert.match(g.summary, /^promote: canary v2 vs baseline v1 \(score 100\), conclusive in the last 3 evaluations$/);
-    const e = g.evidence as { decision: string; outcome: string; metrics: Array<{ metric: string; result: string }> };
+    const e = g.evidence as { decision: string; outcome: string; metrics: Array<{ name: string; result: string }> };
     assert.deepEqual([e.decision, e.outcome], ['promote', 'promote']);
     assert.deepEqual(e.metrics.map((m) => m.result), ['pass', 'pass', 'pass']);
   });
@@ -47,9 +47,9 @@ describe('canary gate: reading the report', () => {
     const g = await canaryGate(async () => canaryReport('orders', set(0.05)));
     assert.equal(g.status, 'failed');
     assert.match(g.summary, /^rollback: canary v2 vs baseline v1 \(score [\d.]+\): .*error_ratio/);
-    const e = g.evidence as { reasons: string[]; metrics: Array<{ metric: string; failed: boolean }> };
+    const e = g.evidence as { reasons: string[]; metrics: Array<{ name: string; failed: boolean }> };
     assert.ok(e.reasons.some((r) => /critical metric error_ratio failed/.test(r)), e.reasons.join('\n'));
-    assert.equal(e.metrics.find((m) => m.metric === 'error_ratio')!.failed, true);
+    assert.equal(e.metrics.find((m) => m.name === 'error_ratio')!.failed, true);
   });
 
   test('no data, thin traffic, a hold and a forged promote are unknown, never passed or failed', async () => {
