@@ -17,14 +17,20 @@ export interface Config {
     /** Most findings shown per entity (default 20). */
     maxReported?: number;
     limits?: {
+      /** Largest definition, in bytes (default 20 MiB: 20971520). */
       maxBytes?: number;
-      maxAliasCount?: number;
+      /** Alias-expanded nodes allowed per parsed node, beyond maxNodes (default 10). */
+      maxAliasExpansion?: number;
+      /** Deepest nesting (default 64). */
       maxDepth?: number;
+      /** Most nodes, estimated before parsing and counted after (default 1000000). */
       maxNodes?: number;
+      /** Longest $ref chain (default 32). */
       maxRefHops?: number;
+      /** Time budget of one validation in ms, parsing included (default 5000). */
       timeBudgetMs?: number;
     };
-    /** Validation in a worker thread with a heap limit and a hard timeout (default enabled, 256 MB, 10 s). */
+    /** Validation in a worker thread with a heap limit and a hard timeout (default enabled, 384 MB, 10 s). */
     worker?: {
       enabled?: boolean;
       timeoutMs?: number;

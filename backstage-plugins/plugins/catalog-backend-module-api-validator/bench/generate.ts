@@ -91,3 +91,87 @@ export function generateAsyncApiDoc(channels: number): Record<string, unknown> {
 }
 
 export const generateAsyncApi = (channels: number) => stringify(generateAsyncApiDoc(channels), { aliasDuplicateObjects: false });
+
+/** Deterministic prose: `n` words drawn from a fixed vocabulary by a seeded generator. */
+function prose(seed: number, n: number): string {
+  const words = ['order', 'customer', 'payment', 'the', 'is', 'returned', 'when', 'a', 'request', 'fails', 'with', 'status', 'of', 'and', 'must', 'be', 'unique', 'per', 'tenant', 'value', 'in', 'ISO', 'currency', 'amount', 'shipment', 'invoice', 'for', 'each', 'line', 'item', 'see', 'the', 'guide', 'retries', 'are', 'idempotent', 'using', 'key'];
+  let x = seed * 2654435761 + 1;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out.push(words[x % words.length]!);
+  }
+  return out.join(' ');
+}
+
+/** A payload schema as large APIs write them: typed, described, with formats, enums, examples and nesting. */
+function richSchema(seed: number, properties: number): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (let p = 0; p < properties; p++) {
+    const description = `${prose(seed * 31 + p, 18)}.`;
+    switch (p % 6) {
+      case 0: props[`id${p}`] = { type: 'string', format: 'uuid', description, example: '3fa85f64-5717-4562-b3fc-2c963f66afa6', readOnly: true }; break;
+      case 1: props[`status${p}`] = { type: 'string', enum: ['pending', 'active', 'suspended', 'closed'], description, default: 'pending' }; break;
+      case 2: props[`amount${p}`] = { type: 'number', format: 'double', minimum: 0, maximum: 1_000_000, description, example: 129.95 }; break;
+      case 3: props[`createdAt${p}`] = { type: 'string', format: 'date-time', description, example: '2026-01-31T12:00:00Z' }; break;
+      case 4: props[`lines${p}`] = { type: 'array', maxItems: 500, description, items: { type: 'object', required: ['sku'], properties: { sku: { type: 'string', pattern: '^[A-Z0-9-]{4,32}$', description: prose(seed + p, 8) }, qty: { type: 'integer', minimum: 1, description: prose(seed + p + 1, 6) } } } }; break;
+      default: props[`address${p}`] = { type: 'object', description, properties: { street: { type: 'string', maxLength: 200 }, city: { type: 'string' }, country: { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' } } };
+    }
+  }
+  return { type: 'object', description: prose(seed, 40), required: Object.keys(props).slice(0, 3), properties: props };
+}
+
+/**
+ * OpenAPI 3.0 with N operations as large public APIs describe them: every resource has a payload schema
+ * of 24 described properties, every operation a multi-paragraph description, described parameters and
+ * response examples (about 3.6 KiB per operation: 2,000 operations are about 7 MiB).
+ */
+export function generateRichOpenApiDoc(operations: number): Record<string, unknown> {
+  const PROPS = 17;
+  const doc = generateOpenApiDoc(operations) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, unknown> } };
+  let seed = 0;
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters') continue;
+      seed++;
+      op.description = `${prose(seed, 45)}.\n\n${prose(seed + 7, 45)}.\n\nErrors: ${prose(seed + 13, 30)}.\n`;
+      op.parameters = [
+        ...(op.parameters ?? []),
+        { name: 'X-Request-Id', in: 'header', description: prose(seed, 20), schema: { type: 'string', format: 'uuid' } },
+        { name: 'Accept-Language', in: 'header', description: prose(seed + 1, 20), schema: { type: 'string', example: 'en-GB' } },
+      ];
+      for (const r of Object.values(op.responses as Record<string, any>)) {
+        if (r.content) r.content['application/json'].examples = { typical: { summary: prose(seed + 2, 6), value: { id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', status: 'active', note: prose(seed + 3, 25) } } };
+      }
+    }
+    void p;
+  }
+  for (const name of Object.keys(doc.components.schemas)) {
+    if (!name.startsWith('Resource')) continue;
+    const schema = richSchema(Number(name.slice('Resource'.length)), PROPS);
+    (schema.properties as Record<string, unknown>).parent = { $ref: `#/components/schemas/${name}` };
+    doc.components.schemas[name] = schema;
+  }
+  return doc;
+}
+
+export const generateRichOpenApi = (operations: number) => stringify(generateRichOpenApiDoc(operations), { aliasDuplicateObjects: false });
+
+/**
+ * AsyncAPI 2.6 with N channels whose messages carry rich payloads (30 described properties), headers
+ * and examples (about 8 KiB per channel: 500 channels are about 4 MB).
+ */
+export function generateRichAsyncApiDoc(channels: number): Record<string, unknown> {
+  const doc = generateAsyncApiDoc(channels) as { channels: Record<string, any>; components: { schemas: Record<string, unknown>; messages: Record<string, any> } };
+  for (let i = 0; i < channels; i++) {
+    const name = `Event${i}`;
+    doc.components.schemas[name] = richSchema(i, 17);
+    const m = doc.components.messages[name];
+    m.description = `${prose(i, 50)}.\n\n${prose(i + 3, 40)}.\n`;
+    m.headers = { type: 'object', properties: { correlationId: { type: 'string', format: 'uuid', description: prose(i, 15) }, tenant: { type: 'string', description: prose(i + 1, 15) } } };
+    m.examples = [{ name: 'typical', summary: prose(i + 2, 8), payload: { id0: '3fa85f64-5717-4562-b3fc-2c963f66afa6', status1: 'active', amount2: 42.5 } }];
+  }
+  return doc;
+}
+
+export const generateRichAsyncApi = (channels: number) => stringify(generateRichAsyncApiDoc(channels), { aliasDuplicateObjects: false });

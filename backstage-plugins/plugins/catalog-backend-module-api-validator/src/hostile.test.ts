@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import { validateDefinition } from './validate';
 import { externalRefAllowed } from './context';
-import { flowNestingDepth } from './parse';
+import { flowNestingDepth, scanText } from './parse';
 import { oas30, aas26 } from './__fixtures__/docs';
 import { generateOpenApi } from '../bench/generate';
 
@@ -31,12 +31,12 @@ export function aliasBomb(levels: number): string {
 }
 
 describe('hostile input is refused quickly with a clear error', () => {
-  test('YAML alias bomb (7 and 10 levels): refused by the alias limit in well under a second', () => {
+  test('YAML alias bomb (7 and 10 levels): refused by the alias expansion limit in well under a second', () => {
     for (const levels of [7, 10]) {
       const [r, ms] = timed(() => openapi(aliasBomb(levels)));
       const f = limitFinding(r);
       assert.ok(f, JSON.stringify(r.findings));
-      assert.match(f.message, /YAML aliases expand beyond the limit \(maxAliasCount 100\)/);
+      assert.match(f.message, /YAML aliases expand beyond the limit: .* \(apiValidator\.limits\.maxNodes, apiValidator\.limits\.maxAliasExpansion\)/);
       assert.ok(ms < 1_000, `${levels} levels took ${ms} ms`);
     }
   });
@@ -68,10 +68,10 @@ describe('hostile input is refused quickly with a clear error', () => {
     const r = openapi(JSON.stringify(d));
     assert.ok(r.findings.some((f) => /\$ref chain longer than 32 hops/.test(f.message)), JSON.stringify(r.findings.slice(0, 3)));
   });
-  test('a 10 MB document is refused before parsing', () => {
-    const big = `openapi: 3.0.3\ninfo:\n  title: big\n  version: "1"\n  description: "${'x'.repeat(10 * 1024 * 1024)}"\npaths: {}\n`;
+  test('a 21 MiB document is refused before parsing', () => {
+    const big = `openapi: 3.0.3\ninfo:\n  title: big\n  version: "1"\n  description: "${'x'.repeat(21 * 1024 * 1024)}"\npaths: {}\n`;
     const [r, ms] = timed(() => openapi(big));
-    assert.match(limitFinding(r)?.message ?? '', /definition is 10\.0 MiB, over the limit of 5\.0 MiB; it was not parsed/);
+    assert.match(limitFinding(r)?.message ?? '', /definition is 21\.0 MiB, over the limit of 20\.0 MiB; it was not parsed \(apiValidator\.limits\.maxBytes\)/);
     assert.ok(ms < 500, `${ms} ms`);
     // the limit is configurable
     const small = openapi(JSON.stringify(oas30()), { limits: { maxBytes: 100 } });
@@ -80,7 +80,7 @@ describe('hostile input is refused quickly with a clear error', () => {
   test('deep nesting: JSON / flow brackets refused before parsing, block YAML after parsing', () => {
     const deep = `{"openapi":"3.0.3","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
     const [r, ms] = timed(() => openapi(deep));
-    assert.match(limitFinding(r)?.message ?? '', /nests deeper than 64 levels; it was not parsed/);
+    assert.match(limitFinding(r)?.message ?? '', /nests deeper than 64 levels; it was not parsed \(apiValidator\.limits\.maxDepth\)/);
     assert.ok(ms < 1_000, `${ms} ms`);
     let block = 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\nx-deep:\n';
     for (let i = 1; i < 500; i++) block += `${' '.repeat(i)}k:\n`;
@@ -90,6 +90,19 @@ describe('hostile input is refused quickly with a clear error', () => {
   });
   test('flow depth pre-scan ignores brackets inside strings and comments', () => {
     assert.equal(flowNestingDepth('a: "[[[["\nb: \'{{{{\'\nc: [1, [2]] # [[[[[\n', 64), 2);
+  });
+  test('node estimate: lines, entries and flow items; block scalar content and quoted text are skipped', () => {
+    // lines a, b: 1 each; `- x`, `- y: 2`: 2 each (entry and content); line c: 1, plus the list, two commas and the map
+    assert.equal(scanText('a: 1\nb:\n  - x\n  - y: 2\nc: [1, 2, {d: 3}]\n', 64, Infinity).nodes, 11);
+    const described = 'description: |\n  [[[[ ,,,, {{{{\n  - not an entry\n\n  "unclosed\nnext: [1]\n';
+    assert.deepEqual(scanText(described, 64, Infinity), { flowDepth: 1, nodes: 3 });
+    assert.equal(scanText('a: "x, [y]\n z"\nb: \'{\'\n', 64, Infinity).nodes, 2);
+  });
+  test('YAML merge keys are applied; a merge of something other than maps is a parse error', () => {
+    const d = 'openapi: 3.0.3\ninfo: { title: t, version: "1", description: d }\nservers: [{ url: "https://x" }]\npaths:\n  /a:\n    get: &op\n      operationId: a\n      summary: s\n      responses: { "200": { description: ok } }\n  /b:\n    get:\n      <<: [*op, { summary: other }]\n      operationId: b\n';
+    assert.equal(openapi(d).errors, 0, JSON.stringify(openapi(d).findings));
+    const bad = openapi('openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\nx:\n  <<: [1, 2]\n');
+    assert.match(bad.findings.find((f) => f.rule === 'document-parse')?.message ?? '', /`<<` merge key needs a map or a list of maps/);
   });
   test('node count and time budget limits', () => {
     const r = openapi(JSON.stringify(oas30()), { limits: { maxNodes: 20 } });

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import vm from 'node:vm';
+import { readYaml } from '@api-observatory/safe-yaml';
 import type { Limits } from './types';
 
 export class LimitError extends Error {
@@ -10,16 +11,31 @@ export class LimitError extends Error {
 
 export type ParseOutcome = { ok: true; doc: unknown } | { ok: false; rule: 'document-limits' | 'document-parse'; message: string };
 
+export interface TextShape {
+  /** Deepest nesting of flow collections (`[`, `{`). */
+  flowDepth: number;
+  /** Estimated node count: content lines, `- ` entries, flow collections and separators. */
+  nodes: number;
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+/** Characters after which a quote, `#` or block scalar indicator starts a token. */
+const isBoundary = (c: number) => isSpace(c) || c === 44 /* , */ || c === 91 /* [ */ || c === 123 /* { */ || c === 58; /* : */
+
 /**
- * Deepest nesting of JSON / YAML flow collections (`[`, `{`), skipping quoted strings and YAML
- * comments. A cheap linear pre-check so that deeply nested input is refused before a recursive
- * parser sees it. Block-style YAML nesting needs an indentation character per level, so it is
- * bounded by the size limit and the post-parse depth walk.
+ * One linear pass over a JSON / YAML text, before any parser sees it: the deepest flow nesting and an
+ * estimate of the node count, skipping quoted strings, comments and block scalars (`|`, `>`) as YAML
+ * does. It stops early once either passes its stop value. Cheap (no allocation), so that input that
+ * would take a parser too deep or too much memory is refused before parsing.
  */
-export function flowNestingDepth(text: string, stopAt: number): number {
+export function scanText(text: string, stopDepth: number, stopNodes: number): TextShape {
   let depth = 0;
-  let max = 0;
+  let flowDepth = 0;
+  let nodes = 0;
   let quote = 0; // 0, '"' or "'"
+  let lineStart = true;
+  let indent = 0; // of the current line, plus 2 per leading `- `
+  let blockParent = -1; // >= 0 while skipping the content lines of a block scalar more indented than this
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote) {
@@ -27,14 +43,55 @@ export function flowNestingDepth(text: string, stopAt: number): number {
       else if (c === quote) quote = 0;
       continue;
     }
+    if (lineStart) {
+      let j = i;
+      while (j < text.length && text.charCodeAt(j) === 32) j++;
+      const eol = text.indexOf('\n', j);
+      const end = eol < 0 ? text.length : eol;
+      const blank = j === end || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 35;
+      if (blockParent >= 0 && (blank || j - i > blockParent)) {
+        i = end; // a content line (or blank line) of the block scalar
+        continue;
+      }
+      blockParent = -1;
+      if (blank) {
+        i = end;
+        continue;
+      }
+      indent = j - i;
+      // `- a: b`, `- - x`: each leading entry indicator may open one more node on this line
+      let dashes = 0;
+      while (j + 1 < end && text.charCodeAt(j) === 45 /* - */ && text.charCodeAt(j + 1) === 32) {
+        dashes++;
+        j += 2;
+        while (j < end && text.charCodeAt(j) === 32) j++;
+      }
+      indent += 2 * dashes;
+      nodes += 1 + dashes;
+      if (nodes > stopNodes) break;
+      lineStart = false;
+      i = j - 1;
+      continue;
+    }
     switch (c) {
+      case 10: // \n
+        lineStart = true;
+        break;
       case 34: // "
       case 39: // '
         // A quote only starts a string at a token boundary (`don't` in a plain scalar is not one).
-        if (i === 0 || /[\s,[{:]/.test(text[i - 1]!)) quote = c;
+        if (i === 0 || isBoundary(text.charCodeAt(i - 1))) quote = c;
         break;
       case 35: // # comment to end of line (YAML only; JSON has no #)
-        if (i === 0 || /\s/.test(text[i - 1]!)) {
+        if (i === 0 || isSpace(text.charCodeAt(i - 1))) {
+          const nl = text.indexOf('\n', i);
+          i = nl < 0 ? text.length : nl - 1;
+        }
+        break;
+      case 124: // |
+      case 62: // > block scalar header: `key: |`, `- >-`, `|2+ # comment`, then the end of the line
+        if (depth === 0 && i > 0 && isSpace(text.charCodeAt(i - 1)) && /^[|>][0-9+-]*[ \t]*(?:#[^\n]*)?\r?(?:\n|$)/.test(text.slice(i, i + 40))) {
+          blockParent = indent;
           const nl = text.indexOf('\n', i);
           i = nl < 0 ? text.length : nl - 1;
         }
@@ -42,10 +99,12 @@ export function flowNestingDepth(text: string, stopAt: number): number {
       case 91: // [
       case 123: // {
         depth++;
-        if (depth > max) {
-          max = depth;
-          if (max > stopAt) return max;
-        }
+        nodes++;
+        if (depth > flowDepth) flowDepth = depth;
+        if (flowDepth > stopDepth || nodes > stopNodes) return { flowDepth, nodes };
+        break;
+      case 44: // ,
+        if (depth > 0 && ++nodes > stopNodes) return { flowDepth, nodes };
         break;
       case 93:
       case 125:
@@ -55,51 +114,80 @@ export function flowNestingDepth(text: string, stopAt: number): number {
         break;
     }
   }
-  return max;
+  return { flowDepth, nodes };
 }
 
+/** Deepest nesting of JSON / YAML flow collections (`[`, `{`); see scanText. */
+export const flowNestingDepth = (text: string, stopAt: number): number => scanText(text, stopAt, Infinity).flowDepth;
+
+const TIMED_OUT = Symbol('timed out');
+const sandbox = vm.createContext({}) as { run?: () => unknown };
+const RUN = new vm.Script('run()');
+
 /**
- * Parses a definition (JSON or YAML) within the limits: size before parsing, flow nesting
- * pre-check, YAML alias expansion bounded by maxAliasCount, stack overflows turned into errors.
+ * Runs `fn` for at most `ms` milliseconds. A parser cannot be interrupted from inside, so it runs under
+ * the vm module's watchdog, which terminates whatever JavaScript runs on this thread when the time is up
+ * (try / catch inside `fn` cannot intercept that); the objects `fn` builds are ordinary ones of this realm.
  */
-export function parseDefinition(text: string, limits: Limits): ParseOutcome {
+function withTimeout<T>(fn: () => T, ms: number): T | typeof TIMED_OUT {
+  sandbox.run = fn;
+  try {
+    return RUN.runInContext(sandbox, { timeout: Math.max(1, Math.floor(ms)) }) as T;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return TIMED_OUT;
+    throw e;
+  } finally {
+    sandbox.run = undefined;
+  }
+}
+
+/** Where a limit is configured, for messages. */
+const limitName = (key: keyof Limits) => `apiValidator.limits.${key}`;
+
+/**
+ * Parses a definition (JSON or YAML) within the limits: size, flow nesting and estimated node count
+ * before parsing; parsing itself within the time left of the budget; YAML alias expansion bounded;
+ * a parser that runs out of stack reported as the nesting limit. `deadline` is a Date.now() value.
+ */
+export function parseDefinition(text: string, limits: Limits, deadline: number): ParseOutcome {
+  const limit = (message: string): ParseOutcome => ({ ok: false, rule: 'document-limits', message });
+  const tooDeep = (detail: string) => limit(`definition nests deeper than ${limits.maxDepth} levels${detail} (${limitName('maxDepth')})`);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) {
-    return { ok: false, rule: 'document-limits', message: `definition is ${formatBytes(bytes)}, over the limit of ${formatBytes(limits.maxBytes)}; it was not parsed` };
+    return limit(`definition is ${formatBytes(bytes)}, over the limit of ${formatBytes(limits.maxBytes)}; it was not parsed (${limitName('maxBytes')})`);
   }
-  if (flowNestingDepth(text, limits.maxDepth) > limits.maxDepth) {
-    return { ok: false, rule: 'document-limits', message: `definition nests deeper than ${limits.maxDepth} levels; it was not parsed` };
-  }
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  const shape = scanText(text, limits.maxDepth, limits.maxNodes);
+  if (shape.flowDepth > limits.maxDepth) return tooDeep('; it was not parsed');
+  if (shape.nodes > limits.maxNodes) return limit(`definition has more than ${limits.maxNodes} nodes; it was not parsed (${limitName('maxNodes')})`);
+  const outOfTime = () => limit(`validation exceeded its time budget of ${limits.timeBudgetMs} ms while parsing (${limitName('timeBudgetMs')})`);
+  if (Date.now() >= deadline) return outOfTime();
+
+  if (text.trimStart().startsWith('{')) {
     try {
-      return { ok: true, doc: JSON.parse(text) };
+      const json = withTimeout(() => JSON.parse(text) as unknown, deadline - Date.now());
+      if (json === TIMED_OUT) return outOfTime();
+      return { ok: true, doc: json };
     } catch {
       // not strict JSON: YAML (a superset of JSON) gives the better message below
     }
   }
-  try {
-    // uniqueKeys compares every key of a map with every other one (quadratic on a `paths` map of
-    // thousands of entries); duplicateKey below does the same check with a Set.
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, merge: true });
-    if (doc.errors.length > 0) {
-      const first = doc.errors.slice(0, 3).map((e) => e.message.split('\n')[0]);
-      return { ok: false, rule: 'document-parse', message: `invalid YAML/JSON: ${first.join('; ')}${doc.errors.length > 3 ? ` (+${doc.errors.length - 3} more)` : ''}` };
-    }
-    const dup = duplicateKey(doc, text, limits.maxDepth);
-    if (dup === 'too-deep') return { ok: false, rule: 'document-limits', message: `definition nests deeper than ${limits.maxDepth} levels` };
-    if (dup) return { ok: false, rule: 'document-parse', message: `invalid YAML: map keys must be unique, \`${dup.key}\` appears twice${dup.line ? ` (line ${dup.line})` : ''}` };
-    return { ok: true, doc: doc.toJS({ maxAliasCount: limits.maxAliasCount }) };
-  } catch (e) {
-    const err = e as Error;
-    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-      return { ok: false, rule: 'document-limits', message: `YAML aliases expand beyond the limit (maxAliasCount ${limits.maxAliasCount}): ${err.message}` };
-    }
-    if (err instanceof RangeError) {
-      return { ok: false, rule: 'document-limits', message: `definition nests too deeply to parse (${err.message})` };
-    }
-    return { ok: false, rule: 'document-parse', message: `invalid YAML/JSON: ${err.message}` };
+  const read = withTimeout(() => readYaml(text, { maxExpandedNodes: limits.maxNodes, maxAliasExpansionRatio: limits.maxAliasExpansion }), deadline - Date.now());
+  if (read === TIMED_OUT) return outOfTime();
+  if (!read.ok) {
+    const { message, line, column } = read.error;
+    const at = line === undefined ? '' : ` at line ${line}, column ${column ?? 1}`;
+    // js-yaml's own nesting limit is above any sensible maxDepth; readYaml reports a parser out of stack as a message
+    if (/nesting exceeded maxDepth|maximum call stack size exceeded/i.test(message)) return tooDeep('');
+    if (/aliases nest too deeply/i.test(message)) return tooDeep(' through YAML aliases');
+    if (/alias expansion/i.test(message)) return limit(`YAML aliases expand beyond the limit: ${message} (${limitName('maxNodes')}, ${limitName('maxAliasExpansion')})`);
+    if (/duplicated mapping key/i.test(message)) return { ok: false, rule: 'document-parse', message: `invalid YAML: map keys must be unique (duplicated key${at})` };
+    return { ok: false, rule: 'document-parse', message: `invalid YAML/JSON: ${message}${at}` };
   }
+  if (text.includes('<<')) {
+    const error = applyMergeKeys(read.value);
+    if (error) return { ok: false, rule: 'document-parse', message: error };
+  }
+  return { ok: true, doc: read.value };
 }
 
 export function formatBytes(n: number): string {
@@ -108,35 +196,38 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-/** The first duplicate scalar key of any map of the document (aliases are not descended into). */
-function duplicateKey(doc: Document, text: string, maxDepth: number): { key: string; line?: number } | 'too-deep' | undefined {
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * YAML merge keys (`<<: *base`, `<<: [*a, *b]`), which the YAML 1.2 core schema reads as a plain `<<`
+ * key: the keys of the merged maps are added where the map does not set them (earlier maps first).
+ * Applied children first, so that a merged map's own merges are in place; each object once.
+ */
+function applyMergeKeys(root: unknown): string | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  const seen = new Set<object>();
+  const stack: Array<{ node: object; exit: boolean }> = [{ node: root, exit: false }];
   while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
-    if (depth > maxDepth) return 'too-deep';
-    if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        const k = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (k !== '<<' && (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null)) {
-          const id = `${typeof k}:${String(k)}`;
-          if (seen.has(id)) {
-            const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-            return { key: String(k), line: offset !== undefined ? lineOf(text, offset) : undefined };
-          }
-          seen.add(id);
+    const { node, exit } = stack.pop()!;
+    if (exit) {
+      if (!isMap(node) || !own(node, '<<')) continue;
+      const sources = node['<<'];
+      delete node['<<'];
+      for (const src of Array.isArray(sources) ? sources : [sources]) {
+        if (!isMap(src)) return 'invalid YAML: a `<<` merge key needs a map or a list of maps';
+        for (const k of Object.keys(src)) {
+          if (!own(node, k)) Object.defineProperty(node, k, { value: src[k], enumerable: true, writable: true, configurable: true });
         }
-        stack.push({ node: pair.value, depth: depth + 1 });
       }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+      continue;
+    }
+    if (seen.has(node)) continue;
+    seen.add(node);
+    stack.push({ node, exit: true });
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null && !seen.has(child)) stack.push({ node: child, exit: false });
     }
   }
   return undefined;
-}
-
-function lineOf(src: string, offset: number): number {
-  let n = 1;
-  for (let i = src.indexOf('\n'); i >= 0 && i < offset; i = src.indexOf('\n', i + 1)) n++;
-  return n;
 }

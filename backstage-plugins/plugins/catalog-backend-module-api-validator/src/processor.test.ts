@@ -6,6 +6,7 @@ import type { CatalogProcessorCache, CatalogProcessorResult, LocationSpec } from
 import { ApiDefinitionValidatorProcessor, CATALOG_PROCESSING_STATUS, API_VALIDATOR_STATUS, readValidatorConfig } from './processor';
 import { oas30 } from './__fixtures__/docs';
 import { generateOpenApi } from '../bench/generate';
+import { INPUTS } from './__fixtures__/inputs';
 
 type Doc = Record<string, any>;
 const location: LocationSpec = { type: 'file', target: '/catalog/apis/x.yaml' };
@@ -143,7 +144,7 @@ describe('ApiDefinitionValidatorProcessor', () => {
     const big = generateOpenApi(2_000);
     const slow = await run({ apiValidator: { worker: { enabled: true, timeoutMs: 50 } } }, apiEntity(big));
     assert.match(slow.out.status!.items![0]!.message, /\[document-limits\] validation did not finish within 50 ms and was stopped/);
-    const oom = await run({ apiValidator: { worker: { enabled: true, maxHeapMb: 32 }, rejectInvalid: true } }, apiEntity(big));
+    const oom = await run({ apiValidator: { worker: { enabled: true, maxHeapMb: 32 }, rejectInvalid: true } }, apiEntity(INPUTS.richOpenApi()));
     assert.match((oom.emitted[0] as any)?.error?.message ?? '', /\[document-limits\] validation exceeded its memory limit of 32 MB and was stopped/);
     assert.equal(readValidatorConfig(new ConfigReader({})).worker.enabled, true);
   });
@@ -154,7 +155,8 @@ describe('ApiDefinitionValidatorProcessor', () => {
     const c = readValidatorConfig(new ConfigReader({ apiValidator: { allowedRefs: ['https://schemas.acme.example/'], limits: { maxBytes: 1000 } } }));
     assert.deepEqual(c.allowedRefs, ['https://schemas.acme.example/']);
     assert.equal(c.limits.maxBytes, 1000);
-    assert.equal(c.limits.maxAliasCount, 100);
+    assert.equal(c.limits.maxAliasExpansion, 10);
+    assert.equal(c.worker.maxHeapMb, 384);
     assert.equal(c.rejectInvalid, false);
   });
 });

@@ -37,6 +37,9 @@ export interface ApiValidatorConfig {
   worker: { enabled: boolean; timeoutMs: number; maxHeapMb: number };
 }
 
+/** Enough for any definition within the default maxNodes (about 300 MB at a million nodes). */
+const DEFAULT_WORKER_HEAP_MB = 384;
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const SETTINGS = ['error', 'warning', 'info', 'off'];
 
@@ -71,7 +74,7 @@ export function readValidatorConfig(root: Config): ApiValidatorConfig {
     worker: {
       enabled: c?.getOptionalBoolean('worker.enabled') ?? true,
       timeoutMs: c?.getOptionalNumber('worker.timeoutMs') ?? Math.max(10_000, limits.timeBudgetMs * 2),
-      maxHeapMb: c?.getOptionalNumber('worker.maxHeapMb') ?? 256,
+      maxHeapMb: c?.getOptionalNumber('worker.maxHeapMb') ?? DEFAULT_WORKER_HEAP_MB,
     },
   };
 }

@@ -14,23 +14,28 @@ export interface Finding {
 export interface Limits {
   /** Largest definition accepted, in bytes (UTF-8), checked before parsing. */
   maxBytes: number;
-  /** YAML alias expansion budget (the `yaml` package's maxAliasCount). */
-  maxAliasCount: number;
+  /**
+   * YAML aliases: with every alias expanded, a document may have up to `maxNodes` nodes, or this many
+   * times its parsed node count when that is larger (documents that reuse anchors a lot).
+   */
+  maxAliasExpansion: number;
   /** Deepest nesting of objects / arrays. */
   maxDepth: number;
-  /** Most nodes (objects, arrays, scalars) in the parsed document. */
+  /** Most nodes (objects, arrays, scalars) in the document: estimated before parsing, counted after. */
   maxNodes: number;
   /** Longest chain of `$ref` → `$ref` hops followed when resolving one reference. */
   maxRefHops: number;
-  /** Overall time budget of one validation, in ms (checked between steps and while walking). */
+  /** Overall time budget of one validation, in ms: parsing is stopped when it runs out, walking and linting check it. */
   timeBudgetMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxBytes: 5 * 1024 * 1024,
-  maxAliasCount: 100,
+  // Descriptions of large public APIs, with their payload schemas and prose, reach several MiB.
+  maxBytes: 20 * 1024 * 1024,
+  maxAliasExpansion: 10,
   maxDepth: 64,
-  maxNodes: 2_000_000,
+  // Memory grows with the node count; the largest real descriptions have a few hundred thousand.
+  maxNodes: 1_000_000,
   maxRefHops: 32,
   timeBudgetMs: 5_000,
 };

@@ -35,12 +35,13 @@ export function validateDefinition(input: ValidateInput, options: ValidatorOptio
   if (typeof input.definition !== 'string') {
     return result([{ rule: 'structure', severity: 'error', message: 'spec.definition must be a string', path: '' }]);
   }
-  const parsed = parseDefinition(input.definition, limits);
+  const deadline = Date.now() + limits.timeBudgetMs;
+  const parsed = parseDefinition(input.definition, limits, deadline);
   if (!parsed.ok) return result([{ rule: parsed.rule, severity: 'error', message: parsed.message, path: '' }]);
   if (!isObj(parsed.doc)) {
     return result([{ rule: 'structure', severity: 'error', message: 'the definition must be a YAML/JSON object', path: '' }]);
   }
-  const ctx = new Context(parsed.doc, limits, settings, options.allowedRefs ?? [], Date.now() + limits.timeBudgetMs);
+  const ctx = new Context(parsed.doc, limits, settings, options.allowedRefs ?? [], deadline);
   let detected: string | undefined;
   try {
     const refs = walk(ctx);
