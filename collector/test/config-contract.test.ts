@@ -10,6 +10,7 @@ import {
   SERVICE_NAME_PATTERN,
   SPAN_METRICS_NAMESPACE,
   UNAUTHENTICATED_CONSUMER,
+  UNKNOWN_DIMENSION,
   type LabelKey,
   type MetricDef,
 } from '@api-observatory/telemetry-contract';
@@ -213,6 +214,10 @@ test('an empty or absent consumer becomes the contract\'s UNAUTHENTICATED_CONSUM
   const dim = (cfg.connectors.span_metrics.dimensions as any[]).find((d) => d.name === LABELS.consumer.attribute);
   assert.equal(dim.default, UNAUTHENTICATED_CONSUMER);
   assert.ok(!text.includes('anonymous'), 'no other name for the same fact');
+  for (const k of ['plan', 'tenant', 'country', 'route'] as const) {
+    const d = (cfg.connectors.span_metrics.dimensions as any[]).find((x) => x.name === LABELS[k].attribute);
+    assert.equal(d.default, UNKNOWN_DIMENSION, `span metrics default of ${LABELS[k].attribute}`);
+  }
 });
 
 /** The scrape relabeling rule that marks a sample as known (mapped, or knowingly ignored). */
