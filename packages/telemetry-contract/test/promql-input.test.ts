@@ -7,14 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PROM, escapeLabelValue, escapeRegex, grafanaVar, oneOf, rate, recordedSelector, RECORDED_SERIES, selector, window, componentSelector } from '../src';
 import { assertLabelValue } from '../src/labels';
-
-/** Durations accepted by Prometheus' range selectors (prometheus/common model.ParseDuration, positive). */
-export const ACCEPTED_DURATIONS = ['1ms', '5m', '1h30m', '1y2w3d4h5m6s7ms', '90s', '05m', '292y', '9223372036s', '2562047h47m16s854ms'];
-/**
- * Durations Prometheus refuses: repeated or out-of-order units, zero (a range must be positive), unknown
- * units, and values past the largest time.Duration (about 292 years).
- */
-export const REFUSED_DURATIONS = ['1m1m', '1s1m', '5ms1s', '0s', '0', '0m0s', '0ms', '293y', '9223372037s', '2562047h47m16s855ms', '99999999999999999999s', '1.5m', '5M', '1hm', '1d1y', '-5m'];
+import { ACCEPTED_DURATIONS, REFUSED_DURATIONS } from './durations';
 
 test('window() accepts what Prometheus accepts and refuses what it refuses', () => {
   for (const ok of ACCEPTED_DURATIONS) assert.equal(window(ok), ok, ok);

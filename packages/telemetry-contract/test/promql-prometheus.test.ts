@@ -1,0 +1,60 @@
+/**
+ * The contract's PromQL input rules against the real Prometheus (the version the pack pins): every range
+ * duration window() accepts is accepted by Prometheus, every one it refuses is refused by Prometheus too,
+ * so the contract neither blocks a valid window nor sends a query Prometheus would reject.
+ * Skipped when Prometheus is not built (npm run setup).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { freePort, runDir, startPrometheus, toolPath, type RunningPrometheus } from '@api-observatory/local-stack';
+import { PROM, PrometheusClient, PrometheusQueryError, selector, window } from '../src';
+import { ACCEPTED_DURATIONS, REFUSED_DURATIONS } from './durations';
+
+let skip: string | false = false;
+try {
+  toolPath('prometheus');
+} catch (e) {
+  skip = (e as Error).message;
+}
+
+describe('window() draws the line where the real Prometheus does', { skip, timeout: 120_000 }, () => {
+  let prometheus: RunningPrometheus | undefined;
+  let prom: PrometheusClient;
+
+  before(async () => {
+    const port = await freePort();
+    const dir = runDir('it-contract-durations');
+    prometheus = await startPrometheus({ port, dataDir: path.join(dir, `prom-${Date.now()}`), logDir: path.join(dir, 'logs') });
+    prom = new PrometheusClient(prometheus.url);
+  });
+  after(async () => {
+    await prometheus?.stop();
+  });
+
+  /** Prometheus' answer to a range query over `d`, sent as is: undefined when accepted, else its error. */
+  const prometheusRefusal = async (d: string): Promise<string | undefined> => {
+    try {
+      await prom.query(`count_over_time(${selector(PROM.requests)}[${d}])`);
+      return undefined;
+    } catch (e) {
+      if (e instanceof PrometheusQueryError) return e.message;
+      throw e;
+    }
+  };
+
+  test('durations window() accepts are accepted by Prometheus', async () => {
+    for (const d of ACCEPTED_DURATIONS) {
+      assert.equal(window(d), d);
+      assert.equal(await prometheusRefusal(d), undefined, `Prometheus refuses ${d}`);
+    }
+  });
+
+  test('durations window() refuses are refused by Prometheus', async () => {
+    for (const d of REFUSED_DURATIONS) {
+      assert.throws(() => window(d), RangeError, d);
+      const refusal = await prometheusRefusal(d);
+      assert.ok(refusal, `Prometheus accepts ${d}`);
+    }
+  });
+});
