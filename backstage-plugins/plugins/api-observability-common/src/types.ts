@@ -69,6 +69,10 @@ export interface CanaryStatus {
   decision?: string;
   classification?: string;
   score?: number;
+  /** The judge's reading of the evaluation: promote, rollback, hold, not-enough-traffic or no-data. */
+  outcome?: string;
+  /** One line for people, e.g. "not enough traffic to judge canary v2.1 vs baseline v2: …". */
+  summary?: string;
   reasons?: string[];
   notes?: string[];
   /** Why the verdict could not be computed (the rest of the summary is still valid). */

@@ -11,8 +11,14 @@ import {
 } from '@api-observatory/dashboards';
 import {
   DEFAULT_GATE_CONFIG,
+  DEFAULT_INTERVAL,
+  DEFAULT_LOOKBACK,
   createPrometheusSource,
-  evaluate,
+  describeDiscovery,
+  discoverCanary,
+  evaluateCanary,
+  parseDuration,
+  readReport,
 } from '@api-observatory/canary-judge';
 import {
   ERROR_STATUS_CLASS,
@@ -61,17 +67,15 @@ export const RANGES: Readonly<Record<string, RangeSpec>> = {
 };
 export const DEFAULT_RANGE = '1h';
 
-/** rate() window of canary detection. */
-const CURRENT_WINDOW = '1m';
 /** Shortest rate() window used for young data (rate needs two samples). */
 const MIN_WINDOW_SECONDS = 30;
 /** Resolution of the data-age probe: this many steps over the range's window. */
 const DATA_AGE_STEPS = 20;
 const TOP_CONSUMERS = 10;
 const MAX_TRACE_REQUESTS = 20;
-/** Canary evaluation: one value per minute over the last 10 minutes (the default gate needs 10 intervals). */
-const CANARY_INTERVAL_MS = 60_000;
-const CANARY_LOOKBACK_MS = 10 * 60_000;
+/** Canary evaluation: canary-gate's default window (one value per minute over the last 10 minutes). */
+const CANARY_INTERVAL_MS = parseDuration(DEFAULT_INTERVAL)!;
+const CANARY_LOOKBACK_MS = parseDuration(DEFAULT_LOOKBACK)!;
 
 export interface SummaryInput {
   entity: { kind: string; namespace: string; name: string };
@@ -146,7 +150,7 @@ export class SummaryBuilder {
       this.topConsumers(filter, window, end),
       this.recentRequests(input.api, filter, start, end, input.range),
       this.slo(input.api, filter, spec.sloWindow, input.range, end),
-      this.canary(input.api, filter, end),
+      this.canary(input.api, end),
     ]);
 
     const hasData = rpsNow !== null || rpsSeries.length > 0 || consumers.length > 0 || exemplars.length > 0;
@@ -285,47 +289,37 @@ export class SummaryBuilder {
     return out;
   }
 
-  /** A canary runs when the API has deployment_role="canary" traffic now; then the canary judge evaluates it. */
-  private async canary(api: string, filter: Matchers, end: number): Promise<Summary['canary']> {
-    const role = LABELS.deploymentRole.label;
-    const version = LABELS.apiVersion.label;
-    const byVersion = async (r: string) =>
-      (await this.prom.query(requestRate({ filter: { ...filter, [role]: r }, by: [version], window: CURRENT_WINDOW }), end))
-        .map((s) => ({ version: s.metric[version] ?? '', rps: num(s.value[1]) ?? 0 }))
-        .filter((x) => x.version && x.rps > 0)
-        .sort((a, b) => b.rps - a.rps);
-    const canaries = await byVersion('canary');
-    if (canaries.length === 0) return null;
-    const baselines = await byVersion('baseline');
-    const canary = canaries[0]!;
-    const baselineVersion = baselines[0]?.version ?? null;
+  /**
+   * A canary runs when the API had deployment_role="canary" traffic over the gate's lookback (canary-gate's
+   * discovery); then the canary judge evaluates it as `canary-gate evaluate` would.
+   */
+  private async canary(api: string, end: number): Promise<Summary['canary']> {
+    const at = new Date(end * 1000);
+    const found = await discoverCanary(this.prom, api, { lookbackMs: CANARY_LOOKBACK_MS, end: at });
+    if (found.kind === 'no-canary') return null;
     const status: NonNullable<Summary['canary']> = {
       running: true,
-      canaryVersion: canary.version,
-      baselineVersion,
-      canaryRequestsPerSecond: canary.rps,
+      canaryVersion: found.canaryVersion,
+      baselineVersion: found.kind === 'found' ? found.baselineVersion : null,
+      canaryRequestsPerSecond: found.canaries[0]!.requestsPerSecond,
     };
-    if (!baselineVersion) return { ...status, error: 'no baseline traffic (deployment_role="baseline") to compare the canary with' };
+    if (found.kind === 'no-baseline') return { ...status, error: describeDiscovery(found) };
     try {
-      const ev = await evaluate(
-        {
-          api,
-          canaryVersion: canary.version,
-          baselineVersion,
-          config: DEFAULT_GATE_CONFIG,
-          intervalMs: CANARY_INTERVAL_MS,
-          lookbackMs: CANARY_LOOKBACK_MS,
-          end: new Date(end * 1000),
-        },
-        createPrometheusSource(this.config.prometheusUrl, { timeoutMs: this.config.queryTimeoutMs }),
+      const report = await evaluateCanary(
+        { api, canary: found.canaryVersion, baseline: found.baselineVersion, interval: DEFAULT_INTERVAL, lookback: DEFAULT_LOOKBACK, intervalMs: CANARY_INTERVAL_MS, lookbackMs: CANARY_LOOKBACK_MS },
+        { source: createPrometheusSource(this.config.prometheusUrl, { timeoutMs: this.config.queryTimeoutMs }), config: DEFAULT_GATE_CONFIG, now: () => at },
       );
+      const reading = readReport(report);
       return {
         ...status,
-        decision: ev.decision,
-        classification: ev.verdict.classification,
-        score: ev.verdict.score,
-        reasons: [...new Set([...ev.judgement.reasons, ...ev.verdict.reasons])].slice(0, 10),
-        notes: ev.notes,
+        decision: report.decision,
+        classification: report.verdict.classification,
+        score: report.verdict.score,
+        outcome: reading.outcome,
+        summary: reading.summary,
+        // The summary first: thin traffic reads "not enough traffic to judge", which is no error.
+        reasons: [reading.summary, ...reading.reasons].slice(0, 10),
+        notes: report.notes,
       };
     } catch (e) {
       if ((e as Error).name === 'PrometheusUnreachableError') throw e;
