@@ -1,5 +1,5 @@
 import { RULES } from './rules';
-import { LimitError } from './parse';
+import { LimitError, limitName } from './parse';
 import type { Finding, Limits, RuleSetting, Severity } from './types';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -97,13 +97,13 @@ export class Context {
 
   /** Throws LimitError once the time budget is spent; cheap enough to call per node. */
   tick(): void {
-    if ((++this.ticks & 1023) === 0 && Date.now() > this.deadline) {
-      throw new LimitError(`validation exceeded its time budget of ${this.limits.timeBudgetMs} ms`);
-    }
+    if ((++this.ticks & 1023) === 0) this.checkDeadline();
   }
 
   checkDeadline(): void {
-    if (Date.now() > this.deadline) throw new LimitError(`validation exceeded its time budget of ${this.limits.timeBudgetMs} ms`);
+    if (Date.now() > this.deadline) {
+      throw new LimitError(`validation exceeded its time budget of ${this.limits.timeBudgetMs} ms (${limitName('timeBudgetMs')})`);
+    }
   }
 
   /**

@@ -86,7 +86,9 @@ describe('hostile input is refused quickly with a clear error', () => {
     for (let i = 1; i < 500; i++) block += `${' '.repeat(i)}k:\n`;
     block += `${' '.repeat(500)}k: v\n`;
     const b = openapi(block);
-    assert.match(limitFinding(b)?.message ?? '', /nests deeper than 64 levels/);
+    assert.match(limitFinding(b)?.message ?? '', /nests deeper than 64 levels \(apiValidator\.limits\.maxDepth\)/);
+    // a maxDepth above what the YAML reader reads: its own limit is named
+    assert.match(limitFinding(openapi(block, { limits: { maxDepth: 1000 } }))?.message ?? '', /nests deeper than 100 levels, the most the YAML reader reads/);
   });
   test('flow depth pre-scan ignores brackets inside strings and comments', () => {
     assert.equal(flowNestingDepth('a: "[[[["\nb: \'{{{{\'\nc: [1, [2]] # [[[[[\n', 64), 2);

@@ -142,7 +142,7 @@ function withTimeout<T>(fn: () => T, ms: number): T | typeof TIMED_OUT {
 }
 
 /** Where a limit is configured, for messages. */
-const limitName = (key: keyof Limits) => `apiValidator.limits.${key}`;
+export const limitName = (key: keyof Limits) => `apiValidator.limits.${key}`;
 
 /**
  * Parses a definition (JSON or YAML) within the limits: size, flow nesting and estimated node count
@@ -176,8 +176,10 @@ export function parseDefinition(text: string, limits: Limits, deadline: number):
   if (!read.ok) {
     const { message, line, column } = read.error;
     const at = line === undefined ? '' : ` at line ${line}, column ${column ?? 1}`;
-    // js-yaml's own nesting limit is above any sensible maxDepth; readYaml reports a parser out of stack as a message
-    if (/nesting exceeded maxDepth|maximum call stack size exceeded/i.test(message)) return tooDeep('');
+    // readYaml reports the reader's own nesting limit, or a parser out of stack, as a message
+    const readerDepth = /nesting exceeded maxDepth \((\d+)\)/i.exec(message);
+    if (readerDepth && Number(readerDepth[1]) < limits.maxDepth) return limit(`definition nests deeper than ${readerDepth[1]} levels, the most the YAML reader reads`);
+    if (readerDepth || /maximum call stack size exceeded/i.test(message)) return tooDeep('');
     if (/aliases nest too deeply/i.test(message)) return tooDeep(' through YAML aliases');
     if (/alias expansion/i.test(message)) return limit(`YAML aliases expand beyond the limit: ${message} (${limitName('maxNodes')}, ${limitName('maxAliasExpansion')})`);
     if (/duplicated mapping key/i.test(message)) return { ok: false, rule: 'document-parse', message: `invalid YAML: map keys must be unique (duplicated key${at})` };

@@ -149,6 +149,13 @@ describe('ApiDefinitionValidatorProcessor', () => {
     assert.equal(readValidatorConfig(new ConfigReader({})).worker.enabled, true);
   });
 
+  test('a worker that cannot start: validation falls back to inline, within the same bounds', async () => {
+    const t = performance.now();
+    const { out } = await run({ apiValidator: { worker: { enabled: true, maxHeapMb: 4 } } }, apiEntity(INPUTS.flowList()));
+    assert.match(out.status?.items?.[0]?.message ?? '', /\[document-limits\] definition has more than 1000000 nodes; it was not parsed/, JSON.stringify(out.status));
+    assert.ok(performance.now() - t < 30_000);
+  });
+
   test('configuration errors are reported at start', () => {
     assert.throws(() => readValidatorConfig(new ConfigReader({ apiValidator: { rules: { nope: 'error' } } })), /unknown rule/);
     assert.throws(() => readValidatorConfig(new ConfigReader({ apiValidator: { rules: { structure: 'fatal' } } })), /must be one of/);

@@ -1,7 +1,7 @@
 import { lintAsyncApi } from './asyncapi';
 import { Context, esc, externalRefAllowed, isObj, refKind, type Obj } from './context';
 import { lintOpenApi } from './openapi';
-import { LimitError, parseDefinition } from './parse';
+import { LimitError, limitName, parseDefinition } from './parse';
 import { DEFAULT_LIMITS, type Finding, type Limits, type ValidationResult, type ValidatorOptions } from './types';
 
 export interface ValidateInput {
@@ -75,6 +75,7 @@ interface RefSite {
  */
 function walk(ctx: Context): RefSite[] {
   const { maxDepth, maxNodes } = ctx.limits;
+  const tooMany = () => new LimitError(`definition has more than ${maxNodes} nodes (${limitName('maxNodes')})`);
   const refs: RefSite[] = [];
   const done = new Set<object>();
   const onPath = new Set<object>();
@@ -97,7 +98,7 @@ function walk(ctx: Context): RefSite[] {
       done.add(node as object);
       continue;
     }
-    if (++nodes > maxNodes) throw new LimitError(`definition has more than ${maxNodes} nodes`);
+    if (++nodes > maxNodes) throw tooMany();
     ctx.tick();
     if (typeof node !== 'object' || node === null) continue;
     if (onPath.has(node)) {
@@ -106,14 +107,14 @@ function walk(ctx: Context): RefSite[] {
       continue;
     }
     if (done.has(node)) continue;
-    if (f.depth >= maxDepth) throw new LimitError(`definition nests deeper than ${maxDepth} levels (at ${pathOf(f)})`);
+    if (f.depth >= maxDepth) throw new LimitError(`definition nests deeper than ${maxDepth} levels (at ${pathOf(f)}; ${limitName('maxDepth')})`);
     onPath.add(node);
     stack.push({ node, depth: f.depth, exit: true });
     if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) {
         const child = node[i];
         if (typeof child === 'object' && child !== null) stack.push({ node: child, parent: f, key: i, depth: f.depth + 1 });
-        else if (++nodes > maxNodes) throw new LimitError(`definition has more than ${maxNodes} nodes`);
+        else if (++nodes > maxNodes) throw tooMany();
       }
     } else {
       const o = node as Obj;
@@ -121,7 +122,7 @@ function walk(ctx: Context): RefSite[] {
       for (const k in o) {
         const child = o[k];
         if (typeof child === 'object' && child !== null) stack.push({ node: child, parent: f, key: k, depth: f.depth + 1 });
-        else if (++nodes > maxNodes) throw new LimitError(`definition has more than ${maxNodes} nodes`);
+        else if (++nodes > maxNodes) throw tooMany();
       }
     }
   }
