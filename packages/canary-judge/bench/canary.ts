@@ -14,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { DEFAULT_GATE_CONFIG, loadGateConfig, type Decision, type GateConfig } from '../src';
+import { DEFAULT_GATE_CONFIG, judgeMetric, loadGateConfig, type Decision, type GateConfig } from '../src';
 import { flaggerTimeline, judgeTimeline, kayentaTimeline, FLAGGER, KAYENTA, type GateOutcome } from './gates';
 import { simulateRun, type BenchScenario } from './simulate';
 
@@ -81,6 +81,8 @@ interface Row {
   scenario: BenchScenario;
   /** Intervals to decision of every decided run, per gate. */
   decidedAt: Record<GateName, number[]>;
+  /** Intervals to rollback of every rolled-back run, per gate. */
+  rolledBackAt: Record<GateName, number[]>;
   runs: number;
   canaryRequests: number;
   gates: Record<GateName, { rollback: number; promote: number; continue: number; medianAt: number | null }>;
@@ -98,8 +100,10 @@ function aggregate(results: JobResult[]): Row[] {
     const rs = results.filter((r) => r.scenario === i);
     const gates = {} as Row['gates'];
     const decidedAt = {} as Row['decidedAt'];
+    const rolledBackAt = {} as Row['rolledBackAt'];
     for (const g of GATES) {
       decidedAt[g] = rs.map((r) => r.outcomes[g].at).filter((a): a is number => a !== null);
+      rolledBackAt[g] = rs.filter((r) => r.outcomes[g].decision === 'rollback').map((r) => r.outcomes[g].at as number);
       const count = (d: Decision) => rs.filter((r) => r.outcomes[g].decision === d).length / rs.length;
       gates[g] = {
         rollback: count('rollback'),
@@ -108,7 +112,7 @@ function aggregate(results: JobResult[]): Row[] {
         medianAt: median(decidedAt[g]),
       };
     }
-    return { scenario, decidedAt, runs: rs.length, canaryRequests: rs.reduce((a, r) => a + r.canaryRequests, 0) / Math.max(1, rs.length), gates };
+    return { scenario, decidedAt, rolledBackAt, runs: rs.length, canaryRequests: rs.reduce((a, r) => a + r.canaryRequests, 0) / Math.max(1, rs.length), gates };
   });
 }
 
@@ -122,7 +126,33 @@ function table(rows: string[][], rightFrom = 1): string {
     .join('\n');
 }
 
-function report(rows: Row[], seeds: number, configName: string, seconds: number): string {
+interface ScaleResult {
+  perSide: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Time to judge one metric of the gate (its first latency metric) on `perSide` values per side: a rank
+ * test, Hodges-Lehmann shift and CI over perSide² pairs. CPU time is the process' user + system time.
+ */
+function measureScale(config: GateConfig, perSide: number): ScaleResult {
+  const metric = config.metrics.find((m) => m.name.startsWith('latency')) ?? config.metrics[0]!;
+  let state = 12345;
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  // latency-like values on Kong's millisecond grid, so there are ties
+  const side = (scale: number) => Array.from({ length: perSide }, () => Math.round(scale * 100 * Math.exp(-Math.log(1 - random()))) / 1000);
+  const baseline = side(1);
+  const canary = side(1.02);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  judgeMetric(metric, { baseline, canary }, config.early);
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { perSide, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+function report(rows: Row[], seeds: number, configName: string, seconds: number, scale: ScaleResult[]): string {
   const head = ['scenario', 'canary req/int'];
   for (const g of GATES) head.push(`${g} rollback`, 'promote', 't');
   const body = rows.map((r) => {
@@ -145,6 +175,11 @@ function report(rows: Row[], seeds: number, configName: string, seconds: number)
   line('promote on missing data (0%)', (g) => pct(of('missing data (no canary)').gates[g].promote));
   line('promote on low traffic', (g) => pct(of('low traffic (0.5% share)').gates[g].promote));
   line('median intervals to a decision (all decided runs)', (g) => med(decidedTimes(g)));
+  for (const name of ['errors +5pp', 'p99 +100%']) {
+    const row = of(name);
+    line(`intervals to rollback, ${name} (median <= 2)`, (g) => med(median(row.rolledBackAt[g])));
+    line(`rolled back within 2 intervals, ${name}`, (g) => pct(row.rolledBackAt[g].filter((t) => t <= 2).length / row.runs));
+  }
 
   return [
     `canary gate bench: ${seeds} seeds per scenario, ${HORIZON} intervals of 1m, lookback ${LOOKBACK} intervals, judge gate "${configName}" (${seconds.toFixed(1)} s)`,
@@ -155,6 +190,11 @@ function report(rows: Row[], seeds: number, configName: string, seconds: number)
     '(rollback / promote: share of runs; t: median intervals to a rollback or promote decision; the rest is continue / hold)',
     '',
     table(summary),
+    '',
+    table([
+      ['scale: one metric judged (goal < 1 s at 100,000)', 'time', 'CPU time'],
+      ...scale.map((x) => [`${x.perSide.toLocaleString('en-US')} values per side`, `${x.wallMs.toFixed(0)} ms`, `${x.cpuMs.toFixed(0)} ms`]),
+    ]),
   ].join('\n');
 }
 
@@ -195,11 +235,12 @@ async function main(): Promise<void> {
   ).flat();
   const seconds = (performance.now() - started) / 1000;
   const rows = aggregate(results);
+  const scale = [20_000, 100_000].map((n) => measureScale(config, n));
   if (values.json) {
-    const json = rows.map(({ decidedAt: _omit, ...r }) => r);
-    process.stdout.write(`${JSON.stringify({ seeds, config: config.name, seconds, rows: json }, null, 2)}\n`);
+    const json = rows.map(({ decidedAt: _omit, rolledBackAt: _omitToo, ...r }) => r);
+    process.stdout.write(`${JSON.stringify({ seeds, config: config.name, seconds, rows: json, scale }, null, 2)}\n`);
   }
-  else process.stdout.write(`${report(rows, seeds, config.name, seconds)}\n`);
+  else process.stdout.write(`${report(rows, seeds, config.name, seconds, scale)}\n`);
 }
 
 if (isMainThread && require.main === module) {

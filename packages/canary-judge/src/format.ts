@@ -52,8 +52,16 @@ export function formatVerdict(v: GateVerdict, title?: string): string {
 
 export function formatIntervalJudgement(j: IntervalJudgement): string {
   const rows = [
-    ['INTERVAL', 'DECISION', 'CLASS', 'SCORE', 'FAILED CRITICAL', 'NO DATA'],
-    ...j.intervals.map((i) => [i.label ?? `#${i.index}`, i.decision, i.classification, fmt(i.score, 3), i.failedCritical.join(',') || '-', i.noData.join(',') || '-']),
+    ['INTERVAL', 'DECISION', 'CLASS', 'SCORE', 'FAILED CRITICAL', 'FAILED EARLY', 'NO DATA'],
+    ...j.intervals.map((i) => [
+      i.label ?? `#${i.index}`,
+      i.decision,
+      i.classification,
+      fmt(i.score, 3),
+      i.failedCritical.join(',') || '-',
+      (i.failedEarly ?? []).join(',') || '-',
+      i.noData.join(',') || '-',
+    ]),
   ];
   const lines = [
     `intervals: ${j.decision.toUpperCase()} after ${j.intervals.length} interval(s) ` +

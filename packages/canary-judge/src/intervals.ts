@@ -3,7 +3,9 @@
  *
  * Rules (configurable in the gate's `intervals` section):
  * - rollback as soon as the same critical metric has failed in `rollbackAfterCriticalFailures`
- *   consecutive intervals, or `rollbackAfterFailedIntervals` consecutive intervals decided rollback;
+ *   consecutive intervals, or `rollbackAfterFailedIntervals` consecutive intervals decided rollback, or
+ *   an interval decided rollback on a metric that failed the early test (its level already pays for
+ *   the repeated looks, so waiting for more intervals would add nothing but exposure);
  * - promote only when the latest `promoteAfter` intervals each decided promote with conclusive evidence;
  * - otherwise continue.
  * Missing data is no evidence of recovery: an interval where a metric has no data leaves that metric's
@@ -24,6 +26,8 @@ export interface IntervalEvidence {
   failedCritical: string[];
   /** Metrics without data in this interval. */
   noData: string[];
+  /** Metrics that failed the early test in this interval. */
+  failedEarly: string[];
   verdict: GateVerdict;
 }
 
@@ -75,7 +79,8 @@ export function judgeIntervals(
     const label = 'verdict' in item ? item.label : undefined;
     const failedCritical = verdict.metrics.filter((m) => m.critical && m.failed).map((m) => m.metric);
     const noData = verdict.metrics.filter((m) => m.result === 'nodata').map((m) => m.metric);
-    const e: IntervalEvidence = { index: i, decision: verdict.decision, classification: verdict.classification, score: verdict.score, failedCritical, noData, verdict };
+    const failedEarly = verdict.metrics.filter((m) => m.failed && m.evidence.early?.result).map((m) => m.metric);
+    const e: IntervalEvidence = { index: i, decision: verdict.decision, classification: verdict.classification, score: verdict.score, failedCritical, noData, failedEarly, verdict };
     if (label !== undefined) e.label = label;
     evidence.push(e);
     const name = label ?? `#${i}`;
@@ -95,6 +100,9 @@ export function judgeIntervals(
         `rollback at interval ${name}: critical metric ${streaking.join(', ')} failed in ${r.rollbackAfterCriticalFailures} consecutive interval(s)`,
         ...verdict.reasons,
       ]);
+    }
+    if (verdict.decision === 'rollback' && failedEarly.length > 0) {
+      return done('rollback', i, [`rollback at interval ${name}: ${failedEarly.join(', ')} failed the early test (overwhelming evidence)`, ...verdict.reasons]);
     }
     if (failStreak >= r.rollbackAfterFailedIntervals) {
       return done('rollback', i, [`rollback at interval ${name}: ${failStreak} consecutive interval(s) decided rollback`, ...verdict.reasons]);

@@ -2,10 +2,11 @@
  * Per-metric judgement: rank test of canary against baseline, tolerance on the shift, absolute guards,
  * and the gate verdict (score, classification, decision) over all metrics of a gate config.
  */
-import type { GateConfig, Guard, GuardStatistic, MetricConfig } from './config/types';
+import type { EarlyRules, GateConfig, Guard, GuardStatistic, MetricConfig } from './config/types';
 import { decide, type Classification, type Decision } from './decision';
 import { mean, median } from './stats/descriptive';
 import { mannWhitney, type ShiftInterval } from './stats/mann-whitney';
+import { shiftTTest, type ShiftTTestResult } from './stats/t-test';
 import { cleanSample, type MetricSamples, type SampleSet } from './samples';
 
 export type MetricResult = 'pass' | 'high' | 'low' | 'nodata';
@@ -44,6 +45,27 @@ export interface MetricEvidence {
   allowedShift: number | null;
   /** What the rank test and tolerance alone said, before guards. */
   statisticalResult: Exclude<MetricResult, 'nodata'> | null;
+  /** The early test, run while a side has fewer than minSamples values (null otherwise). */
+  early?: EarlyEvidence | null;
+}
+
+/**
+ * Early evidence: a one-sided two-sample t-test (pooled variance) of a shift in the bad direction beyond
+ * the tolerance, at the level alpha / looks, looks = minSamples - early.minSamples (the sample sizes at
+ * which it can run).
+ */
+export interface EarlyEvidence {
+  /** 'high' or 'low' when the shift beyond the tolerance is significant at `level`, else null. */
+  result: 'high' | 'low' | null;
+  /** mean(canary) - mean(baseline). */
+  difference: number;
+  /** Smallest one-sided p-value over the bad directions tested. */
+  pValue: number;
+  t: number;
+  df: number;
+  /** Significance level of this look: alpha / looks. */
+  level: number;
+  looks: number;
 }
 
 export interface GuardEvidence {
@@ -126,8 +148,11 @@ function isBad(result: MetricResult, direction: MetricConfig['direction']): bool
   return false;
 }
 
-/** Judge one metric. Missing samples (undefined) give "nodata". */
-export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undefined): MetricVerdict {
+/**
+ * Judge one metric. Missing samples (undefined) give "nodata". With `early` rules, guards act from
+ * early.minSamples canary values, and before minSamples values per side the early test may fail it.
+ */
+export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undefined, early?: EarlyRules): MetricVerdict {
   const name = metric.name;
   const b = cleanSample(samples?.baseline);
   const c = cleanSample(samples?.canary);
@@ -145,6 +170,7 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
     rankBiserial: null,
     allowedShift: null,
     statisticalResult: null,
+    early: null,
   };
   const verdict = (result: MetricResult, failed: boolean, guard: GuardEvidence | null): MetricVerdict => ({
     metric: name,
@@ -169,8 +195,9 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
   // Absolute guards only need the canary; values +/-Infinity count (an infinite p99 does breach a max).
   let guard: GuardEvidence | null = null;
   if (metric.guard) {
-    guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], metric.minSamples);
-    if (guard.value === null && c.values.length + c.infinite.length >= metric.minSamples) {
+    const guardMinSamples = early ? Math.min(early.minSamples, metric.minSamples) : metric.minSamples;
+    guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], guardMinSamples);
+    if (guard.value === null && c.values.length + c.infinite.length >= guardMinSamples) {
       reasons.push(`${name}: the guard's canary ${guard.statistic} is undefined (+Inf and -Inf values together)`);
     }
     if (guard.breached) {
@@ -218,13 +245,44 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
     reasons.push(
       `${name}: not enough data: ${b.values.length} baseline and ${c.values.length} canary values, at least ${metric.minSamples} needed on each side`,
     );
+    if (early && early.alpha > 0 && finiteOnly && Math.min(b.values.length, c.values.length) >= early.minSamples) {
+      const e = earlyTest(metric, b.values, c.values, evidence.baseline.median as number, early);
+      evidence.early = e;
+      if (e?.result) {
+        reasons.push(
+          `${name}: early rollback: canary mean is ${e.result === 'high' ? 'higher' : 'lower'} than baseline by ${signed(e.difference)}, ` +
+            `beyond the tolerance (t=${fmt(e.t, 3)}, df=${fmt(e.df, 3)}, p=${fmt(e.pValue, 3)} <= ${fmt(e.level, 3)} = early.alpha / ${e.looks} looks)`,
+        );
+      }
+    }
   } else {
     reasons.push(`${name}: ${b.infinite.length + c.infinite.length} infinite values; the shift cannot be estimated`);
   }
 
   if (guard?.breached) return verdict(guard.breached === 'max' ? 'high' : 'low', true, guard);
+  if (evidence.early?.result) return verdict(evidence.early.result, true, guard);
   if (evidence.statisticalResult === null) return verdict('nodata', false, guard);
   return verdict(evidence.statisticalResult, isBad(evidence.statisticalResult, metric.direction), guard);
+}
+
+/** The t-test in each bad direction of the metric, beyond the tolerance, at alpha / looks (null: no spread to test with). */
+function earlyTest(metric: MetricConfig, baseline: number[], canary: number[], baseMedian: number, early: EarlyRules): EarlyEvidence | null {
+  const allowed = Math.max(metric.tolerance.absolute ?? 0, (metric.tolerance.relative ?? 0) * Math.abs(baseMedian));
+  const looks = Math.max(1, metric.minSamples - early.minSamples);
+  const level = early.alpha / looks;
+  let best: { side: 'high' | 'low'; r: ShiftTTestResult } | null = null;
+  if (metric.direction !== 'decrease') {
+    const r = shiftTTest(baseline, canary, allowed);
+    if (r) best = { side: 'high', r };
+  }
+  if (metric.direction !== 'increase') {
+    const r = shiftTTest(baseline.map((x) => -x), canary.map((x) => -x), allowed);
+    if (r && (best === null || r.pValue < best.r.pValue)) best = { side: 'low', r };
+  }
+  if (best === null) return null;
+  const { side, r } = best;
+  const difference = side === 'high' ? r.difference : -r.difference;
+  return { result: r.pValue <= level ? side : null, difference, pValue: r.pValue, t: r.t, df: r.df, level, looks };
 }
 
 function evaluateGuard(g: Guard, canaryValues: number[], minSamples: number): GuardEvidence {
@@ -252,7 +310,7 @@ function signed(x: number): string {
  * Metrics missing from the samples are "nodata"; samples of metrics not in the config are ignored.
  */
 export function judgeGate(config: GateConfig, samples: SampleSet): GateVerdict {
-  const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined));
+  const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, config.early));
   const configured = new Set(config.metrics.map((m) => m.name));
   const ignoredMetrics = Object.keys(samples).filter((k) => !configured.has(k));
   const { score, classification, decision, reasons } = decide(metrics, config);

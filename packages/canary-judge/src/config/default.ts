@@ -9,6 +9,7 @@ export const DEFAULT_GATE_CONFIG_INPUT: GateConfigInput = deepFreeze({
   thresholds: { pass: 95, marginal: 75 },
   defaults: { minSamples: 8, confidenceLevel: 0.95 },
   intervals: { promoteAfter: 3, rollbackAfterCriticalFailures: 1, rollbackAfterFailedIntervals: 2 },
+  early: { minSamples: 2, alpha: 0.001 },
   minRequestsPerInterval: 50,
   metrics: [
     {

@@ -70,6 +70,21 @@ export interface IntervalRules {
   rollbackAfterFailedIntervals: number;
 }
 
+/**
+ * Early rollback: before a metric has minSamples values per side, it may already fail on overwhelming
+ * evidence (never pass or promote). See judge.ts.
+ */
+export interface EarlyRules {
+  /** Values per side (canary values for guards) from which guards and the early test act (integer >= 2). */
+  minSamples: number;
+  /**
+   * One-sided probability, per metric and direction, that a canary equal to its baseline (beyond the
+   * tolerance) is failed by the early test over all its looks; spread evenly over the looks. 0 turns
+   * the early test off (guards still act from minSamples values).
+   */
+  alpha: number;
+}
+
 /** A validated gate configuration with every default filled in. */
 export interface GateConfig {
   name: string;
@@ -77,6 +92,7 @@ export interface GateConfig {
   onNoData: OnNoData;
   thresholds: ScoreThresholds;
   intervals: IntervalRules;
+  early: EarlyRules;
   /**
    * Live evaluation: an interval in which a side (baseline or canary) served fewer requests than this
    * counts as missing for every metric of that side (0 turns the floor off). Ratios and quantiles of a
@@ -115,6 +131,7 @@ export interface GateConfigInput {
   thresholds?: Partial<ScoreThresholds>;
   defaults?: GateDefaultsInput;
   intervals?: Partial<IntervalRules>;
+  early?: Partial<EarlyRules>;
   minRequestsPerInterval?: number;
   metrics: MetricConfigInput[];
 }
@@ -131,6 +148,7 @@ export const CONFIG_DEFAULTS = {
   onNoData: 'hold' as OnNoData,
   thresholds: { pass: 95, marginal: 75 } satisfies ScoreThresholds,
   intervals: { promoteAfter: 3, rollbackAfterCriticalFailures: 2, rollbackAfterFailedIntervals: 2 } satisfies IntervalRules,
+  early: { minSamples: 2, alpha: 0.001 } satisfies EarlyRules,
   minRequestsPerInterval: 50,
   metric: { critical: false, weight: 1, minSamples: 8, confidenceLevel: 0.95 } as MetricDefaults,
   guardStatistic: 'median' as GuardStatistic,

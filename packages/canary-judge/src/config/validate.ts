@@ -3,6 +3,7 @@ import { Checker, joinPath } from '../validation';
 import {
   CONFIG_DEFAULTS,
   type Direction,
+  type EarlyRules,
   type GateConfig,
   type Guard,
   type GuardStatistic,
@@ -17,7 +18,7 @@ const DIRECTIONS: readonly Direction[] = ['increase', 'decrease', 'either'];
 const GUARD_STATISTICS: readonly GuardStatistic[] = ['median', 'mean', 'max', 'min', 'last'];
 const ON_NO_DATA: readonly OnNoData[] = ['hold', 'fail'];
 
-const ROOT_FIELDS = ['schemaVersion', 'name', 'onNoData', 'thresholds', 'defaults', 'intervals', 'minRequestsPerInterval', 'metrics'] as const;
+const ROOT_FIELDS = ['schemaVersion', 'name', 'onNoData', 'thresholds', 'defaults', 'intervals', 'early', 'minRequestsPerInterval', 'metrics'] as const;
 const METRIC_FIELDS = ['name', 'description', 'unit', 'direction', 'critical', 'weight', 'minSamples', 'confidenceLevel', 'tolerance', 'guard', 'query'] as const;
 
 const RULES = {
@@ -27,6 +28,8 @@ const RULES = {
   score: { min: 0, max: 100 },
   count: { integer: true, min: 1 },
   requests: { integer: true, min: 0 },
+  earlyMinSamples: { integer: true, min: 2 },
+  earlyAlpha: { min: 0, max: 0.1 },
   tolerance: { min: 0 },
 };
 
@@ -87,6 +90,18 @@ export function validateGateConfig(raw: unknown, source?: string): GateConfig {
     }
   }
 
+  // early rollback
+  const early: EarlyRules = { ...CONFIG_DEFAULTS.early };
+  if (root.early !== undefined) {
+    const e = c.object(root.early, 'early', ['minSamples', 'alpha']);
+    if (e) {
+      const minSamples = c.optional(e.minSamples, early.minSamples, (v) => c.number(v, 'early.minSamples', RULES.earlyMinSamples));
+      const alpha = c.optional(e.alpha, early.alpha, (v) => c.number(v, 'early.alpha', RULES.earlyAlpha));
+      if (minSamples !== undefined) early.minSamples = minSamples;
+      if (alpha !== undefined) early.alpha = alpha;
+    }
+  }
+
   const minRequestsPerInterval = c.optional(root.minRequestsPerInterval, CONFIG_DEFAULTS.minRequestsPerInterval, (v) =>
     c.number(v, 'minRequestsPerInterval', RULES.requests),
   );
@@ -108,7 +123,7 @@ export function validateGateConfig(raw: unknown, source?: string): GateConfig {
   }
 
   c.throwIfAny('gate config', source);
-  return { name: name!, onNoData: onNoData!, thresholds, intervals, minRequestsPerInterval: minRequestsPerInterval!, metrics };
+  return { name: name!, onNoData: onNoData!, thresholds, intervals, early, minRequestsPerInterval: minRequestsPerInterval!, metrics };
 }
 
 function readMetric(c: Checker, raw: unknown, path: string, defaults: MetricDefaults): MetricConfig | undefined {

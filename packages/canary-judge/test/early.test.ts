@@ -1,0 +1,152 @@
+/**
+ * Early rollback: before a metric has minSamples values per side, guards act from early.minSamples
+ * canary values and a t-test at alpha / looks may fail it on overwhelming evidence; it never promotes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_GATE_CONFIG, judgeGate, judgeIntervals, judgeMetric, normalSf, replayIntervals, validateGateConfig, type MetricConfigInput } from '../src';
+import { shiftTTest, studentTSf } from '../src/stats/t-test';
+import { Rng } from './helpers/prng';
+
+const close = (actual: number, expected: number, tol: number, what = '') =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} ± ${tol}, got ${actual}`);
+
+const EARLY = { minSamples: 2, alpha: 0.001 };
+const metric = (over: Partial<MetricConfigInput> = {}) =>
+  validateGateConfig({ metrics: [{ name: 'm', direction: 'increase', minSamples: 8, tolerance: { relative: 0.1 }, ...over }] }).metrics[0]!;
+
+test("Student's t tail matches its closed forms for 1, 2, 3 and 4 degrees of freedom and the normal limit", () => {
+  for (const t of [-3, -0.5, 0, 0.3, 1, 2.5, 7, 40, 300]) {
+    close(studentTSf(t, 1), 0.5 - Math.atan(t) / Math.PI, 1e-13, `df 1, t ${t}`);
+    close(studentTSf(t, 2), 0.5 - t / (2 * Math.sqrt(t * t + 2)), 1e-13, `df 2, t ${t}`);
+    const u = t / Math.sqrt(3);
+    close(studentTSf(t, 3), 0.5 - (Math.atan(u) + u / (1 + u * u)) / Math.PI, 1e-13, `df 3, t ${t}`);
+    const x = t / Math.sqrt(1 + (t * t) / 4);
+    close(studentTSf(t, 4), 0.5 - (3 / 8) * x * (1 - (x * x) / 12), 1e-13, `df 4, t ${t}`);
+    close(studentTSf(t, 1e7), normalSf(t), 1e-7, `df 1e7, t ${t}`);
+  }
+  // tiny tails keep their relative precision: P(T_2 > 1000) = 0.5 - 1000 / (2 sqrt(1000002))
+  close(studentTSf(1000, 2) / 4.99999250001875e-7, 1, 1e-9);
+  assert.equal(studentTSf(Infinity, 3), 0);
+  assert.ok(Number.isNaN(studentTSf(1, 0)));
+});
+
+test('the shift t-test pools the variance and subtracts the margin', () => {
+  // diff 3, both sums of squares 2, pooled variance 1, se sqrt(2/3), df 4
+  const r = shiftTTest([1, 2, 3], [4, 5, 6], 0)!;
+  close(r.t, 3 / Math.sqrt(2 / 3), 1e-12);
+  assert.equal(r.df, 4);
+  const x = r.t / Math.sqrt(1 + (r.t * r.t) / 4);
+  close(r.pValue, 0.5 - (3 / 8) * x * (1 - (x * x) / 12), 1e-13);
+  close(shiftTTest([1, 2, 3], [4, 5, 6], 1)!.t, 2 / Math.sqrt(2 / 3), 1e-12);
+  assert.equal(shiftTTest([1], [4, 5], 0), null, 'one value has no spread');
+  assert.equal(shiftTTest([0, 0], [0.5, 0.5], 0), null, 'no spread at all is no evidence');
+});
+
+test('a doubled metric fails early on 3 values per side; a healthy one stays nodata; without early rules nothing acts', () => {
+  const base = [0.05, 0.052, 0.049];
+  const doubled = [0.1, 0.103, 0.099];
+  const v = judgeMetric(metric(), { baseline: base, canary: doubled }, EARLY);
+  assert.deepEqual([v.result, v.failed], ['high', true]);
+  assert.equal(v.evidence.early!.result, 'high');
+  assert.equal(v.evidence.early!.looks, 6);
+  close(v.evidence.early!.level, 0.001 / 6, 1e-18);
+  assert.ok(v.evidence.early!.pValue <= v.evidence.early!.level);
+  assert.ok(v.reasons.some((r) => /early rollback: canary mean is higher/.test(r)));
+  assert.equal(v.evidence.statisticalResult, null, 'the rank test did not run');
+
+  assert.equal(judgeMetric(metric(), { baseline: base, canary: doubled }).result, 'nodata', 'no early rules: minSamples rules');
+  const healthy = judgeMetric(metric(), { baseline: base, canary: [0.051, 0.05, 0.053] }, EARLY);
+  assert.deepEqual([healthy.result, healthy.failed, healthy.evidence.early!.result], ['nodata', false, null]);
+  // a shift in the good direction never fails early; "either" fails both ways
+  assert.equal(judgeMetric(metric({ direction: 'decrease' }), { baseline: base, canary: doubled }, EARLY).result, 'nodata');
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'decrease' }), { baseline: doubled, canary: base }, EARLY)), ['low', true]);
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'either' }), { baseline: doubled, canary: base }, EARLY)), ['low', true]);
+  // within the tolerance: a significant +5 % is not beyond 10 %
+  assert.equal(judgeMetric(metric(), { baseline: base, canary: base.map((x) => x * 1.05) }, EARLY).result, 'nodata');
+  // infinite values keep the t-test out; alpha 0 turns it off
+  assert.equal(judgeMetric(metric(), { baseline: base, canary: [...doubled, Infinity] }, EARLY).evidence.early, null);
+  assert.equal(judgeMetric(metric(), { baseline: base, canary: doubled }, { minSamples: 2, alpha: 0 }).result, 'nodata');
+});
+const pick = (v: { result: string; failed: boolean }) => [v.result, v.failed];
+
+test('guards act from early.minSamples canary values', () => {
+  const g = metric({ guard: { max: 0.05 } });
+  assert.deepEqual(pick(judgeMetric(g, { baseline: [], canary: [0.06, 0.07] }, EARLY)), ['high', true]);
+  assert.equal(judgeMetric(g, { baseline: [], canary: [0.06] }, EARLY).result, 'nodata', 'one value is not enough');
+  assert.equal(judgeMetric(g, { baseline: [], canary: [0.06, 0.07] }).result, 'nodata', 'without early rules the guard waits for minSamples');
+});
+
+test('false early rollbacks of canaries like their baseline stay within early.alpha (normal, skewed and discrete values)', () => {
+  const rng = new Rng(42);
+  const alpha = 0.02; // large, so that the bound is measurable with 20,000 canaries
+  const m = metric({ tolerance: {} });
+  const kinds: Record<string, () => number> = {
+    normal: () => rng.normal(0.2, 0.03),
+    lognormal: () => Math.exp(rng.normal(-2, 0.5)),
+    'error ratio of 300 requests': () => {
+      let errors = 0;
+      for (let i = 0; i < 300; i++) if (rng.chance(0.005)) errors++;
+      return errors / 300;
+    },
+  };
+  for (const [kind, draw] of Object.entries(kinds)) {
+    let failed = 0;
+    const runs = kind.startsWith('error') ? 4000 : 20000;
+    for (let run = 0; run < runs; run++) {
+      // one canary's early life: looks at 2 .. 7 values per side on growing samples
+      const b: number[] = [];
+      const c: number[] = [];
+      for (let n = 1; n < 8; n++) {
+        b.push(draw());
+        c.push(draw());
+        if (judgeMetric(m, { baseline: b, canary: c }, { minSamples: 2, alpha }).failed) {
+          failed++;
+          break;
+        }
+      }
+    }
+    const rate = failed / runs;
+    // alpha plus three standard errors of the measured rate
+    assert.ok(rate <= alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs), `${kind}: ${failed} of ${runs} canaries (${(rate * 100).toFixed(2)} %) failed early`);
+  }
+});
+
+test('early failures decide at once in judgeIntervals, never promote, and reach the default gate', () => {
+  const cfg = DEFAULT_GATE_CONFIG;
+  const rng = new Rng(5);
+  const series = (n: number, mu: number, sd: number) => Array.from({ length: n }, () => Math.abs(rng.normal(mu, sd)));
+  // three intervals of a canary whose median latency doubled; error ratio and p99 healthy
+  const errors = series(3, 0.004, 0.001);
+  const p99 = series(3, 0.4, 0.03);
+  const samples = {
+    error_ratio: { baseline: errors, canary: [...errors].reverse() },
+    latency_p99_seconds: { baseline: p99, canary: [...p99].reverse() },
+    latency_p50_seconds: { baseline: series(3, 0.08, 0.003), canary: series(3, 0.16, 0.003) },
+  };
+  const v = judgeGate(cfg, samples);
+  const p50 = v.metrics.find((m) => m.metric === 'latency_p50_seconds')!;
+  assert.deepEqual(pick(p50), ['high', true]);
+  assert.equal(v.decision, 'rollback');
+  // p50 is not critical, and rollbackAfterFailedIntervals is 2, yet one early failure is enough
+  const j = judgeIntervals([v], cfg.intervals);
+  assert.equal(j.decision, 'rollback');
+  assert.deepEqual(j.intervals[0]!.failedEarly, ['latency_p50_seconds']);
+  // the same samples as a replayed live evaluation: rolled back with 3 intervals, not 8
+  assert.equal(replayIntervals(cfg, samples, 3).judgement.decision, 'rollback');
+
+  // a healthy canary with the same few intervals holds: promotion needs minSamples values everywhere
+  const same = { ...samples, latency_p50_seconds: { baseline: samples.latency_p50_seconds.baseline, canary: [...samples.latency_p50_seconds.baseline].reverse() } };
+  const h = judgeGate(cfg, same);
+  assert.equal(h.decision, 'continue');
+  assert.ok(h.metrics.every((m) => m.result === 'nodata'));
+});
+
+test('early rules are validated and default on', () => {
+  assert.deepEqual(validateGateConfig({ metrics: [{ name: 'm', direction: 'increase' }] }).early, { minSamples: 2, alpha: 0.001 });
+  assert.deepEqual(validateGateConfig({ early: { minSamples: 3, alpha: 0 }, metrics: [{ name: 'm', direction: 'increase' }] }).early, { minSamples: 3, alpha: 0 });
+  assert.throws(
+    () => validateGateConfig({ early: { minSamples: 1, alpha: 0.5, since: 1 }, metrics: [{ name: 'm', direction: 'increase' }] } as never),
+    (e: Error) => /early\.minSamples must be an integer >= 2/.test(e.message) && /early\.alpha must be a number >= 0 and <= 0\.1/.test(e.message) && /since/.test(e.message),
+  );
+});
