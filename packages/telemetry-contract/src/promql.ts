@@ -117,41 +117,45 @@ export type Window = string;
 
 /**
  * Duration units, largest first, in nanoseconds: the unit table of Prometheus' duration parser
- * (prometheus/common model/time.go, `ParseDuration`, v0.70.1, the version Prometheus v3.14.0 requires).
+ * (prometheus/common v0.72.1 model/time.go, `ParseDuration`: the version Prometheus 3.16.0, module v0.316.0, requires).
  */
+// BigInt() rather than literals and `**`: the Grafana app's bundler may target older syntax.
+const SECOND_NS = BigInt(1_000_000_000);
 const DURATION_UNITS: ReadonlyArray<readonly [string, bigint]> = [
-  ['y', 365n * 24n * 3600n * 1_000_000_000n],
-  ['w', 7n * 24n * 3600n * 1_000_000_000n],
-  ['d', 24n * 3600n * 1_000_000_000n],
-  ['h', 3600n * 1_000_000_000n],
-  ['m', 60n * 1_000_000_000n],
-  ['s', 1_000_000_000n],
-  ['ms', 1_000_000n],
+  ['y', SECOND_NS * BigInt(365 * 24 * 3600)],
+  ['w', SECOND_NS * BigInt(7 * 24 * 3600)],
+  ['d', SECOND_NS * BigInt(24 * 3600)],
+  ['h', SECOND_NS * BigInt(3600)],
+  ['m', SECOND_NS * BigInt(60)],
+  ['s', SECOND_NS],
+  ['ms', BigInt(1_000_000)],
 ];
 const DURATION_SHAPE = /^(?:\d+(?:ms|[smhdwy]))+$/;
-const MAX_DURATION_NS = 2n ** 63n - 1n; // Go's time.Duration
+/** 2^63 and the largest time.Duration, 2^63 - 1 ns (Go's int64). */
+const TWO_POW_63 = BigInt('9223372036854775808');
+const MAX_DURATION_NS = TWO_POW_63 - BigInt(1);
 
 /**
  * Why Prometheus would refuse `d` as a range selector's duration, or undefined when it accepts it. Its
  * rules: `<digits><unit>` terms, each unit at most once and largest first (`1h30m`, not `30m1h` nor
  * `1m1m`); no term and no sum past the largest time.Duration (about 292 years); and a range must be
- * greater than 0 (promql/parser/generated_parser.y, `positive_duration_expr`).
+ * greater than 0 (Prometheus 3.16.0 promql/parser/generated_parser.y, `positive_duration_expr`).
  */
 function durationRefusal(d: string): string | undefined {
   if (!DURATION_SHAPE.test(d)) return 'expected <number><unit> terms, units ms, s, m, h, d, w, y';
   let last = -1;
-  let total = 0n;
+  let total = BigInt(0);
   for (const [, digits, unit] of d.matchAll(/(\d+)(ms|[smhdwy])/g)) {
     const at = DURATION_UNITS.findIndex(([u]) => u === unit);
     if (at <= last) return 'units must appear once each, largest first (y, w, d, h, m, s, ms)';
     last = at;
     const mult = DURATION_UNITS[at]![1];
     const v = BigInt(digits!);
-    if (v > 2n ** 63n / mult) return 'duration out of range (at most about 292 years)';
+    if (v > TWO_POW_63 / mult) return 'duration out of range (at most about 292 years)';
     total += v * mult;
     if (total > MAX_DURATION_NS) return 'duration out of range (at most about 292 years)';
   }
-  return total === 0n ? 'a range must be greater than 0' : undefined;
+  return total === BigInt(0) ? 'a range must be greater than 0' : undefined;
 }
 
 /**
