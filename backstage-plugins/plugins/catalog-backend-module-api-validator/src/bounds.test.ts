@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { validateDefinition } from './validate';
+import { ValidatorWorker } from './isolate';
 import { DEFAULT_LIMITS } from './types';
 import { INPUTS, type ChildReport, type InputCase } from './__fixtures__/inputs';
 
@@ -59,6 +60,18 @@ describe('hostile input ends within the time budget and 512 MB, with a clear err
     const ms = performance.now() - t;
     assert.match(r.findings[0]?.message ?? '', /validation exceeded its time budget of 50 ms while parsing \(apiValidator\.limits\.timeBudgetMs\)/, JSON.stringify(r.findings));
     assert.ok(ms < 3_000, `${ms} ms`);
+  });
+
+  test('in the worker thread too; the worker then serves the next validation', async () => {
+    const worker = new ValidatorWorker({ timeoutMs: 60_000, maxHeapMb: 384 }, { limits: { timeBudgetMs: 50 } });
+    try {
+      const r = await worker.validate({ type: 'openapi', definition: INPUTS.paths60k() });
+      assert.match(r.findings[0]?.message ?? '', /validation exceeded its time budget of 50 ms while parsing/, JSON.stringify(r.findings));
+      const next = await worker.validate({ type: 'openapi', definition: 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\n' });
+      assert.equal(next.errors, 0, JSON.stringify(next.findings));
+    } finally {
+      await worker.close();
+    }
   });
 
   test('block nesting too deep for the parser names the limit, not the call stack', () => {
