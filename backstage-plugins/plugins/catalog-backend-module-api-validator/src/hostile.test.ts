@@ -98,7 +98,11 @@ describe('hostile input is refused quickly with a clear error', () => {
     assert.equal(scanText('a: 1\nb:\n  - x\n  - y: 2\nc: [1, 2, {d: 3}]\n', 64, Infinity).nodes, 11);
     const described = 'description: |\n  [[[[ ,,,, {{{{\n  - not an entry\n\n  "unclosed\nnext: [1]\n';
     assert.deepEqual(scanText(described, 64, Infinity), { flowDepth: 1, nodes: 3 });
-    assert.equal(scanText('a: "x, [y]\n z"\nb: \'{\'\n', 64, Infinity).nodes, 2);
+    assert.equal(scanText('a: "x, [y]\n z"\nb: \'{\'\nc: &x !!str "[["\nd: {"e":"[[","f":[1]}\n', 64, Infinity).nodes, 4 + 3);
+    // a quote inside a plain scalar is text (as in YAML): it cannot hide the rest of the document
+    const hidden = `x: say "hi\ny: [${'[1],'.repeat(99)}[1]]\nz: "\n`;
+    assert.deepEqual(scanText(hidden, 64, Infinity), { flowDepth: 2, nodes: 3 + 1 + 100 + 99 });
+    assert.match(limitFinding(openapi(`openapi: 3.0.3\n${hidden}`, { limits: { maxNodes: 100 } }))?.message ?? '', /more than 100 nodes; it was not parsed/);
   });
   test('YAML merge keys are applied; a merge of something other than maps is a parse error', () => {
     const d = 'openapi: 3.0.3\ninfo: { title: t, version: "1", description: d }\nservers: [{ url: "https://x" }]\npaths:\n  /a:\n    get: &op\n      operationId: a\n      summary: s\n      responses: { "200": { description: ok } }\n  /b:\n    get:\n      <<: [*op, { summary: other }]\n      operationId: b\n';

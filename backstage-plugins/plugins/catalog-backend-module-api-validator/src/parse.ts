@@ -19,14 +19,18 @@ export interface TextShape {
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
-/** Characters after which a quote, `#` or block scalar indicator starts a token. */
-const isBoundary = (c: number) => isSpace(c) || c === 44 /* , */ || c === 91 /* [ */ || c === 123 /* { */ || c === 58; /* : */
+/** `sig` values of scanText: the start of a line (after its `- ` indicators), or just after an indicator. */
+const LINE_START = 0;
+const AFTER_INDICATOR = -1;
+const BLOCK_SCALAR_HEADER = /^[|>][0-9+-]*[ \t]*(?:#[^\n]*)?\r?(?:\n|$)/;
 
 /**
  * One linear pass over a JSON / YAML text, before any parser sees it: the deepest flow nesting and an
  * estimate of the node count, skipping quoted strings, comments and block scalars (`|`, `>`) as YAML
- * does. It stops early once either passes its stop value. Cheap (no allocation), so that input that
- * would take a parser too deep or too much memory is refused before parsing.
+ * does. A quote, a block scalar header, an anchor or a tag only counts where a node starts (line start,
+ * after `- `, `: `, `? `, `[`, `{`, `,`), as in YAML: a quote inside a plain scalar (`say "hi`) is text
+ * and hides nothing. It stops early once either passes its stop value. Cheap (no allocation), so that
+ * input that would take a parser too deep or too much memory is refused before parsing.
  */
 export function scanText(text: string, stopDepth: number, stopNodes: number): TextShape {
   let depth = 0;
@@ -34,13 +38,17 @@ export function scanText(text: string, stopDepth: number, stopNodes: number): Te
   let nodes = 0;
   let quote = 0; // 0, '"' or "'"
   let lineStart = true;
+  let sig = LINE_START; // the last significant character of the line, or LINE_START / AFTER_INDICATOR
   let indent = 0; // of the current line, plus 2 per leading `- `
   let blockParent = -1; // >= 0 while skipping the content lines of a block scalar more indented than this
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote) {
       if (c === 92 /* \ */ && quote === 34) i++;
-      else if (c === quote) quote = 0;
+      else if (c === quote) {
+        quote = 0;
+        sig = c;
+      }
       continue;
     }
     if (lineStart) {
@@ -70,48 +78,69 @@ export function scanText(text: string, stopDepth: number, stopNodes: number): Te
       nodes += 1 + dashes;
       if (nodes > stopNodes) break;
       lineStart = false;
+      sig = LINE_START;
       i = j - 1;
       continue;
     }
+    const nodeStart = sig <= LINE_START;
     switch (c) {
+      case 32: // space
+      case 9: // tab
+      case 13: // \r
+        break;
       case 10: // \n
         lineStart = true;
         break;
       case 34: // "
       case 39: // '
-        // A quote only starts a string at a token boundary (`don't` in a plain scalar is not one).
-        if (i === 0 || isBoundary(text.charCodeAt(i - 1))) quote = c;
+        if (nodeStart) quote = c;
+        else sig = c;
         break;
       case 35: // # comment to end of line (YAML only; JSON has no #)
-        if (i === 0 || isSpace(text.charCodeAt(i - 1))) {
+        if (isSpace(text.charCodeAt(i - 1))) {
           const nl = text.indexOf('\n', i);
           i = nl < 0 ? text.length : nl - 1;
-        }
+        } else sig = c;
+        break;
+      case 38: // & anchor
+      case 33: // ! tag: skipped, the node starts after it
+        if (nodeStart) {
+          while (i + 1 < text.length && !isSpace(text.charCodeAt(i + 1)) && !',[]{}'.includes(text[i + 1]!)) i++;
+        } else sig = c;
         break;
       case 124: // |
       case 62: // > block scalar header: `key: |`, `- >-`, `|2+ # comment`, then the end of the line
-        if (depth === 0 && i > 0 && isSpace(text.charCodeAt(i - 1)) && /^[|>][0-9+-]*[ \t]*(?:#[^\n]*)?\r?(?:\n|$)/.test(text.slice(i, i + 40))) {
+        if (nodeStart && depth === 0 && BLOCK_SCALAR_HEADER.test(text.slice(i, i + 40))) {
           blockParent = indent;
           const nl = text.indexOf('\n', i);
           i = nl < 0 ? text.length : nl - 1;
-        }
+        } else sig = c;
+        break;
+      case 58: // : an indicator before a space (YAML) or right after a quoted key (JSON, flow YAML)
+      case 63: // ? complex key indicator before a space
+        sig = isSpace(text.charCodeAt(i + 1)) || i + 1 === text.length || (c === 58 && (sig === 34 || sig === 39)) ? AFTER_INDICATOR : c;
         break;
       case 91: // [
       case 123: // {
         depth++;
         nodes++;
+        sig = AFTER_INDICATOR;
         if (depth > flowDepth) flowDepth = depth;
         if (flowDepth > stopDepth || nodes > stopNodes) return { flowDepth, nodes };
         break;
       case 44: // ,
-        if (depth > 0 && ++nodes > stopNodes) return { flowDepth, nodes };
+        if (depth > 0) {
+          sig = AFTER_INDICATOR;
+          if (++nodes > stopNodes) return { flowDepth, nodes };
+        } else sig = c;
         break;
-      case 93:
-      case 125:
+      case 93: // ]
+      case 125: // }
         if (depth > 0) depth--;
+        sig = c;
         break;
       default:
-        break;
+        sig = c;
     }
   }
   return { flowDepth, nodes };
