@@ -305,6 +305,11 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
     await promoteDialog.waitFor({ state: 'detached' });
     await carlaCard.getByTestId('governance-no-open-request').waitFor();
     await currentEnvironment(carlaCard, 'production');
+    // The history on the same tab follows the promotion without a reload.
+    at('carla sees the history follow');
+    await carla.locator('[data-testid="timeline"] [data-testid="timeline-entry"][data-action="promote"]').waitFor();
+    assert.deepEqual(await carla.getByTestId('timeline').getByTestId('timeline-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))), ['promote', 'approve', 'create']);
+    await carla.getByTestId('events').getByTestId('event').nth(2).waitFor();
 
     // The history (a fresh load of the tab): audit entries newest first, and the recorded events.
     at('carla reads the history');
@@ -390,7 +395,7 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     at('carla reviews');
     const carla = await pages.open('carla.pm');
     const { token: carlaToken, row, dialog } = await reviews(backstage, carla);
-    await row.getByText('canary: unknown', { exact: true }).waitFor(); // no "(optional)"
+    await row.getByText('canary: unknown', { exact: true }).waitFor(); // required: no "(not required)"
     await dialog.getByText(/slo: unknown \(not required\)/).waitFor();
     assert.equal(await dialog.getByText(/canary: unknown \(not required\)/).count(), 0, 'the canary gate is required here');
     await dialog.getByTestId('decision-override-notice').waitFor();

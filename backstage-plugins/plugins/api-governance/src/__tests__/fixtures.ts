@@ -66,6 +66,13 @@ export class FakeApi implements ApiGovernanceApi {
   /** When set, the next transitions fail with these errors (in order). */
   transitionErrors: unknown[] = [];
   createErrors: unknown[] = [];
+  /** The gate report of the requests createRequest makes. */
+  createGates: GateReport = passedGates;
+  /** The signed-in user the writes are recorded for (audit actor, event actor). */
+  actor = 'user:default/bob';
+  private writeSeq = 0;
+  /** Write times: one second apart after NOW, so "newest first" is well defined. */
+  private nextWriteTime = () => new Date(NOW + ++this.writeSeq * 1000).toISOString();
 
   writes = () => this.calls.filter((c) => c.method === 'transition' || c.method === 'createRequest');
 
@@ -95,8 +102,10 @@ export class FakeApi implements ApiGovernanceApi {
     this.calls.push({ method: 'createRequest', args: [input], key: options?.idempotencyKey });
     const err = this.createErrors.shift();
     if (err) throw err;
-    const r = req({ entityRef: input.entityRef, toEnvironment: input.toEnvironment, comment: input.comment ?? null });
+    const at = this.nextWriteTime();
+    const r = req({ entityRef: input.entityRef, toEnvironment: input.toEnvironment, comment: input.comment ?? null, requestedBy: 'user:default/alice', gates: this.createGates, requestedAt: at, updatedAt: at });
     this.requests.push(r);
+    this.record(r, 'create', null, undefined);
     return r;
   }
   async transition(id: string, action: PromotionAction, input: TransitionInput, options?: WriteOptions) {
@@ -105,7 +114,19 @@ export class FakeApi implements ApiGovernanceApi {
     if (err) throw err;
     const r = this.requests.find((x) => x.id === id)!;
     const to: Record<PromotionAction, PromotionState> = { approve: 'approved', reject: 'rejected', cancel: 'cancelled', promote: 'promoted', rollback: 'rolled_back' };
-    Object.assign(r, { state: to[action], version: r.version + 1 });
+    const from = r.state;
+    Object.assign(r, { state: to[action], version: r.version + 1, updatedAt: this.nextWriteTime() });
+    this.record(r, action, from, input);
     return { ...r };
+  }
+
+  /** What the backend records with a write: an audit entry of the request and an event of the API. */
+  private record(r: PromotionRequest, action: AuditEntry['action'], fromState: PromotionState | null, input: TransitionInput | undefined) {
+    const at = r.updatedAt;
+    const id = this.writeSeq;
+    const reason = input?.override ? `override: ${input.override.reason}` : (input?.reason ?? (action === 'create' ? r.comment : null));
+    (this.audits[r.id] ??= []).push({ id, requestId: r.id, actor: this.actor, at, action, fromState, toState: r.state, reason: reason ?? null, override: !!input?.override, evidence: r.gates });
+    const topic = { create: 'requested', approve: 'approved', reject: 'rejected', cancel: 'cancelled', promote: 'promoted', rollback: 'rolled_back', deprecate: 'deprecated' }[action];
+    this.events.push({ id, type: `api-governance.promotion.${topic}`, entityRef: r.entityRef, at, actor: this.actor, payload: { state: r.state, previousState: fromState, reason } });
   }
 }

@@ -25,6 +25,8 @@ export interface GovernanceCardViewProps {
   /** The signed-in user is still being resolved: Approve / Reject (hidden from the requester) wait for it. */
   currentUserLoading?: boolean;
   now?: number;
+  /** Called after every change made from the card (so the page can refresh what else it shows). */
+  onChanged?(): void;
 }
 
 type OpenDialog = { kind: 'request' } | { kind: 'transition'; mode: DialogMode; request: PromotionRequest } | undefined;
@@ -46,6 +48,10 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
   );
   const [dialog, setDialog] = useState<OpenDialog>();
   const close = () => setDialog(undefined);
+  const changed = () => {
+    reload();
+    props.onChanged?.();
+  };
 
   let body: JSX.Element;
   if (data.status === 'loading') body = <LinearProgress data-testid="governance-loading" />;
@@ -170,11 +176,11 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
             onClose={close}
             onCreated={() => {
               close();
-              reload();
+              changed();
             }}
             onStale={() => {
               close();
-              reload();
+              changed();
             }}
           />
         )}
@@ -187,7 +193,7 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
             currentUser={props.currentUser}
             entityTitle={props.entityTitle}
             onClose={close}
-            onChanged={reload}
+            onChanged={changed}
           />
         )}
       </>

@@ -182,8 +182,9 @@ export async function loadHistory(api: ApiGovernanceApi, entityRef: string) {
   return { entries: audits.flat(), events: eventsResult.events, eventsError: eventsResult.error };
 }
 
-export function HistoryTimeline(props: { api: ApiGovernanceApi; entityRef: string }) {
-  const [data] = useAsync(() => loadHistory(props.api, props.entityRef), [props.api, props.entityRef]);
+/** The history of an API, loaded again whenever `revision` changes (the page's writes bump it). */
+export function HistoryTimeline(props: { api: ApiGovernanceApi; entityRef: string; revision?: number }) {
+  const [data] = useAsync(() => loadHistory(props.api, props.entityRef), [props.api, props.entityRef, props.revision]);
   if (data.status === 'loading') return <LinearProgress />;
   if (data.status === 'error') return <ErrorMessage error={data.error} title="Governance history unavailable" />;
   return <HistoryTimelineView {...data.value} />;

@@ -5,8 +5,6 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Grid from '@material-ui/core/Grid';
-import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
@@ -16,7 +14,7 @@ import { apiGovernanceApiRef } from '../api/ref';
 import { ApprovalsInboxView, type EntityInfo } from './ApprovalsInboxView';
 import { wrapStyle } from './common';
 import { GovernanceCardView } from './GovernanceCardView';
-import { HistoryTimeline } from './HistoryTimelineView';
+import { GovernanceTabView } from './GovernanceTabView';
 
 /** The signed-in user's entity ref (from identityApi): undefined while loading (`loading`) or when unknown. */
 export function useCurrentUserState(): { user?: string; loading: boolean } {
@@ -51,23 +49,19 @@ export function GovernanceCard() {
   );
 }
 
-/** The "Governance" tab of API entities: the promotion card and the history. */
+/** The "Governance" tab of API entities: the promotion card and the history, refreshed together. */
 export function GovernanceContent() {
   const { entity } = useEntity();
   const api = useApi(apiGovernanceApiRef);
+  const currentUser = useCurrentUserState();
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12} lg={4}>
-        <GovernanceCard />
-      </Grid>
-      <Grid item xs={12} lg={8}>
-        <Paper>
-          <Box p={2}>
-            <HistoryTimeline api={api} entityRef={stringifyEntityRef(entity)} />
-          </Box>
-        </Paper>
-      </Grid>
-    </Grid>
+    <GovernanceTabView
+      api={api}
+      entityRef={stringifyEntityRef(entity)}
+      entityTitle={entity.metadata.title ?? entity.metadata.name}
+      currentUser={currentUser.user}
+      currentUserLoading={currentUser.loading}
+    />
   );
 }
 
