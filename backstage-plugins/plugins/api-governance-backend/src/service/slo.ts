@@ -14,14 +14,14 @@
  * is not burning but lacks a window → unknown (no data never passes). Prometheus unreachable or a
  * query error throws, which the gate reports as unknown.
  */
-import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, eq, sloBurnRate, type SloWindow } from '@api-observatory/telemetry-contract';
+import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, SLO_WINDOWS, eq, sloBurnRate, type Sample, type SloWindow } from '@api-observatory/telemetry-contract';
 import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { GateContext, SloSource, SloStatus } from './gates';
 
 export { API_NAME_ANNOTATION };
 
-/** Windows the burn-rate tiers read, each queried once. */
-export const SLO_GATE_WINDOWS: readonly SloWindow[] = [...new Set(BURN_RATE_TIERS.flatMap((t) => [t.longWindow, t.shortWindow]))];
+/** Windows the burn-rate tiers read, each queried once; shortest first (the contract's order). */
+export const SLO_GATE_WINDOWS: readonly SloWindow[] = SLO_WINDOWS.filter((w) => BURN_RATE_TIERS.some((t) => t.longWindow === w || t.shortWindow === w));
 
 export interface TierEvaluation {
   sli: string;
@@ -64,6 +64,28 @@ export function evaluateTiers(burnRates: SloEvidence['burnRates']): TierEvaluati
   return out;
 }
 
+/**
+ * Burn rates per SLI and window from the answers of the window queries: SLIs by name, windows shortest
+ * first, whatever order the answers and their samples came in (the evidence and its summary read the same
+ * on every evaluation).
+ */
+export function burnRatesOf(answers: ReadonlyArray<{ window: SloWindow; samples: readonly Sample[] }>): SloEvidence['burnRates'] {
+  const byWindow = [...answers].sort((a, b) => SLO_WINDOWS.indexOf(a.window) - SLO_WINDOWS.indexOf(b.window));
+  const slis = [...new Set(answers.flatMap((a) => a.samples.map((s) => s.metric[SLO_LABEL] ?? 'unknown')))].sort();
+  const burnRates: SloEvidence['burnRates'] = {};
+  for (const sli of slis) {
+    const rates: Partial<Record<SloWindow, number | null>> = {};
+    for (const { window, samples } of byWindow) {
+      const s = samples.find((x) => (x.metric[SLO_LABEL] ?? 'unknown') === sli);
+      if (!s) continue;
+      const v = Number(s.value[1]);
+      rates[window] = Number.isFinite(v) ? v : null;
+    }
+    burnRates[sli] = rates;
+  }
+  return burnRates;
+}
+
 /** The SLO gate's source backed by Prometheus' HTTP API at `url`. */
 export function prometheusSloSource(url: string, timeoutMs = 10_000): SloSource {
   const client = new PrometheusClient(url, timeoutMs);
@@ -72,14 +94,7 @@ export function prometheusSloSource(url: string, timeoutMs = 10_000): SloSource 
     if (!api) return { burning: false, unknown: `the entity has no ${API_NAME_ANNOTATION} annotation: no SLO series to read`, evidence: null };
     const filter = { [LABELS.api.label]: eq(api) };
     const queries = Object.fromEntries(SLO_GATE_WINDOWS.map((w) => [w, sloBurnRate(w, filter)]));
-    const burnRates: SloEvidence['burnRates'] = {};
-    await Promise.all(SLO_GATE_WINDOWS.map(async (w) => {
-      for (const s of await client.query(queries[w]!)) {
-        const sli = s.metric[SLO_LABEL] ?? 'unknown';
-        const v = Number(s.value[1]);
-        (burnRates[sli] ??= {})[w] = Number.isFinite(v) ? v : null;
-      }
-    }));
+    const burnRates = burnRatesOf(await Promise.all(SLO_GATE_WINDOWS.map(async (w) => ({ window: w, samples: await client.query(queries[w]!) }))));
     const evidence: SloEvidence = { api, prometheusUrl: url, burnRates, tiers: [], firing: [], queries };
     if (Object.keys(burnRates).length === 0) {
       return { burning: false, unknown: `no SLO series for api="${api}" in Prometheus (no SLO defined or no traffic)`, evidence };

@@ -7,7 +7,7 @@ import type { AuditEntry, PromotionRequest } from '@api-observatory/backstage-pl
 import type { ApiGovernanceApi, GovernanceEvent } from '../api/client';
 import { ErrorMessage, GateList, PlainText, wrapStyle } from './common';
 import { useAsync } from './useAsync';
-import { formatTime, newestFirst, shortRef, stateLabel } from './model';
+import { formatTime, newestFirst, orderedEvidence, shortRef, stateLabel } from './model';
 
 export interface TimelineEntry {
   entry: AuditEntry;
@@ -122,7 +122,7 @@ export function HistoryTimelineView(props: { entries: TimelineEntry[]; events: G
                         Raw evidence
                       </Typography>
                     </summary>
-                    <JsonText value={entry.evidence.gates?.map((g) => ({ gate: g.gate, status: g.status, evidence: g.evidence, evaluatedAt: g.evaluatedAt }))} />
+                    <JsonText value={entry.evidence.gates?.map((g) => ({ gate: g.gate, status: g.status, evidence: orderedEvidence(g.evidence), evaluatedAt: g.evaluatedAt }))} />
                   </details>
                 </Box>
               )}

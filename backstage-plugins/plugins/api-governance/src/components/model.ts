@@ -87,3 +87,37 @@ export const STATE_LABEL: Record<PromotionState, string> = {
 };
 
 export const stateLabel = (s: string) => STATE_LABEL[s as PromotionState] ?? s;
+
+const DURATION_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+
+/** A Prometheus duration such as `5m`, `1h` or `3d` in seconds; undefined for anything else. */
+export function durationSeconds(w: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([smhdwy])$/.exec(w);
+  return m ? Number(m[1]) * DURATION_UNIT_SECONDS[m[2]!]! : undefined;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The entries of an object keyed by durations, shortest first (other keys after them, as they were). */
+function byWindow(o: Record<string, unknown>): Record<string, unknown> {
+  const rank = (k: string) => durationSeconds(k) ?? Infinity;
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/**
+ * A gate's evidence with its burn rates in one order, whatever order it was stored in: SLIs by name,
+ * windows shortest first (`burnRates`, `queries`). Other evidence is returned as is.
+ */
+export function orderedEvidence(evidence: unknown): unknown {
+  if (!isRecord(evidence)) return evidence;
+  const out: Record<string, unknown> = { ...evidence };
+  if (isRecord(evidence.burnRates)) {
+    const slis = Object.keys(evidence.burnRates).sort();
+    out.burnRates = Object.fromEntries(slis.map((sli) => {
+      const rates = (evidence.burnRates as Record<string, unknown>)[sli];
+      return [sli, isRecord(rates) ? byWindow(rates) : rates];
+    }));
+  }
+  if (isRecord(evidence.queries)) out.queries = byWindow(evidence.queries);
+  return out;
+}
