@@ -12,13 +12,14 @@ import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import Skeleton from '@material-ui/lab/Skeleton';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { ApiGovernanceApi } from '../api/client';
 import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
 import { DecisionDialog, type DialogMode } from './DecisionDialog';
 import { useAsync } from './useAsync';
 import { ageMs, formatAge, formatTime, newestFirst, shortRef } from './model';
-import { ALLOWED, CHECKING, GatedButton, anyOf, gateOf, useActionPermission } from './permissions';
+import { ALLOWED, CHECKING_REASON, GatedButton, anyOf, gateOf, useActionPermission } from './permissions';
 
 /** What the inbox shows of a request's API entity (from the catalog). */
 export interface EntityInfo {
@@ -236,12 +237,25 @@ const REVIEW_DENIED = "Only product managers of this API's system can approve or
 function ReviewButton(props: { request: PromotionRequest; mine: boolean; userLoading: boolean; onClick(): void }) {
   const approve = useActionPermission('approve', props.request.entityRef);
   const reject = useActionPermission('reject', props.request.entityRef);
-  let gate = props.userLoading ? CHECKING : props.mine ? ALLOWED : anyOf(gateOf(approve, 'approve'), gateOf(reject, 'reject'));
+  // Asked here too so that the decision dialog opens with its answer (no placeholder, no relabelling).
+  useActionPermission('override', props.request.entityRef);
+  // Until the user is known the label (Review or View) is not: a placeholder rather than a label that changes.
+  if (props.userLoading) return <ActionPlaceholder />;
+  let gate = props.mine ? ALLOWED : anyOf(gateOf(approve, 'approve'), gateOf(reject, 'reject'));
   if (gate.status === 'denied' && !approve.error && !reject.error) gate = { ...gate, reason: REVIEW_DENIED };
   return (
     <GatedButton gate={gate} size="small" variant="outlined" color="primary" onClick={props.onClick} data-testid="inbox-review">
       {props.mine ? 'View' : 'Review'}
     </GatedButton>
+  );
+}
+
+/** Where a row's action will be, while what it is is still being found out. */
+function ActionPlaceholder() {
+  return (
+    <span title={CHECKING_REASON} style={{ display: 'inline-flex' }}>
+      <Skeleton variant="rect" width={64} height={30} data-testid="inbox-action-checking" data-permission="loading" aria-label={CHECKING_REASON} />
+    </span>
   );
 }
 

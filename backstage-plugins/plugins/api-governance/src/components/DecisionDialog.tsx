@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
@@ -18,7 +19,7 @@ import { GovernanceApiError, type ApiGovernanceApi, type TransitionInput } from 
 import { DecisionSummary, ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
 import { formatTime, needsOverride, shortRef, stateLabel } from './model';
 import { useWrite } from './useWrite';
-import { ALLOWED, DENIED_REASONS, GatedButton, allOf, gateOf, useGovernancePermissions } from './permissions';
+import { ALLOWED, CHECKING_REASON, DENIED_REASONS, GatedButton, allOf, gateOf, useGovernancePermissions } from './permissions';
 
 /** `decide`: approve or reject (with override when gates are not passed); the others: one transition. */
 export type DialogMode = 'decide' | 'cancel' | 'promote' | 'rollback';
@@ -82,7 +83,11 @@ export function DecisionDialog(props: DecisionDialogProps) {
   const rejectGate = gateOf(perms.reject, 'reject');
   const approveGate = override ? allOf(gateOf(perms.approve, 'approve'), gateOf(perms.override, 'override')) : gateOf(perms.approve, 'approve');
   const transitionGate = mode === 'decide' ? ALLOWED : mode === 'cancel' && isRequester ? ALLOWED : gateOf(perms[mode], mode);
-  // The comment field only once the user may submit something here (it does not show, then vanish, while checking).
+  // Until the permissions this dialog depends on are answered, its decision controls (labels, notice,
+  // comment field, buttons) are replaced by one placeholder: nothing is shown that would change afterwards.
+  const needed = mode === 'decide' ? (isRequester ? [] : [perms.approve, perms.reject, perms.override]) : mode === 'cancel' && isRequester ? [] : [perms[mode]];
+  const checking = needed.some((p) => p.loading);
+  // The comment field only once the user may submit something here.
   const someAllowed = mode === 'decide' ? rejectGate.status === 'allowed' || approveGate.status === 'allowed' : transitionGate.status === 'allowed';
 
   const submit = async (action: PromotionAction) => {
@@ -171,9 +176,9 @@ export function DecisionDialog(props: DecisionDialogProps) {
           </Typography>
           <GateList gates={gates} />
         </Box>
-        {mode === 'decide' && actionable && override && !isRequester && (
-          <Alert severity="warning" data-testid="decision-override-notice" data-can-override={perms.override.loading ? undefined : String(canOverride)}>
-            {perms.override.loading || canOverride
+        {mode === 'decide' && actionable && override && !isRequester && !checking && (
+          <Alert severity="warning" data-testid="decision-override-notice" data-can-override={String(canOverride)}>
+            {canOverride
               ? 'Not every required gate has passed. Approving is an override: it needs the override permission and a reason (the comment), and it is audited.'
               : `${DENIED_REASONS.override}; you do not have it, so you cannot approve this request until its gates pass.`}
           </Alert>
@@ -183,7 +188,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
             You requested this promotion: someone else must approve or reject it (separation of duties). You can cancel it.
           </Alert>
         )}
-        {actionable && !(mode === 'decide' && isRequester) && someAllowed && (
+        {actionable && !(mode === 'decide' && isRequester) && !checking && someAllowed && (
           <TextField
             fullWidth
             multiline
@@ -217,7 +222,15 @@ export function DecisionDialog(props: DecisionDialogProps) {
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose}>Close</Button>
-        {mode === 'decide' && !isRequester && (
+        {checking && (
+          <Box display="flex" alignItems="center" style={{ gap: 8 }} px={1} role="status" data-testid="decision-checking" data-permission="loading">
+            <CircularProgress size={16} aria-hidden />
+            <Typography variant="body2" color="textSecondary">
+              {CHECKING_REASON}
+            </Typography>
+          </Box>
+        )}
+        {!checking && mode === 'decide' && !isRequester && (
           <>
             <GatedButton gate={rejectGate} color="secondary" variant="outlined" disabled={write.busy || !actionable} onClick={() => submit('reject')} data-testid="decision-reject">
               Reject
@@ -227,7 +240,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
             </GatedButton>
           </>
         )}
-        {mode !== 'decide' && (
+        {!checking && mode !== 'decide' && (
           <GatedButton gate={transitionGate} color="primary" variant="contained" disabled={write.busy || !actionable} onClick={() => submit(mode)} data-testid={`decision-${mode}`}>
             {mode === 'cancel' ? 'Cancel request' : mode === 'promote' ? 'Mark promoted' : 'Mark rolled back'}
           </GatedButton>

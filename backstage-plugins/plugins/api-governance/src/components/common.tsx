@@ -42,6 +42,9 @@ const GATE_ICON = {
   unknown: <HelpOutline style={{ color: '#ef6c00' }} fontSize="small" />,
 };
 
+/** What follows a gate's status when the gate does not block a promotion (the one wording for it). */
+export const requirementNote = (required: boolean) => (required ? '' : ' (not required)');
+
 /** The gates of a report: name, status (passed / failed / unknown), required or not, and the evidence summary. */
 export function GateList(props: { gates: GateReport | null | undefined; dense?: boolean; compact?: boolean }) {
   const gates: GateResult[] = Array.isArray(props.gates?.gates) ? props.gates!.gates : [];
@@ -53,17 +56,19 @@ export function GateList(props: { gates: GateReport | null | undefined; dense?: 
     );
   }
   if (props.compact) {
-    // One line per gate (icon, name, status); the evidence summary is the tooltip.
+    // One entry per gate (icon, name, status; the qualifier may wrap); the evidence summary is the tooltip.
     return (
       <Box component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="gates">
         {gates.map((g) => {
           const status = (['passed', 'failed', 'unknown'] as const).includes(g.status) ? g.status : 'unknown';
           return (
-            <Box component="li" key={g.gate} display="flex" alignItems="center" style={{ gap: 4, whiteSpace: 'nowrap' }} title={String(g.summary ?? '')} data-gate={g.gate} data-status={status}>
+            <Box component="li" key={g.gate} display="flex" alignItems="flex-start" style={{ gap: 4 }} title={String(g.summary ?? '')} data-gate={g.gate} data-status={status}>
               <span aria-hidden style={{ display: 'inline-flex' }}>{GATE_ICON[status]}</span>
               <Typography variant="body2" component="span">
-                {String(g.gate)}: {status}
-                {g.required ? '' : ' (optional)'}
+                <span style={{ whiteSpace: 'nowrap' }}>
+                  {String(g.gate)}: {status}
+                </span>
+                {requirementNote(g.required)}
               </Typography>
             </Box>
           );
@@ -81,7 +86,7 @@ export function GateList(props: { gates: GateReport | null | undefined; dense?: 
             <Box minWidth={0}>
               <Typography variant="body2" component="div">
                 <strong>{String(g.gate)}</strong>: {status}
-                {g.required ? '' : ' (not required)'}
+                {requirementNote(g.required)}
               </Typography>
               <PlainText variant="caption" color="textSecondary">
                 {g.summary}
