@@ -66,7 +66,7 @@ export function judgeTimeline(config: GateConfig, data: RunData, horizon: number
     for (const [name, key] of metrics) samples[name] = { baseline: pick(data.baseline[key]), canary: pick(data.canary[key]) };
     const traffic = { baseline: pick(data.baseline.requests), canary: pick(data.canary.requests) };
     const floored = applyTrafficFloor(samples as SampleSet, traffic, config.minRequestsPerInterval);
-    const { judgement } = replayIntervals(config, floored.samples, lookback);
+    const { judgement } = replayIntervals(config, floored.samples, lookback, undefined, traffic);
     if (judgement.decision !== 'continue') return { decision: judgement.decision, at: t };
   }
   return { decision: 'continue', at: null };

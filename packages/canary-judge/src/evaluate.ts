@@ -13,7 +13,7 @@ import type { Decision } from './decision';
 import { formatDuration } from './duration';
 import { judgeIntervals, type IntervalJudgement, type LabelledVerdict } from './intervals';
 import { judgeGate, type GateVerdict } from './judge';
-import type { MetricSamples, SampleSet, SampleValue } from './samples';
+import type { MetricSamples, RequestCounts, SampleSet, SampleValue } from './samples';
 
 export interface EvaluateOptions {
   api: string;
@@ -184,20 +184,22 @@ function sliceSet(samples: SampleSet, length: number): SampleSet {
 /**
  * Evaluate the gate at the end of each interval over the intervals so far (an expanding window), from
  * the first interval where every metric can hold minSamples values, and judge that sequence with the
- * gate's interval rules. `verdict` is the evaluation over all `intervals`.
+ * gate's interval rules. `verdict` is the evaluation over all `intervals`. `requests` per interval and
+ * side, when known, go to the judge (the error ratio's early test counts them).
  */
 export function replayIntervals(
   config: GateConfig,
   samples: SampleSet,
   intervals: number,
   labelOf: (index: number) => string | undefined = () => undefined,
+  requests: RequestCounts | null = null,
 ): { verdict: GateVerdict; judgement: IntervalJudgement } {
   const n = Math.max(1, intervals);
   const first = Math.min(n - 1, Math.max(0, maxMinSamples(config) - 1));
   const verdicts: LabelledVerdict[] = [];
   let judgement: IntervalJudgement | undefined;
   for (let k = first; k < n; k++) {
-    const verdict = judgeGate(config, sliceSet(samples, k + 1));
+    const verdict = judgeGate(config, sliceSet(samples, k + 1), requests);
     const label = labelOf(k);
     verdicts.push(label === undefined ? { verdict } : { label, verdict });
     // A rollback stands whatever later intervals say: stop there.
@@ -208,7 +210,7 @@ export function replayIntervals(
     }
   }
   const last = verdicts[verdicts.length - 1]!.verdict;
-  const verdict = verdicts.length === n - first ? last : judgeGate(config, sliceSet(samples, n));
+  const verdict = verdicts.length === n - first ? last : judgeGate(config, sliceSet(samples, n), requests);
   return { verdict, judgement: judgement! };
 }
 
@@ -244,6 +246,6 @@ export async function evaluate(options: EvaluateOptions, fetchSamples: SampleSou
     notes.push(...floored.notes);
   }
   const labelOf = (k: number) => new Date(start.getTime() + (k + 1) * options.intervalMs).toISOString();
-  const { verdict, judgement } = replayIntervals(options.config, samples, intervals, labelOf);
+  const { verdict, judgement } = replayIntervals(options.config, samples, intervals, labelOf, traffic);
   return { query, samples, traffic, notes, verdict, judgement, decision: judgement.decision };
 }

@@ -6,8 +6,10 @@ import type { EarlyRules, GateConfig, Guard, GuardStatistic, MetricConfig } from
 import { decide, type Classification, type Decision } from './decision';
 import { mean, median } from './stats/descriptive';
 import { mannWhitney, type ShiftInterval } from './stats/mann-whitney';
-import { shiftTTest, type ShiftTTestResult } from './stats/t-test';
-import { cleanSample, type MetricSamples, type SampleSet } from './samples';
+import { shiftTTest } from './stats/t-test';
+import { shareTest, type ShareCounts } from './stats/share-test';
+import { resolveMetricQuery, type GateQueryName } from './query-names';
+import { cleanSample, type MetricSamples, type RequestCounts, type SampleSet } from './samples';
 
 export type MetricResult = 'pass' | 'high' | 'low' | 'nodata';
 
@@ -50,22 +52,31 @@ export interface MetricEvidence {
 }
 
 /**
- * Early evidence: a one-sided two-sample t-test (pooled variance) of a shift in the bad direction beyond
- * the tolerance, at the level alpha / looks, looks = minSamples - early.minSamples (the sample sizes at
- * which it can run).
+ * Early evidence, for a metric with fewer than minSamples values on a side: a one-sided test of a shift
+ * in the bad direction beyond the tolerance, at the level alpha / looks, looks = minSamples -
+ * early.minSamples (the sample sizes at which it can run).
+ * - `share`: for a share of requests (the error ratio) with the requests of each interval known, the
+ *   exact conditional test of the two error counts (stats/share-test.ts);
+ * - `t`: otherwise a two-sample t-test on the values (pooled variance, at least half the tolerance as
+ *   standard deviation: interval values such as ratios of a few errors or histogram-interpolated
+ *   quantiles are quantized, and two close values must not pass for a precise measurement).
  */
 export interface EarlyEvidence {
+  test: 'share' | 't';
   /** 'high' or 'low' when the shift beyond the tolerance is significant at `level`, else null. */
   result: 'high' | 'low' | null;
-  /** mean(canary) - mean(baseline). */
+  /** Canary minus baseline: difference of the means (t) or of the pooled shares (share). */
   difference: number;
   /** Smallest one-sided p-value over the bad directions tested. */
   pValue: number;
-  t: number;
-  df: number;
   /** Significance level of this look: alpha / looks. */
   level: number;
   looks: number;
+  /** t statistic and degrees of freedom of the t-test. */
+  t?: number;
+  df?: number;
+  /** Events and requests per side of the share test. */
+  counts?: { baseline: ShareCounts; canary: ShareCounts };
 }
 
 export interface GuardEvidence {
@@ -152,7 +163,7 @@ function isBad(result: MetricResult, direction: MetricConfig['direction']): bool
  * Judge one metric. Missing samples (undefined) give "nodata". With `early` rules, guards act from
  * early.minSamples canary values, and before minSamples values per side the early test may fail it.
  */
-export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undefined, early?: EarlyRules): MetricVerdict {
+export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undefined, early?: EarlyRules, requests?: RequestCounts | null): MetricVerdict {
   const name = metric.name;
   const b = cleanSample(samples?.baseline);
   const c = cleanSample(samples?.canary);
@@ -196,7 +207,7 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
   let guard: GuardEvidence | null = null;
   if (metric.guard) {
     const guardMinSamples = early ? Math.min(early.minSamples, metric.minSamples) : metric.minSamples;
-    guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], guardMinSamples);
+    guard = evaluateGuard(metric.guard, [...c.values, ...c.infinite], guardMinSamples, metric.minSamples);
     if (guard.value === null && c.values.length + c.infinite.length >= guardMinSamples) {
       reasons.push(`${name}: the guard's canary ${guard.statistic} is undefined (+Inf and -Inf values together)`);
     }
@@ -211,7 +222,7 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
   if (enough && finiteOnly) {
     const t = mannWhitney(b.values, c.values, { confidenceLevel: metric.confidenceLevel });
     const baseMedian = evidence.baseline.median as number;
-    const allowed = Math.max(metric.tolerance.absolute ?? 0, (metric.tolerance.relative ?? 0) * Math.abs(baseMedian));
+    const allowed = allowedShift(metric, baseMedian);
     evidence.shift = t.shift;
     evidence.ci = t.ci;
     evidence.pValue = t.pValue;
@@ -245,13 +256,17 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
     reasons.push(
       `${name}: not enough data: ${b.values.length} baseline and ${c.values.length} canary values, at least ${metric.minSamples} needed on each side`,
     );
-    if (early && early.alpha > 0 && finiteOnly && Math.min(b.values.length, c.values.length) >= early.minSamples) {
-      const e = earlyTest(metric, b.values, c.values, evidence.baseline.median as number, early);
+    if (early && early.alpha > 0 && finiteOnly) {
+      const e = earlyTest(metric, b.values, c.values, early, samples && requests ? shareCounts(samples, requests) : null);
       evidence.early = e;
       if (e?.result) {
+        const how =
+          e.test === 'share'
+            ? `exact test of ${e.counts!.canary.events} of ${e.counts!.canary.total} against ${e.counts!.baseline.events} of ${e.counts!.baseline.total} requests`
+            : `t=${fmt(e.t, 3)}, df=${e.df}`;
         reasons.push(
-          `${name}: early rollback: canary mean is ${e.result === 'high' ? 'higher' : 'lower'} than baseline by ${signed(e.difference)}, ` +
-            `beyond the tolerance (t=${fmt(e.t, 3)}, df=${fmt(e.df, 3)}, p=${fmt(e.pValue, 3)} <= ${fmt(e.level, 3)} = early.alpha / ${e.looks} looks)`,
+          `${name}: early rollback: canary is ${e.result === 'high' ? 'higher' : 'lower'} than baseline by ${signed(e.difference)}, ` +
+            `beyond the tolerance (${how}, p=${fmt(e.pValue, 3)} <= ${fmt(e.level, 3)} = early.alpha / ${e.looks} looks)`,
         );
       }
     }
@@ -265,39 +280,93 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
   return verdict(evidence.statisticalResult, isBad(evidence.statisticalResult, metric.direction), guard);
 }
 
-/** The t-test in each bad direction of the metric, beyond the tolerance, at alpha / looks (null: no spread to test with). */
-function earlyTest(metric: MetricConfig, baseline: number[], canary: number[], baseMedian: number, early: EarlyRules): EarlyEvidence | null {
-  const allowed = Math.max(metric.tolerance.absolute ?? 0, (metric.tolerance.relative ?? 0) * Math.abs(baseMedian));
-  const looks = Math.max(1, metric.minSamples - early.minSamples);
-  const level = early.alpha / looks;
-  let best: { side: 'high' | 'low'; r: ShiftTTestResult } | null = null;
-  if (metric.direction !== 'decrease') {
-    const r = shiftTTest(baseline, canary, allowed);
-    if (r) best = { side: 'high', r };
-  }
-  if (metric.direction !== 'increase') {
-    const r = shiftTTest(baseline.map((x) => -x), canary.map((x) => -x), allowed);
-    if (r && (best === null || r.pValue < best.r.pValue)) best = { side: 'low', r };
-  }
-  if (best === null) return null;
-  const { side, r } = best;
-  const difference = side === 'high' ? r.difference : -r.difference;
-  return { result: r.pValue <= level ? side : null, difference, pValue: r.pValue, t: r.t, df: r.df, level, looks };
+/** Queries whose values are a share of requests, so that the requests of an interval give its counts. */
+const REQUEST_SHARE_QUERIES: ReadonlySet<GateQueryName> = new Set(['errorRatio']);
+
+interface SideCounts {
+  baseline: ShareCounts;
+  canary: ShareCounts;
+  /** Intervals with both a value and requests, per side. */
+  intervals: { baseline: number; canary: number };
 }
 
-function evaluateGuard(g: Guard, canaryValues: number[], minSamples: number): GuardEvidence {
+/** Events (value × requests) and requests summed over the intervals that have both, per side. */
+function shareCounts(samples: MetricSamples, requests: RequestCounts): SideCounts {
+  const side = (values: MetricSamples['baseline'], served: RequestCounts['baseline']) => {
+    const out = { events: 0, total: 0, intervals: 0 };
+    values.forEach((v, k) => {
+      const r = served[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || typeof r !== 'number' || !(r > 0) || !Number.isFinite(r)) return;
+      out.events += Math.round(v * r);
+      out.total += Math.round(r);
+      out.intervals++;
+    });
+    return out;
+  };
+  const b = side(samples.baseline, requests.baseline);
+  const c = side(samples.canary, requests.canary);
+  return { baseline: { events: b.events, total: b.total }, canary: { events: c.events, total: c.total }, intervals: { baseline: b.intervals, canary: c.intervals } };
+}
+
+/** The early test in each bad direction of the metric, beyond the tolerance, at alpha / looks (null: it cannot run yet). */
+function earlyTest(metric: MetricConfig, baseline: number[], canary: number[], early: EarlyRules, counts: SideCounts | null): EarlyEvidence | null {
+  const looks = Math.max(1, metric.minSamples - early.minSamples);
+  const level = early.alpha / looks;
+  const query = resolveMetricQuery(metric);
+  const share = counts !== null && query !== null && REQUEST_SHARE_QUERIES.has(query);
+  const n = share ? Math.min(counts.intervals.baseline, counts.intervals.canary) : Math.min(baseline.length, canary.length);
+  if (n < early.minSamples || baseline.length === 0) return null;
+  const allowed = allowedShift(metric, median(baseline));
+  const directions = (['high', 'low'] as const).filter((d) => (d === 'high' ? metric.direction !== 'decrease' : metric.direction !== 'increase'));
+  let best: EarlyEvidence | null = null;
+  for (const d of directions) {
+    // Both tests are one-sided "canary above baseline"; the low direction swaps (share) or negates (t) the sides.
+    let e: EarlyEvidence | null = null;
+    if (share) {
+      const r = d === 'high' ? shareTest(counts.baseline, counts.canary) : shareTest(counts.canary, counts.baseline);
+      if (r) e = { test: 'share', result: null, difference: d === 'high' ? r.difference : -r.difference, pValue: r.pValue, level, looks, counts: { baseline: counts.baseline, canary: counts.canary } };
+    } else {
+      const flip = (xs: number[]) => (d === 'high' ? xs : xs.map((x) => -x));
+      const r = shiftTTest(flip(baseline), flip(canary), allowed, allowed / 2);
+      if (r) e = { test: 't', result: null, difference: d === 'high' ? r.difference : -r.difference, pValue: r.pValue, level, looks, t: r.t, df: r.df };
+    }
+    if (e === null) continue;
+    const beyond = d === 'high' ? e.difference > allowed : e.difference < -allowed;
+    if (e.pValue <= level && beyond) e.result = d;
+    if (best === null || (e.result !== null && best.result === null) || (e.result === best.result && e.pValue < best.pValue)) best = e;
+  }
+  return best;
+}
+
+function allowedShift(metric: MetricConfig, baseMedian: number): number {
+  return Math.max(metric.tolerance.absolute ?? 0, (metric.tolerance.relative ?? 0) * Math.abs(baseMedian));
+}
+
+/**
+ * Compare the guard's statistic of the canary with its bounds. Before the metric's minSamples values, a
+ * median of an even number of values is read on the safe side of each bound (the lower middle value
+ * against max, the upper against min): of two values, one odd interval alone must not breach.
+ */
+function evaluateGuard(g: Guard, canaryValues: number[], minValues: number, minSamples: number): GuardEvidence {
   const statistic = g.statistic ?? 'median';
   const out: GuardEvidence = { statistic, value: null, breached: null };
   if (g.max !== undefined) out.max = g.max;
   if (g.min !== undefined) out.min = g.min;
   // Too few canary values say nothing; the metric is then "nodata" unless the rank test can run.
-  if (canaryValues.length < minSamples) return out;
+  if (canaryValues.length < minValues) return out;
   const value = guardStatistic(canaryValues, statistic);
   // +Inf and -Inf together can leave the statistic undefined (their mean, a median between them): no evidence.
   if (Number.isNaN(value)) return out;
   out.value = value;
-  if (g.max !== undefined && value > g.max) out.breached = 'max';
-  else if (g.min !== undefined && value < g.min) out.breached = 'min';
+  let againstMax = value;
+  let againstMin = value;
+  if (statistic === 'median' && canaryValues.length < minSamples && canaryValues.length % 2 === 0) {
+    const s = [...canaryValues].sort((x, y) => x - y);
+    againstMax = s[s.length / 2 - 1]!;
+    againstMin = s[s.length / 2]!;
+  }
+  if (g.max !== undefined && againstMax > g.max) out.breached = 'max';
+  else if (g.min !== undefined && againstMin < g.min) out.breached = 'min';
   return out;
 }
 
@@ -308,9 +377,11 @@ function signed(x: number): string {
 /**
  * Judge every metric of a gate config against a set of samples and decide.
  * Metrics missing from the samples are "nodata"; samples of metrics not in the config are ignored.
+ * `requests` (per interval and side, aligned with the samples) lets the error ratio be judged early on
+ * its counts.
  */
-export function judgeGate(config: GateConfig, samples: SampleSet): GateVerdict {
-  const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, config.early));
+export function judgeGate(config: GateConfig, samples: SampleSet, requests?: RequestCounts | null): GateVerdict {
+  const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, config.early, requests));
   const configured = new Set(config.metrics.map((m) => m.name));
   const ignoredMetrics = Object.keys(samples).filter((k) => !configured.has(k));
   const { score, classification, decision, reasons } = decide(metrics, config);

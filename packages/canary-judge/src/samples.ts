@@ -13,6 +13,15 @@ export interface MetricSamples {
   canary: readonly SampleValue[];
 }
 
+/**
+ * Requests each side served per interval (null: unknown), aligned with the samples' intervals. With
+ * them, a share of requests (the error ratio) is judged early on its counts (see judge.ts).
+ */
+export interface RequestCounts {
+  baseline: readonly SampleValue[];
+  canary: readonly SampleValue[];
+}
+
 /** Samples of several metrics, keyed by the metric name used in the gate config. */
 export type SampleSet = Readonly<Record<string, MetricSamples | undefined>>;
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_GATE_CONFIG, judgeGate, judgeIntervals, judgeMetric, normalSf, replayIntervals, validateGateConfig, type MetricConfigInput } from '../src';
 import { shiftTTest, studentTSf } from '../src/stats/t-test';
+import { binomialSf, shareTest } from '../src/stats/share-test';
 import { Rng } from './helpers/prng';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
@@ -52,7 +53,7 @@ test('a doubled metric fails early on 3 values per side; a healthy one stays nod
   assert.equal(v.evidence.early!.looks, 6);
   close(v.evidence.early!.level, 0.001 / 6, 1e-18);
   assert.ok(v.evidence.early!.pValue <= v.evidence.early!.level);
-  assert.ok(v.reasons.some((r) => /early rollback: canary mean is higher/.test(r)));
+  assert.ok(v.reasons.some((r) => /early rollback: canary is higher than baseline by \+0\.05\d+, beyond the tolerance \(t=/.test(r)));
   assert.equal(v.evidence.statisticalResult, null, 'the rank test did not run');
 
   assert.equal(judgeMetric(metric(), { baseline: base, canary: doubled }).result, 'nodata', 'no early rules: minSamples rules');
@@ -60,8 +61,9 @@ test('a doubled metric fails early on 3 values per side; a healthy one stays nod
   assert.deepEqual([healthy.result, healthy.failed, healthy.evidence.early!.result], ['nodata', false, null]);
   // a shift in the good direction never fails early; "either" fails both ways
   assert.equal(judgeMetric(metric({ direction: 'decrease' }), { baseline: base, canary: doubled }, EARLY).result, 'nodata');
-  assert.deepEqual(pick(judgeMetric(metric({ direction: 'decrease' }), { baseline: doubled, canary: base }, EARLY)), ['low', true]);
-  assert.deepEqual(pick(judgeMetric(metric({ direction: 'either' }), { baseline: doubled, canary: base }, EARLY)), ['low', true]);
+  const fifth = [0.02, 0.021, 0.019];
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'decrease' }), { baseline: doubled, canary: fifth }, EARLY)), ['low', true]);
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'either' }), { baseline: doubled, canary: fifth }, EARLY)), ['low', true]);
   // within the tolerance: a significant +5 % is not beyond 10 %
   assert.equal(judgeMetric(metric(), { baseline: base, canary: base.map((x) => x * 1.05) }, EARLY).result, 'nodata');
   // infinite values keep the t-test out; alpha 0 turns it off
@@ -70,11 +72,59 @@ test('a doubled metric fails early on 3 values per side; a healthy one stays nod
 });
 const pick = (v: { result: string; failed: boolean }) => [v.result, v.failed];
 
-test('guards act from early.minSamples canary values', () => {
+test('guards act from early.minSamples canary values; one odd interval of two does not breach', () => {
   const g = metric({ guard: { max: 0.05 } });
   assert.deepEqual(pick(judgeMetric(g, { baseline: [], canary: [0.06, 0.07] }, EARLY)), ['high', true]);
   assert.equal(judgeMetric(g, { baseline: [], canary: [0.06] }, EARLY).result, 'nodata', 'one value is not enough');
   assert.equal(judgeMetric(g, { baseline: [], canary: [0.06, 0.07] }).result, 'nodata', 'without early rules the guard waits for minSamples');
+  // a p99 of 6.75 s in one minute of 60 requests (one slow request) and 0.25 s in the next: median 3.5 s,
+  // but before minSamples the lower middle value is compared with the max
+  const p99 = metric({ guard: { max: 2 } });
+  const odd = judgeMetric(p99, { baseline: [0.36, 0.3], canary: [6.75, 0.25] }, EARLY);
+  assert.deepEqual([odd.result, odd.guard!.value, odd.guard!.breached], ['nodata', 3.5, null]);
+  assert.deepEqual(pick(judgeMetric(p99, { baseline: [0.36, 0.3], canary: [6.75, 0.25, 2.5] }, EARLY)), ['high', true], 'an odd count: the median');
+  assert.deepEqual(pick(judgeMetric(metric({ direction: 'decrease', guard: { min: 1 } }), { baseline: [], canary: [0.5, 3] }, EARLY)), ['nodata', false]);
+});
+
+test('quantized values: two close ratios of one error each are no evidence', () => {
+  // 1 error in 64 and in 63 requests against none: the values are close, their spread says nothing
+  const errors = metric({ tolerance: { relative: 0.2, absolute: 0.004 } });
+  const v = judgeMetric(errors, { baseline: [0, 0], canary: [1 / 64, 1 / 63] }, EARLY);
+  assert.deepEqual([v.result, v.evidence.early!.test, v.evidence.early!.result], ['nodata', 't', null]);
+  // a p99 interpolated in the same bucket twice on each side
+  const p99 = metric({ tolerance: { relative: 0.02, absolute: 0.002 } });
+  assert.equal(judgeMetric(p99, { baseline: [0.243625, 0.2447], canary: [0.3025, 0.301] }, EARLY).result, 'nodata');
+});
+
+test('the error ratio with known requests is judged early on its counts', () => {
+  const errors = validateGateConfig({
+    metrics: [{ name: 'error_ratio', direction: 'increase', minSamples: 8, tolerance: { relative: 0.2, absolute: 0.004 } }],
+  }).metrics[0]!;
+  const requests = { baseline: [300, 310], canary: [290, 305] };
+  // +5 pp: 16 and 17 errors against 1 and 2
+  const bad = { baseline: [1 / 300, 2 / 310], canary: [16 / 290, 17 / 305] };
+  const v = judgeMetric(errors, bad, EARLY, requests);
+  assert.deepEqual(pick(v), ['high', true]);
+  assert.equal(v.evidence.early!.test, 'share');
+  assert.deepEqual(v.evidence.early!.counts, { baseline: { events: 3, total: 610 }, canary: { events: 33, total: 595 } });
+  close(v.evidence.early!.pValue, binomialSf(33, 36, 595 / 1205), 1e-15);
+  assert.ok(v.reasons.some((r) => /exact test of 33 of 595 against 3 of 610 requests/.test(r)));
+  // without requests the same values go to the t-test, which needs more than two intervals for this
+  assert.equal(judgeMetric(errors, bad, EARLY).evidence.early!.test, 't');
+  // one error against none is nothing; an interval without requests (traffic floor) is left out
+  assert.equal(judgeMetric(errors, { baseline: [0, 0], canary: [1 / 64, 1 / 63] }, EARLY, { baseline: [60, 62], canary: [64, 63] }).result, 'nodata');
+  const floored = judgeMetric(errors, { baseline: [1 / 300, null], canary: [16 / 290, 17 / 305] }, EARLY, { baseline: [300, 20], canary: [290, 305] });
+  assert.equal(floored.evidence.early, null, 'one baseline interval: the early test waits');
+});
+
+test('the share test is the exact conditional binomial test', () => {
+  // binom.test(5, 6, 0.5, alternative = "greater")$p.value = 7/64
+  close(binomialSf(5, 6, 0.5), 7 / 64, 1e-15);
+  close(binomialSf(1, 10, 0.1), 1 - 0.9 ** 10, 1e-13);
+  assert.equal(binomialSf(0, 3, 0.2), 1);
+  assert.equal(binomialSf(4, 3, 0.2), 0);
+  close(shareTest({ events: 1, total: 100 }, { events: 5, total: 100 })!.pValue, 7 / 64, 1e-15);
+  assert.equal(shareTest({ events: 0, total: 0 }, { events: 5, total: 100 }), null);
 });
 
 test('false early rollbacks of canaries like their baseline stay within early.alpha (normal, skewed and discrete values)', () => {
@@ -107,9 +157,40 @@ test('false early rollbacks of canaries like their baseline stay within early.al
       }
     }
     const rate = failed / runs;
+    if (process.env.EARLY_RATES) console.log(`${kind}: ${failed} of ${runs} canaries (${(rate * 100).toFixed(3)} %) failed early`);
     // alpha plus three standard errors of the measured rate
     assert.ok(rate <= alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs), `${kind}: ${failed} of ${runs} canaries (${(rate * 100).toFixed(2)} %) failed early`);
   }
+});
+
+test('false early rollbacks of the share test stay within early.alpha (binomial errors, 60 to 300 requests per interval)', () => {
+  const rng = new Rng(43);
+  const alpha = 0.02;
+  const m = validateGateConfig({ metrics: [{ name: 'error_ratio', direction: 'increase', minSamples: 8, tolerance: {} }] }).metrics[0]!;
+  const runs = 3000;
+  let failed = 0;
+  for (let run = 0; run < runs; run++) {
+    const rate = rng.pick([0.002, 0.005, 0.02, 0.1]);
+    const served = rng.pick([60, 300]);
+    const b: number[] = [];
+    const c: number[] = [];
+    const req = { baseline: [] as number[], canary: [] as number[] };
+    for (let n = 1; n < 8; n++) {
+      for (const [values, r] of [[b, req.baseline], [c, req.canary]] as const) {
+        const size = served + rng.int(-10, 10);
+        let errors = 0;
+        for (let i = 0; i < size; i++) if (rng.chance(rate)) errors++;
+        values.push(errors / size);
+        r.push(size);
+      }
+      if (judgeMetric(m, { baseline: b, canary: c }, { minSamples: 2, alpha }, req).failed) {
+        failed++;
+        break;
+      }
+    }
+  }
+  if (process.env.EARLY_RATES) console.log(`share test: ${failed} of ${runs} canaries failed early`);
+  assert.ok(failed / runs <= alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs), `${failed} of ${runs} canaries failed early`);
 });
 
 test('early failures decide at once in judgeIntervals, never promote, and reach the default gate', () => {
