@@ -102,7 +102,7 @@ export class Context {
 
   checkDeadline(): void {
     if (Date.now() > this.deadline) {
-      throw new LimitError(`validation exceeded its time budget of ${this.limits.timeBudgetMs} ms (${limitName('timeBudgetMs')})`);
+      throw new LimitError(`validation exceeded its time budget of ${this.limits.timeBudgetMs} ms (${limitName('timeBudgetMs')})`, true);
     }
   }
 

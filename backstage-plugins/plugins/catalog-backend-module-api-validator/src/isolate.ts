@@ -10,11 +10,12 @@ export interface IsolationOptions {
   maxHeapMb: number;
 }
 
-const limitResult = (message: string, started: number): ValidationResult => ({
+const limitResult = (message: string, started: number, outOfTime: boolean): ValidationResult => ({
   findings: [{ rule: 'document-limits', severity: 'error', message, path: '' }],
   errors: 1,
   warnings: 0,
   durationMs: Math.round(performance.now() - started),
+  ...(outOfTime ? { outOfTime: true as const } : {}),
 });
 
 /**
@@ -92,12 +93,12 @@ export class ValidatorWorker {
         w.off('exit', onExit);
         resolve(r);
       };
-      const fail = (message: string) => {
+      const fail = (message: string, outOfTime = false) => {
         if (this.worker === cur) this.worker = undefined;
         void w.terminate();
-        finish(limitResult(message, started));
+        finish(limitResult(message, started, outOfTime));
       };
-      const timer = setTimeout(() => fail(`validation did not finish within ${this.isolation.timeoutMs} ms and was stopped`), this.isolation.timeoutMs);
+      const timer = setTimeout(() => fail(`validation did not finish within ${this.isolation.timeoutMs} ms and was stopped`, true), this.isolation.timeoutMs);
       const onMsg = (m: { id?: number; result?: ValidationResult; crash?: string }) => {
         if (m.id !== id) return;
         if (m.result) finish(m.result);

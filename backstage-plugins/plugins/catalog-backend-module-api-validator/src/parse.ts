@@ -3,13 +3,19 @@ import { readYaml } from '@api-observatory/safe-yaml';
 import type { Limits } from './types';
 
 export class LimitError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The time budget ran out (rather than a size limit). */
+    readonly outOfTime = false,
+  ) {
     super(message);
     this.name = 'LimitError';
   }
 }
 
-export type ParseOutcome = { ok: true; doc: unknown } | { ok: false; rule: 'document-limits' | 'document-parse'; message: string };
+export type ParseOutcome =
+  | { ok: true; doc: unknown }
+  | { ok: false; rule: 'document-limits' | 'document-parse'; message: string; outOfTime?: true };
 
 export interface TextShape {
   /** Deepest nesting of flow collections (`[`, `{`). */
@@ -179,7 +185,7 @@ export const limitName = (key: keyof Limits) => `apiValidator.limits.${key}`;
  * a parser that runs out of stack reported as the nesting limit. `deadline` is a Date.now() value.
  */
 export function parseDefinition(text: string, limits: Limits, deadline: number): ParseOutcome {
-  const limit = (message: string): ParseOutcome => ({ ok: false, rule: 'document-limits', message });
+  const limit = (message: string) => ({ ok: false, rule: 'document-limits', message }) as const;
   const tooDeep = (detail: string) => limit(`definition nests deeper than ${limits.maxDepth} levels${detail} (${limitName('maxDepth')})`);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) {
@@ -188,7 +194,10 @@ export function parseDefinition(text: string, limits: Limits, deadline: number):
   const shape = scanText(text, limits.maxDepth, limits.maxNodes);
   if (shape.flowDepth > limits.maxDepth) return tooDeep('; it was not parsed');
   if (shape.nodes > limits.maxNodes) return limit(`definition has more than ${limits.maxNodes} nodes; it was not parsed (${limitName('maxNodes')})`);
-  const outOfTime = () => limit(`validation exceeded its time budget of ${limits.timeBudgetMs} ms while parsing (${limitName('timeBudgetMs')})`);
+  const outOfTime = (): ParseOutcome => ({
+    ...limit(`validation exceeded its time budget of ${limits.timeBudgetMs} ms while parsing (${limitName('timeBudgetMs')})`),
+    outOfTime: true,
+  });
   if (Date.now() >= deadline) return outOfTime();
 
   if (text.trimStart().startsWith('{')) {

@@ -137,6 +137,27 @@ describe('ApiDefinitionValidatorProcessor', () => {
     assert.ok(!changed.out.status!.items!.some((i) => /from cache/.test(i.message)));
   });
 
+  test('a result stopped by the time budget is validated again on the next runs, three times in all', async () => {
+    const cache = memoryCache();
+    const e = apiEntity(broken());
+    const config = { apiValidator: { limits: { timeBudgetMs: 0 } } };
+    const poison = () => {
+      (cache.data.result as { findings: unknown[] }).findings = [{ rule: 'structure', severity: 'error', message: 'from cache', path: '' }];
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { out } = await run(config, e, cache);
+      assert.match(out.status!.items![0]!.message, /time budget of 0 ms/, `attempt ${attempt}`);
+      assert.equal((cache.data.result as { outOfTime?: number }).outOfTime, attempt);
+      poison();
+    }
+    // after three, the outcome is kept like any other (a definition that never fits is not re-validated forever)
+    assert.match((await run(config, e, cache)).out.status!.items![0]!.message, /from cache/);
+    // results within the budget are not retried
+    const fresh = memoryCache();
+    await run({}, e, fresh);
+    assert.equal((fresh.data.result as { outOfTime?: number }).outOfTime, undefined);
+  });
+
   test('worker thread (the default): same result as inline; a hard timeout and a heap limit stop it', async () => {
     const inline = await run({}, apiEntity(broken()));
     const worker = await run({ apiValidator: { worker: { enabled: true } } }, apiEntity(broken()));
@@ -144,6 +165,7 @@ describe('ApiDefinitionValidatorProcessor', () => {
     const big = generateOpenApi(2_000);
     const slow = await run({ apiValidator: { worker: { enabled: true, timeoutMs: 50 } } }, apiEntity(big));
     assert.match(slow.out.status!.items![0]!.message, /\[document-limits\] validation did not finish within 50 ms and was stopped/);
+    assert.equal((slow.cache.data.result as { outOfTime?: number }).outOfTime, 1, 'the hard timeout counts as a time limit');
     const oom = await run({ apiValidator: { worker: { enabled: true, maxHeapMb: 32 }, rejectInvalid: true } }, apiEntity(INPUTS.richOpenApi()));
     assert.match((oom.emitted[0] as any)?.error?.message ?? '', /\[document-limits\] validation exceeded its memory limit of 32 MB and was stopped/);
     assert.equal(readValidatorConfig(new ConfigReader({})).worker.enabled, true);

@@ -81,8 +81,13 @@ export function readValidatorConfig(root: Config): ApiValidatorConfig {
 
 export const formatFinding = (f: Finding) => `[${f.rule}] ${f.message}${f.path ? ` (at ${f.path})` : ''}`;
 
+/** Validations of one definition stopped by a time limit before that outcome is kept like any other. */
+const OUT_OF_TIME_ATTEMPTS = 3;
+
 interface CachedSummary {
   key: string;
+  /** Consecutive validations of this key stopped by a time limit (they depend on the machine's load). */
+  outOfTime?: number;
   errors: number;
   /** Findings at or above reportSeverity, before the maxReported cut. */
   shownTotal: number;
@@ -154,7 +159,10 @@ export class ApiDefinitionValidatorProcessor implements CatalogProcessor {
     // The cache keeps only what is surfaced (bounded by maxReported), not every finding.
     let summary: CachedSummary;
     const cached = (await cache.get<JsonValue>('result')) as unknown as CachedSummary | undefined;
-    if (cached && cached.key === key) {
+    const same = cached !== undefined && cached.key === key;
+    // A time limit may have been hit because the machine was busy: such a result is retried a few times.
+    const retry = same && cached.outOfTime !== undefined && cached.outOfTime < OUT_OF_TIME_ATTEMPTS;
+    if (same && !retry) {
       summary = cached;
     } else {
       const result = await this.validate({ type: spec.type, definition, gatewayApiName });
@@ -164,6 +172,7 @@ export class ApiDefinitionValidatorProcessor implements CatalogProcessor {
         .filter((f) => SEVERITY_RANK[f.severity] >= min)
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
       summary = { key, errors: result.errors, shownTotal: shown.length, findings: shown.slice(0, this.config.maxReported) };
+      if (result.outOfTime) summary.outOfTime = (same ? cached.outOfTime ?? 0 : 0) + 1;
     }
     await cache.set('result', summary as unknown as JsonObject);
     const limited = summary.findings;

@@ -58,4 +58,9 @@ export interface ValidationResult {
   errors: number;
   warnings: number;
   durationMs: number;
+  /**
+   * Stopped by a time limit (the budget, or the worker's hard timeout): an outcome that depends on how
+   * busy the machine was, not only on the definition.
+   */
+  outOfTime?: true;
 }

@@ -25,24 +25,26 @@ export function validateDefinition(input: ValidateInput, options: ValidatorOptio
   const started = performance.now();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const settings = options.rules ?? {};
-  const result = (findings: Finding[], detected?: string): ValidationResult => ({
+  const result = (findings: Finding[], detected?: string, outOfTime?: boolean): ValidationResult => ({
     detected,
     findings,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
+    ...(outOfTime ? { outOfTime: true as const } : {}),
   });
   if (typeof input.definition !== 'string') {
     return result([{ rule: 'structure', severity: 'error', message: 'spec.definition must be a string', path: '' }]);
   }
   const deadline = Date.now() + limits.timeBudgetMs;
   const parsed = parseDefinition(input.definition, limits, deadline);
-  if (!parsed.ok) return result([{ rule: parsed.rule, severity: 'error', message: parsed.message, path: '' }]);
+  if (!parsed.ok) return result([{ rule: parsed.rule, severity: 'error', message: parsed.message, path: '' }], undefined, parsed.outOfTime);
   if (!isObj(parsed.doc)) {
     return result([{ rule: 'structure', severity: 'error', message: 'the definition must be a YAML/JSON object', path: '' }]);
   }
   const ctx = new Context(parsed.doc, limits, settings, options.allowedRefs ?? [], deadline);
   let detected: string | undefined;
+  let outOfTime = false;
   try {
     const refs = walk(ctx);
     detected = detectVersion(ctx, input.type);
@@ -59,8 +61,9 @@ export function validateDefinition(input: ValidateInput, options: ValidatorOptio
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
     ctx.findings.push({ rule: 'document-limits', severity: 'error', message: e.message, path: '' });
+    outOfTime = e.outOfTime;
   }
-  return result(ctx.findings, detected);
+  return result(ctx.findings, detected, outOfTime);
 }
 
 interface RefSite {
