@@ -15,7 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { PrometheusQueryError, PrometheusUnreachableError, storedTraceId } from '@api-observatory/telemetry-contract';
 import type { ObservabilityConfig } from './config';
 import { DEFAULT_RANGE, RANGES, SummaryBuilder } from './summary';
@@ -35,6 +35,20 @@ const NAME = /^[^\s/]{1,253}$/;
 function fail(res: express.Response, status: number, code: ErrorCode, message: string) {
   const body: ErrorBody = { error: { code, message } };
   res.status(status).json(body);
+}
+
+/**
+ * The catalog API of each api name: the entity annotated with it that is also named so (the convention),
+ * else the only one annotated with it; none when several others claim it (no guess).
+ */
+function apiEntityRefs(apis: string[], entities: Entity[]): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const api of apis) {
+    const claiming = entities.filter((e) => e.metadata.annotations?.[API_NAME_ANNOTATION] === api);
+    const chosen = claiming.find((e) => e.metadata.name === api) ?? (claiming.length === 1 ? claiming[0] : undefined);
+    if (chosen) refs.set(api, stringifyEntityRef(chosen));
+  }
+  return refs;
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
@@ -135,12 +149,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
             { filter: { kind: 'API', [`metadata.annotations.${API_NAME_ANNOTATION}`]: apis }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] },
             { credentials },
           );
-          const refs = new Map<string, string>();
-          for (const e of [...items].sort((a, b) => stringifyEntityRef(a).localeCompare(stringifyEntityRef(b)))) {
-            const api = e.metadata.annotations?.[API_NAME_ANNOTATION];
-            if (api && apis.includes(api) && !refs.has(api)) refs.set(api, stringifyEntityRef(e));
-          }
-          return refs;
+          return apiEntityRefs(apis, items);
         },
       });
       await cache.set(cacheKey, view as unknown as Record<string, never>, { ttl: config.cacheTtlMs }).catch(() => undefined);
