@@ -69,8 +69,9 @@ export const DEFAULT_RANGE = '1h';
 
 /** Shortest rate() window used for young data (rate needs two samples). */
 const MIN_WINDOW_SECONDS = 30;
-/** Resolution of the data-age probe: this many steps over the range's window. */
+/** Resolution of the data-age probe: this many steps over the range's window, but at least every 15 s (younger data than one step is not seen). */
 const DATA_AGE_STEPS = 20;
+const DATA_AGE_MAX_STEP_SECONDS = 15;
 const TOP_CONSUMERS = 10;
 const MAX_TRACE_REQUESTS = 20;
 /** Canary evaluation: canary-gate's default window (one value per minute over the last 10 minutes). */
@@ -190,7 +191,7 @@ export class SummaryBuilder {
    */
   private async window(filter: Matchers, spec: RangeSpec, end: number): Promise<{ window: string; windowSeconds: number; dataSince: number | null }> {
     const full = { window: spec.window, windowSeconds: spec.windowSeconds, dataSince: null };
-    const res = Math.max(1, Math.floor(spec.windowSeconds / DATA_AGE_STEPS));
+    const res = Math.max(1, Math.min(DATA_AGE_MAX_STEP_SECONDS, Math.floor(spec.windowSeconds / DATA_AGE_STEPS)));
     const oldest = firstValue(
       await this.prom.query(`min(min_over_time(timestamp(${metricSelector('requests', filter)})[${spec.window}:${res}s]))`, end),
     );
