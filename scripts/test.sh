@@ -19,6 +19,7 @@ npm test --silent -w grafana-plugins/api-observatory-app
 echo "[test] AsyncAPI viewer (jsdom)"
 npm test --silent -w @api-observatory/backstage-plugin-asyncapi-viewer
 echo "[test] API governance frontend (jsdom, msw)" && npm test --silent -w @api-observatory/backstage-plugin-api-governance
+echo "[test] API observability frontend (jsdom, msw)" && npm test --silent -w @api-observatory/backstage-plugin-api-observability
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
