@@ -42,13 +42,14 @@ export interface SandboxUrls {
 
 /**
  * Backstage config for the sandbox: the observability tab and the governance gates read the stack's
- * Prometheus, trace links go to its Jaeger, and the canary gate is the stack's canary-gate server,
+ * Prometheus, the trace view reads its Jaeger's query API, and the canary gate is the stack's canary-gate server,
  * required (a promotion needs its promote verdict, or an override). The sandbox has no Grafana, so no
  * Grafana links.
  */
 export function sandboxBackstageConfig(u: SandboxUrls): Record<string, unknown> {
   return {
-    apiObservability: { prometheusUrl: u.prometheus, jaegerUrl: u.jaeger, grafanaUrl: '' },
+    // null masks the app config's Grafana URL (an empty string is a type error to Backstage's config reader).
+    apiObservability: { prometheusUrl: u.prometheus, jaegerUrl: u.jaeger, grafanaUrl: null },
     apiGovernance: {
       gates: {
         canary: { source: 'http', url: u.canaryGate, required: true },

@@ -1,5 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ConfigReader } from '@backstage/config';
+import { readObservabilityConfig } from '@api-observatory/backstage-plugin-api-observability-backend';
+import { readGovernanceConfig } from '@api-observatory/backstage-plugin-api-governance-backend';
 import { DEFAULT_GATE_CONFIG } from '@api-observatory/canary-judge';
 import { SCENARIOS, TrafficGenerator } from '@api-observatory/traffic-simulator';
 import { CANARY_SCENARIOS, SANDBOX_CANARY_API, SANDBOX_CANARY_SHARES, canaryScenario, sandboxBackstageConfig } from '../src/sandbox';
@@ -23,10 +29,25 @@ test('Backstage gets exactly the URLs the stack bound, and the canary gate is th
   };
   assert.equal(c.apiObservability.prometheusUrl, urls.prometheus);
   assert.equal(c.apiObservability.jaegerUrl, urls.jaeger);
-  assert.equal(c.apiObservability.grafanaUrl, '', 'no Grafana in the sandbox: no links to one');
+  assert.equal(c.apiObservability.grafanaUrl, null, 'no Grafana in the sandbox: no links to one');
   assert.deepEqual(c.apiGovernance.gates.canary, { source: 'http', url: urls.canaryGate, required: true });
   assert.equal(c.apiGovernance.gates.slo.prometheusUrl, urls.prometheus);
   assert.doesNotMatch(JSON.stringify(c), /\$\{/, 'no environment substitution, so no fallback');
+});
+
+test("the plugins read the overlay on top of the app's config files as the backend does", () => {
+  const urls = { prometheus: 'http://127.0.0.1:19091', jaeger: 'http://127.0.0.1:16999', canaryGate: 'http://127.0.0.1:18089' };
+  const dir = path.join(__dirname, '..', '..', '..', 'backstage-plugins');
+  const files = ['app-config.yaml', 'app-config.production.yaml'].map((f) => ({ data: YAML.parse(readFileSync(path.join(dir, f), 'utf8')), context: f }));
+  // Later files win, as with --config a --config b.
+  const config = ConfigReader.fromConfigs([...files, { data: sandboxBackstageConfig(urls) as never, context: 'app-config.sandbox.yaml' }]);
+  const obs = readObservabilityConfig(config);
+  assert.equal(obs.prometheusUrl, urls.prometheus);
+  assert.deepEqual(obs.traceStore, { type: 'jaeger', url: urls.jaeger });
+  assert.equal(obs.grafanaUrl, undefined);
+  const gov = readGovernanceConfig(config);
+  assert.deepEqual(gov.gates.canary, { source: 'http', url: urls.canaryGate, required: true, timeoutMs: gov.gates.canary.timeoutMs });
+  assert.equal(gov.gates.slo.prometheusUrl, urls.prometheus);
 });
 
 test('at the default rate, baseline and canary each get at least twice the gate floor per interval, whatever the seed', () => {
