@@ -19,8 +19,8 @@ import {
 import { freePorts, startStack, type Stack } from '@api-observatory/local-stack';
 import { eventually, mapOf } from './helpers';
 
-const RPS = 20;
-const RUN_MS = 20_000;
+const RPS = 25;
+const RUN_MS = 12_000;
 /** Requests every simulator surely sends in RUN_MS at RPS (with room for a slow machine). */
 const SURE = 150;
 
