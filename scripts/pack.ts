@@ -1,0 +1,214 @@
+/**
+ * `npm run pack`: writes the installable artifacts into one git-ignored folder (.pack/):
+ *   grafana/<id>-<version>.zip and grafana/<id>/   the Grafana app archive and its unzipped folder
+ *   api-observatory-mixin.tar.gz                   PrometheusRules + dashboard ConfigMaps (mixin/)
+ *   api-observatory-rules-dashboards.tar.gz        the plain rule files and dashboard JSON
+ *   npm/<package>-<version>.tgz                    `npm pack` of the publishable packages
+ * Prints each file with its size; the first failing step stops the run, naming the package.
+ *
+ *   node --conditions=source --import tsx scripts/pack.ts [--root DIR] [--out DIR] [--no-build] [--steps a,b]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { packagePlugin } from '../grafana-plugins/api-observatory-app/scripts/package-plugin';
+import { DASHBOARDS_DIR, RULES_DIR, mixinFiles } from '../mixin/src/mixin';
+
+export const GRAFANA_APP = 'grafana-plugins/api-observatory-app';
+/** Packages published to npm as they are: their package.json `files` select dist/ (built by `tsc -b`). */
+export const NPM_PACKAGES = ['packages/telemetry-contract', 'packages/safe-yaml', 'packages/canary-judge'];
+export const MIXIN = 'api-observatory-mixin';
+export const RULES_DASHBOARDS = 'api-observatory-rules-dashboards';
+export const STEPS = ['grafana-app', 'mixin', 'rules-dashboards', 'npm'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface PackOptions {
+  root: string;
+  out: string;
+  build: boolean;
+  steps: readonly Step[];
+  log?: (line: string) => void;
+}
+
+export interface Written {
+  file: string;
+  bytes: number;
+}
+
+/** A failed step, naming the package (or part) it was packing. */
+export class PackError extends Error {
+  constructor(
+    readonly what: string,
+    message: string
+  ) {
+    super(`pack: ${what}: ${message}`);
+  }
+}
+
+function run(what: string, cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new PackError(what, `could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new PackError(what, `\`${cmd} ${args.join(' ')}\` exited ${r.status}:\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+  return r.stdout;
+}
+
+const readJson = (what: string, file: string) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PackError(what, `${file}: ${(e as Error).message}`);
+  }
+};
+
+/** A reproducible `<top>.tar.gz` of `stage/<top>/` (sorted names, fixed times and owners, gzip without a timestamp). */
+function tarGz(what: string, stage: string, top: string, out: string): string {
+  const file = path.join(out, `${top}.tar.gz`);
+  run(what, 'tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-cf', path.join(stage, `${top}.tar`), '-C', stage, top], stage);
+  run(what, 'gzip', ['-n', '-9', '-f', path.join(stage, `${top}.tar`)], stage);
+  cpSync(path.join(stage, `${top}.tar.gz`), file);
+  return file;
+}
+
+function grafanaApp(o: PackOptions): Written[] {
+  const what = readJson(GRAFANA_APP, path.join(o.root, GRAFANA_APP, 'package.json')).name as string;
+  if (o.build) run(what, 'npm', ['run', '--silent', 'build', '-w', GRAFANA_APP], o.root);
+  try {
+    const p = packagePlugin(path.join(o.root, GRAFANA_APP, 'dist'), path.join(o.out, 'grafana'));
+    return [{ file: p.zip, bytes: statSync(p.zip).size }];
+  } catch (e) {
+    throw new PackError(what, (e as Error).message);
+  }
+}
+
+function mixin(o: PackOptions): Written[] {
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'pack-mixin-'));
+  try {
+    let files;
+    try {
+      files = mixinFiles(o.root);
+    } catch (e) {
+      throw new PackError('mixin', (e as Error).message);
+    }
+    for (const f of files) {
+      const target = path.join(stage, MIXIN, path.relative('generated', f.path));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, f.content);
+    }
+    cpSync(path.join(o.root, 'mixin', 'README.md'), path.join(stage, MIXIN, 'README.md'));
+    const file = tarGz('mixin', stage, MIXIN, o.out);
+    return [{ file, bytes: statSync(file).size }];
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+function rulesDashboards(o: PackOptions): Written[] {
+  const what = 'rules and dashboards';
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'pack-plain-'));
+  try {
+    for (const [from, to] of [[RULES_DIR, 'rules'], [DASHBOARDS_DIR, 'dashboards'], ['alerts/RUNBOOK.md', 'RUNBOOK.md']] as const) {
+      if (!existsSync(path.join(o.root, from))) throw new PackError(what, `${from} does not exist`);
+      cpSync(path.join(o.root, from), path.join(stage, RULES_DASHBOARDS, to), { recursive: true });
+    }
+    const file = tarGz(what, stage, RULES_DASHBOARDS, o.out);
+    return [{ file, bytes: statSync(file).size }];
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+interface NpmPackResult {
+  filename: string;
+  size: number;
+  files: { path: string }[];
+}
+
+function npmPackages(o: PackOptions): Written[] {
+  const dest = path.join(o.out, 'npm');
+  mkdirSync(dest, { recursive: true });
+  if (o.build) run('tsc -b', 'npx', ['tsc', '-b', ...NPM_PACKAGES], o.root);
+  return NPM_PACKAGES.map((dir) => {
+    const cwd = path.join(o.root, dir);
+    const pkg = readJson(dir, path.join(cwd, 'package.json'));
+    const what: string = pkg.name ?? dir;
+    if (pkg.private) throw new PackError(what, 'is private: it is not published');
+    const [result] = JSON.parse(run(what, 'npm', ['pack', '--json', '--pack-destination', dest], cwd)) as NpmPackResult[];
+    if (!result) throw new PackError(what, 'npm pack wrote nothing');
+    const shipped = new Set(result.files.map((f) => f.path));
+    const bins = typeof pkg.bin === 'string' ? [pkg.bin] : Object.values<string>(pkg.bin ?? {});
+    const entries = [pkg.main, ...bins].filter(Boolean).map((f: string) => path.posix.normalize(f));
+    const missing = entries.filter((f) => !shipped.has(f));
+    if (missing.length) throw new PackError(what, `the tarball lacks ${missing.join(', ')} (build it: npx tsc -b ${dir})`);
+    return { file: path.join(dest, result.filename), bytes: statSync(path.join(dest, result.filename)).size };
+  });
+}
+
+const STEP_RUNNERS: Record<Step, (o: PackOptions) => Written[]> = {
+  'grafana-app': grafanaApp,
+  mixin,
+  'rules-dashboards': rulesDashboards,
+  npm: npmPackages,
+};
+
+/** Marks a folder pack wrote, so a later run may empty it (and never a folder it did not write). */
+const MARKER = '.written-by-npm-run-pack';
+
+function prepareOut(out: string): void {
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    if (!existsSync(path.join(out, MARKER))) throw new PackError('output', `${out} holds files pack did not write: choose another --out`);
+    rmSync(out, { recursive: true });
+  }
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, MARKER), '');
+}
+
+export function pack(o: PackOptions): Written[] {
+  const log = o.log ?? console.log;
+  prepareOut(o.out);
+  const written: Written[] = [];
+  for (const step of o.steps) {
+    for (const w of STEP_RUNNERS[step](o)) {
+      written.push(w);
+      log(`${path.relative(o.out, w.file).padEnd(56)} ${formatBytes(w.bytes).padStart(10)}`);
+    }
+  }
+  return written;
+}
+
+export function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+export function parseArgs(argv: string[], cwd: string): PackOptions {
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (!v || v.startsWith('--')) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  const known = new Set(['--root', '--out', '--steps', '--no-build']);
+  const unknown = argv.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(argv[i - 1] ?? ''));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')} (options: ${[...known].join(', ')})`);
+  const root = path.resolve(cwd, value('--root') ?? path.resolve(__dirname, '..'));
+  const steps = (value('--steps')?.split(',') ?? [...STEPS]) as Step[];
+  const bad = steps.filter((s) => !STEPS.includes(s));
+  if (bad.length) throw new Error(`unknown step ${bad.join(', ')} (steps: ${STEPS.join(', ')})`);
+  return { root, out: path.resolve(cwd, value('--out') ?? path.join(root, '.pack')), build: !argv.includes('--no-build'), steps };
+}
+
+function main(argv: string[]): number {
+  try {
+    const o = parseArgs(argv, process.cwd());
+    console.log(`pack: writing into ${path.relative(process.cwd(), o.out) || '.'}/`);
+    const written = pack(o);
+    console.log(`pack: ${written.length} files, ${formatBytes(written.reduce((s, w) => s + w.bytes, 0))}`);
+    return 0;
+  } catch (e) {
+    console.error((e as Error).message);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
