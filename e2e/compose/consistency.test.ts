@@ -9,6 +9,7 @@
  * alike; images are pinned and versions agree with scripts/tools/versions.env.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -46,9 +47,9 @@ const alertmanagerYml = readYaml('provisioning/alertmanager/alertmanager.yml');
 const amEntrypoint = readText('provisioning/alertmanager/entrypoint.sh');
 const backstageOverlay = readYaml('docker/backstage/app-config.docker.yaml');
 
-/** Build outputs that docker-compose.yml mounts: git-ignored, created by the command given. */
-const BUILD_OUTPUTS: Record<string, string> = {
-  'grafana-plugins/api-observatory-app/dist': 'npm run build -w @api-observatory/grafana-app',
+/** Build outputs that docker-compose.yml mounts: git-ignored, created by `build`, whose code is `source`. */
+const BUILD_OUTPUTS: Record<string, { build: string; source: string }> = {
+  '.pack/grafana/api-observatory-app': { build: 'npm run pack', source: 'scripts/pack.ts' },
 };
 
 // ── what each service listens on, according to its own configuration ──────────────────────────────
@@ -166,9 +167,10 @@ describe('paths', () => {
         assert.ok(!r.startsWith('..'), `${s.name}: ${m.raw} mounts a path outside the repository`);
         const build = BUILD_OUTPUTS[r];
         if (build) {
-          const pkg = path.join(path.dirname(m.source), 'package.json');
-          assert.ok(existsSync(pkg), `${s.name}: ${r} is the build output of a package that does not exist (${rel(pkg)})`);
-          if (!existsSync(m.source)) t.diagnostic(`${r} is not built yet (${build}); Grafana needs it before docker compose up`);
+          assert.ok(existsSync(path.join(ROOT, build.source)), `${s.name}: ${r} is written by ${build.source}, which does not exist`);
+          const ignored = spawnSync('git', ['check-ignore', '-q', r], { cwd: ROOT });
+          assert.equal(ignored.status, 0, `${s.name}: ${r} is a build output but not git-ignored`);
+          if (!existsSync(m.source)) t.diagnostic(`${r} is not built yet (${build.build}); Grafana needs it before docker compose up`);
           continue;
         }
         assert.ok(existsSync(m.source), `${s.name}: ${m.raw}: ${r} does not exist`);
@@ -376,18 +378,20 @@ describe('Grafana', () => {
     assert.deepEqual([...covered].sort(), generated, 'every dashboards/generated folder has exactly one provider');
   });
 
-  test('the app plugin: installed from its build output, allowed unsigned, settings point at provisioned uids', (t) => {
+  test('the app plugin: installed from its archive, allowed unsigned, settings point at provisioned uids', (t) => {
     const app = readYaml('provisioning/grafana/plugins/api-observatory-app.yaml').apps[0];
     const g = svc('grafana');
     const pluginDir = `/var/lib/grafana/plugins/${app.type}`;
     const host = hostPathFor(g, pluginDir);
     assert.ok(host, `the grafana service does not mount ${pluginDir}`);
-    assert.equal(rel(host), `grafana-plugins/${app.type}/dist`, 'mounted from the plugin workspace build output');
+    // The archive's top folder (= the plugin id), unzipped by npm run pack beside the archive, not the source tree's dist/.
+    assert.equal(rel(host), `.pack/grafana/${app.type}`, 'mounted from the unzipped plugin archive');
+    assert.equal(BUILD_OUTPUTS[rel(host)]?.build, 'npm run pack');
     assert.ok(ini('plugins', 'allow_loading_unsigned_plugins').split(/[\s,]+/).includes(app.type));
     for (const [k, v] of Object.entries<string>(app.jsonData)) {
       if (k.endsWith('DatasourceUid')) assert.ok(dsByUid.has(v), `jsonData.${k}: ${v} is not a provisioned data source`);
     }
-    for (const f of [`grafana-plugins/${app.type}/src/plugin.json`, `grafana-plugins/${app.type}/dist/plugin.json`]) {
+    for (const f of [`grafana-plugins/${app.type}/src/plugin.json`, `.pack/grafana/${app.type}/plugin.json`]) {
       if (existsSync(path.join(ROOT, f))) {
         const pj = readJson(f);
         assert.equal(pj.id, app.type, `${f}: id`);
@@ -457,7 +461,7 @@ describe('collector', () => {
 /** How each service's files read its environment; undefined: the reader does not expand variables. */
 function refsOf(service: string, file: string): EnvRef[] | 'none' | 'skip' {
   const r = rel(file);
-  if (r.startsWith('dashboards/generated/') || r.startsWith('grafana-plugins/') || r.startsWith('alerts/rules/') || r.startsWith('collector/')) return 'skip';
+  if (r.startsWith('dashboards/generated/') || r.startsWith('grafana-plugins/') || r.startsWith('.pack/') || r.startsWith('alerts/rules/') || r.startsWith('collector/')) return 'skip';
   if (/\.(md|dockerignore)$/.test(file)) return 'skip';
   switch (service) {
     case 'grafana': {
