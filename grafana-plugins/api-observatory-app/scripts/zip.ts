@@ -35,30 +35,25 @@ export function zip(entries: ZipEntry[]): Buffer {
     if (raw.length >= LIMIT || offset >= LIMIT) throw new Error('zip: archive needs zip64, which this writer does not do');
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(raw);
+    /** The fields local and central headers share, in the same order (from "version needed" to the name length). */
+    const shared = (buf: Buffer, at: number) => {
+      buf.writeUInt16LE(20, at);
+      buf.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+      buf.writeUInt16LE(method, at + 4);
+      buf.writeUInt16LE(DOS_TIME, at + 6);
+      buf.writeUInt16LE(DOS_DATE, at + 8);
+      buf.writeUInt32LE(crc, at + 10);
+      buf.writeUInt32LE(body.length, at + 14);
+      buf.writeUInt32LE(raw.length, at + 18);
+      buf.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    shared(local, 4);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    shared(central, 6);
     const mode = (dir ? 0o040000 : 0o100000) | (e.mode ?? (dir ? 0o755 : 0o644));
     central.writeUInt32LE(((mode << 16) | (dir ? 0x10 : 0)) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
