@@ -33,7 +33,7 @@ export class KongExposition implements GatewayExposition {
   private readonly nginxRequests: GaugeVec;
   private total = 0;
 
-  constructor(readonly nodeId: string, private readonly o: Kong3Options) {
+  constructor(readonly nodeId: string, o: Kong3Options) {
     const ws = o.workspaceLabel ? ['workspace'] : [];
     this.ws = o.workspaceLabel ? [KONG_WORKSPACE] : [];
     const r = this.registry;
