@@ -2,7 +2,7 @@
 # Installs everything the sandbox and the tests need, idempotently, and skips what is current:
 #   1. Node 22 (pinned, into .tools/node: always this one, whatever Node the machine has)
 #   2. Debian packages, only when missing and only as root: Chromium (browser tests), PostgreSQL (the
-#      Backstage production option, tested), docker-compose (static check of docker-compose.yml)
+#      Backstage production option, tested), docker-compose (static check of docker-compose.yml), unzip
 #   3. npm packages (`npm ci`, when package-lock.json changed)
 #   4. the Go-built components (Prometheus, the collector, Jaeger), cached by version
 #   5. the TypeScript build, then the Backstage app bundle (when its sources are newer)
@@ -74,6 +74,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# unzip checks the Grafana app archive as Grafana's installer reads it.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     start_step apt "step 2/5: apt-get install ${missing[*]} (as root)" \

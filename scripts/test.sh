@@ -11,6 +11,7 @@ npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
 npm run --silent check:versions --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
+tsc -p mixin --noEmit && tsc -p scripts --noEmit
 echo "[test] Grafana app plugin: typecheck, build, jest"
 npm run --silent typecheck -w grafana-plugins/api-observatory-app
 npm run --silent lint -w grafana-plugins/api-observatory-app
@@ -23,4 +24,5 @@ echo "[test] API observability frontend (jsdom, msw)" && npm test --silent -w @a
 echo "[test] unit and integration tests"
 node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
-  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts'
+  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts' \
+  'mixin/test/**/*.test.ts' 'scripts/*.test.ts' 'grafana-plugins/api-observatory-app/scripts/**/*.test.ts'
