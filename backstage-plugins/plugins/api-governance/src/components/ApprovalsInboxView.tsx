@@ -6,7 +6,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
+import TableCell, { type TableCellProps } from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
@@ -15,7 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import Skeleton from '@material-ui/lab/Skeleton';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { ApiGovernanceApi } from '../api/client';
-import { ErrorMessage, GateList, PlainText, StateChip, wrapStyle } from './common';
+import { ErrorMessage, GateList, StateChip, wrapStyle } from './common';
 import { DecisionDialog, type DialogMode } from './DecisionDialog';
 import { useAsync } from './useAsync';
 import { ageMs, formatAge, formatTime, newestFirst, shortRef } from './model';
@@ -54,6 +54,29 @@ export interface ApprovalsInboxViewProps {
 }
 
 const ANY = '';
+/** Columns of the table: API, promotion, requested, gates, comment, action. */
+const COLUMNS = 6;
+
+/** A table cell with 8px side padding (MUI's small cells have 16 + 24): six columns fit beside a pinned sidebar at 1280 px. */
+function Cell(props: TableCellProps) {
+  return <TableCell {...props} style={{ paddingLeft: 8, paddingRight: 8, ...props.style }} />;
+}
+
+/** User text cut to `lines` lines (with an ellipsis); the whole text is the tooltip. */
+function ClampedText(props: { children: string | null | undefined; lines: number }) {
+  if (!props.children) return null;
+  const text = String(props.children);
+  return (
+    <Typography
+      component="div"
+      variant="body2"
+      title={text}
+      style={{ ...wrapStyle, display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: props.lines, overflow: 'hidden' }}
+    >
+      {text}
+    </Typography>
+  );
+}
 
 /** The product managers' inbox: open promotion requests, filterable by system, owner, age and state, sortable by age. */
 export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
@@ -136,32 +159,31 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
       {data.status === 'loading' && <LinearProgress />}
       {data.status === 'error' && <ErrorMessage error={data.error} title="Promotion requests unavailable" />}
       {loaded && (
-        <Paper>
+        // Narrower than the columns' minimum (below about 1000 px of page), the table scrolls in its box, not the page.
+        <Paper style={{ overflowX: 'auto' }}>
           <Table size="small" aria-label="Open promotion requests">
             <TableHead>
               <TableRow>
-                <TableCell>API</TableCell>
-                <TableCell>System / owner</TableCell>
-                <TableCell>Promotion</TableCell>
-                <TableCell>Requested by</TableCell>
-                <TableCell sortDirection={order}>
+                <Cell style={{ paddingLeft: 16 }}>API</Cell>
+                <Cell>Promotion</Cell>
+                <Cell sortDirection={order}>
                   <TableSortLabel style={{ whiteSpace: 'nowrap' }} active direction={order === 'desc' ? 'desc' : 'asc'} onClick={() => setOrder(order === 'desc' ? 'asc' : 'desc')} data-testid="sort-age">
-                    Age
+                    Requested
                   </TableSortLabel>
-                </TableCell>
-                <TableCell>Gates</TableCell>
-                <TableCell>Comment</TableCell>
-                <TableCell />
+                </Cell>
+                <Cell>Gates</Cell>
+                <Cell>Comment</Cell>
+                <Cell style={{ paddingRight: 16 }} />
               </TableRow>
             </TableHead>
             <TableBody>
               {rows.length === 0 && (
                 <TableRow>
-                  <TableCell colSpan={8}>
+                  <Cell colSpan={COLUMNS}>
                     <Typography variant="body2" color="textSecondary" data-testid="inbox-empty">
                       No open promotion requests match the filters.
                     </Typography>
-                  </TableCell>
+                  </Cell>
                 </TableRow>
               )}
               {rows.map((r) => {
@@ -169,40 +191,39 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
                 const mine = !!props.currentUser && props.currentUser === r.requestedBy;
                 return (
                   <TableRow key={r.id} data-request={r.id} data-testid="inbox-row">
-                    <TableCell style={{ minWidth: 120 }}>{link(r.entityRef)}</TableCell>
-                    <TableCell style={{ minWidth: 120 }}>
-                      <Typography variant="body2" component="div">
-                        {e.system ?? '—'}
+                    <Cell style={{ minWidth: 140, paddingLeft: 16 }}>
+                      {link(r.entityRef)}
+                      <Typography variant="caption" color="textSecondary" component="div" style={wrapStyle}>
+                        <span title="System">{e.system ?? '—'}</span> · <span title={e.owner ? `Owner ${e.owner}` : 'Owner'}>{e.owner ? shortRef(e.owner) : '—'}</span>
                       </Typography>
-                      <Typography variant="caption" color="textSecondary" component="div">
-                        {e.owner ? shortRef(e.owner) : '—'}
-                      </Typography>
-                    </TableCell>
-                    <TableCell>
-                      <Typography variant="body2" component="div" style={{ whiteSpace: 'nowrap' }}>
+                    </Cell>
+                    <Cell style={{ minWidth: 100 }}>
+                      <Typography variant="body2" component="div" style={wrapStyle}>
                         {r.fromEnvironment} → {r.toEnvironment}
                       </Typography>
                       <StateChip state={r.state} />
-                    </TableCell>
-                    <TableCell style={{ whiteSpace: 'nowrap' }} title={r.requestedBy}>
-                      {shortRef(r.requestedBy)}
-                    </TableCell>
-                    <TableCell style={{ whiteSpace: 'nowrap' }} title={formatTime(r.requestedAt)} data-testid="inbox-age">
-                      {formatAge(r.requestedAt, now)}
-                    </TableCell>
-                    <TableCell>
+                    </Cell>
+                    <Cell>
+                      <Typography variant="body2" component="div" style={wrapStyle} title={r.requestedBy}>
+                        {shortRef(r.requestedBy)}
+                      </Typography>
+                      <Typography variant="caption" color="textSecondary" component="div" style={{ whiteSpace: 'nowrap' }} title={formatTime(r.requestedAt)}>
+                        <span data-testid="inbox-age">{formatAge(r.requestedAt, now)}</span> ago
+                      </Typography>
+                    </Cell>
+                    <Cell style={{ minWidth: 130 }}>
                       <GateList gates={r.gates} compact />
-                    </TableCell>
-                    <TableCell style={{ minWidth: 200 }}>
-                      <PlainText>{r.comment}</PlainText>
-                    </TableCell>
-                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                    </Cell>
+                    <Cell style={{ minWidth: 140 }}>
+                      <ClampedText lines={3}>{r.comment}</ClampedText>
+                    </Cell>
+                    <Cell style={{ whiteSpace: 'nowrap', paddingRight: 16 }}>
                       {r.state === 'requested' ? (
                         <ReviewButton request={r} mine={mine} userLoading={!!props.currentUserLoading} onClick={() => setDialog({ request: r, mode: 'decide' })} />
                       ) : (
                         <PromoteButton request={r} onClick={() => setDialog({ request: r, mode: 'promote' })} />
                       )}
-                    </TableCell>
+                    </Cell>
                   </TableRow>
                 );
               })}

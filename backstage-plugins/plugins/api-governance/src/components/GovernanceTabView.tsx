@@ -2,18 +2,11 @@ import { useCallback, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
-import type { ApiGovernanceApi } from '../api/client';
-import { GovernanceCardView } from './GovernanceCardView';
+import { GovernanceCardView, type GovernanceCardViewProps } from './GovernanceCardView';
 import { HistoryTimeline } from './HistoryTimelineView';
 
-export interface GovernanceTabViewProps {
-  api: ApiGovernanceApi;
-  entityRef: string;
-  entityTitle: string;
-  currentUser?: string;
-  currentUserLoading?: boolean;
-  now?: number;
-}
+/** The card's props; the tab listens to the card's changes itself. */
+export type GovernanceTabViewProps = Omit<GovernanceCardViewProps, 'onChanged'>;
 
 /**
  * The "Governance" tab of an API: the promotion card and the history (audit trail and recorded events).

@@ -30,6 +30,21 @@ const ts = (iso: string | undefined | null) => {
 };
 const eventTime = (e: GovernanceEvent) => e.at ?? e.occurredAt ?? e.createdAt;
 
+/** A dotted name (`api-governance.promotion.requested`) that a narrow column breaks after a dot, not inside a word. */
+function DottedName(props: { name: string }) {
+  const parts = props.name.split('.');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <span key={i}>
+          {i > 0 && <wbr />}
+          {i > 0 ? `.${part}` : part}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /** Evidence and payloads are shown as JSON text (never as markup). */
 function JsonText(props: { value: unknown }) {
   if (props.value === undefined || props.value === null) return null;
@@ -144,7 +159,7 @@ export function HistoryTimelineView(props: { entries: TimelineEntry[]; events: G
           {events.map((e, i) => (
             <Box component="li" key={String(e.id ?? i)} mb={2} pl={2} style={{ borderLeft: '3px solid rgba(127,127,127,0.35)' }} data-testid="event">
               <Typography variant="subtitle2" style={wrapStyle}>
-                {String(e.type)}
+                <DottedName name={String(e.type)} />
               </Typography>
               <Typography variant="body2" color="textSecondary">
                 {typeof e.actor === 'string' ? `${shortRef(e.actor)} · ` : ''}

@@ -32,8 +32,10 @@ const STATE_COLOR: Partial<Record<PromotionState, 'primary' | 'secondary'>> = {
   promoted: 'secondary',
 };
 
+/** The state as a chip; in a narrow column its label is cut with an ellipsis, the whole label is the tooltip. */
 export function StateChip(props: { state: string }) {
-  return <Chip size="small" label={stateLabel(props.state)} color={STATE_COLOR[props.state as PromotionState] ?? 'default'} data-state={props.state} />;
+  const label = stateLabel(props.state);
+  return <Chip size="small" label={label} title={label} style={{ maxWidth: '100%' }} color={STATE_COLOR[props.state as PromotionState] ?? 'default'} data-state={props.state} />;
 }
 
 const GATE_ICON = {
@@ -68,7 +70,8 @@ export function GateList(props: { gates: GateReport | null | undefined; dense?: 
                 <span style={{ whiteSpace: 'nowrap' }}>
                   {String(g.gate)}: {status}
                 </span>
-                {requirementNote(g.required)}
+                {!g.required && ' '}
+                {!g.required && <span style={{ whiteSpace: 'nowrap' }}>{requirementNote(false).trim()}</span>}
               </Typography>
             </Box>
           );

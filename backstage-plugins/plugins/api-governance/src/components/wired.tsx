@@ -33,36 +33,28 @@ export function useCurrentUserState(): { user?: string; loading: boolean } {
   return state;
 }
 
-/** The entity card (API entities): wired to the current entity, the governance API and the signed-in user. */
-export function GovernanceCard() {
+/** What the card and the tab take from Backstage: the current entity, the governance API and the signed-in user. */
+function useEntityGovernanceProps() {
   const { entity } = useEntity();
   const api = useApi(apiGovernanceApiRef);
   const currentUser = useCurrentUserState();
-  return (
-    <GovernanceCardView
-      api={api}
-      entityRef={stringifyEntityRef(entity)}
-      entityTitle={entity.metadata.title ?? entity.metadata.name}
-      currentUser={currentUser.user}
-      currentUserLoading={currentUser.loading}
-    />
-  );
+  return {
+    api,
+    entityRef: stringifyEntityRef(entity),
+    entityTitle: entity.metadata.title ?? entity.metadata.name,
+    currentUser: currentUser.user,
+    currentUserLoading: currentUser.loading,
+  };
+}
+
+/** The entity card (API entities). */
+export function GovernanceCard() {
+  return <GovernanceCardView {...useEntityGovernanceProps()} />;
 }
 
 /** The "Governance" tab of API entities: the promotion card and the history, refreshed together. */
 export function GovernanceContent() {
-  const { entity } = useEntity();
-  const api = useApi(apiGovernanceApiRef);
-  const currentUser = useCurrentUserState();
-  return (
-    <GovernanceTabView
-      api={api}
-      entityRef={stringifyEntityRef(entity)}
-      entityTitle={entity.metadata.title ?? entity.metadata.name}
-      currentUser={currentUser.user}
-      currentUserLoading={currentUser.loading}
-    />
-  );
+  return <GovernanceTabView {...useEntityGovernanceProps()} />;
 }
 
 /** The approvals inbox page (`/api-governance`): catalog data from the catalog API, links to the entity pages. */
