@@ -186,6 +186,17 @@ export const topk = (k: number, expr: string): string => {
   return `topk(${k}, ${expr})`;
 };
 
+/**
+ * Time of the oldest sample of `selector` within the last `w`, probed every `resolutionSeconds`: tells
+ * how old a series' data is, so that rates over a window longer than the data can be shortened to it.
+ * The subquery's steps are aligned to multiples of the resolution, so data younger than the last step
+ * has no step yet: the instant timestamp stands in for it.
+ */
+export function oldestSampleTime(selectorExpr: string, w: Window, resolutionSeconds: number): string {
+  if (!Number.isInteger(resolutionSeconds) || resolutionSeconds < 1) throw new RangeError(`resolution must be a whole number of seconds >= 1, got ${resolutionSeconds}`);
+  return `min(min_over_time(timestamp(${selectorExpr})[${window(w)}:${resolutionSeconds}s]) or timestamp(${selectorExpr}))`;
+}
+
 /** Builds a selector for a contract metric by key; for histograms pass which series. */
 export function metricSelector(key: MetricKey, matchers: Matchers = {}, part?: 'bucket' | 'sum' | 'count'): string {
   const def = METRICS[key];

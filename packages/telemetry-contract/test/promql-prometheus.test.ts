@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { freePort, runDir, startPrometheus, toolPath, type RunningPrometheus } from '@api-observatory/local-stack';
-import { PROM, PrometheusClient, PrometheusQueryError, selector, window } from '../src';
+import { PROM, PrometheusClient, PrometheusQueryError, oldestSampleTime, selector, window } from '../src';
 import { ACCEPTED_DURATIONS, REFUSED_DURATIONS } from './durations';
 
 let skip: string | false = false;
@@ -56,5 +56,43 @@ describe('window() draws the line where the real Prometheus does', { skip, timeo
       const refusal = await prometheusRefusal(d);
       assert.ok(refusal, `Prometheus accepts ${d}`);
     }
+  });
+});
+
+describe('oldestSampleTime() on the real Prometheus', { skip, timeout: 120_000 }, () => {
+  let prometheus: RunningPrometheus | undefined;
+  let prom: PrometheusClient;
+
+  before(async () => {
+    const port = await freePort();
+    const dir = runDir('it-contract-oldest-sample');
+    prometheus = await startPrometheus({ port, dataDir: path.join(dir, `prom-${Date.now()}`), logDir: path.join(dir, 'logs'), scrapeInterval: '1s' });
+    prom = new PrometheusClient(prometheus.url);
+  });
+  after(async () => {
+    await prometheus?.stop();
+  });
+
+  test('data younger than the last aligned probe step still has an age', async () => {
+    // Prometheus scrapes itself: its `up` series starts with the first scrape.
+    const up = selector('up');
+    let first: number | undefined;
+    for (let i = 0; i < 100 && first === undefined; i++) {
+      const r = await prom.query(`min(timestamp(${up}))`);
+      if (r.length) first = Number(r[0]!.value[1]);
+      else await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.ok(first !== undefined, 'Prometheus never scraped itself');
+    // One second after the first sample, with hour-aligned probe steps: the last step lies before the data
+    // (unless the first scrape fell in an hour's first second), so only the instant timestamp can see it.
+    const at = first + 1;
+    if (at % 3600 < 2) return;
+    const [oldest] = await prom.query(oldestSampleTime(up, '2h', 3600), at);
+    assert.ok(oldest, 'no age for data younger than one probe step');
+    assert.equal(Number(oldest.value[1]), first);
+    // Older data is found by the subquery itself: the minimum over the window, not the latest sample.
+    const later = first + 30;
+    const [again] = await prom.query(oldestSampleTime(up, '2h', 1), later);
+    assert.ok(again && Math.abs(Number(again.value[1]) - first) <= 1, `oldest ${again?.value[1]} vs first sample ${first}`);
   });
 });

@@ -34,6 +34,7 @@ import {
   jaegerTraceLink,
   latencyQuantile,
   metricSelector,
+  oldestSampleTime,
   recordedSelector,
   requestRate,
   sloErrorRatio,
@@ -193,7 +194,7 @@ export class SummaryBuilder {
     const full = { window: spec.window, windowSeconds: spec.windowSeconds, dataSince: null };
     const res = Math.max(1, Math.min(DATA_AGE_MAX_STEP_SECONDS, Math.floor(spec.windowSeconds / DATA_AGE_STEPS)));
     const oldest = firstValue(
-      await this.prom.query(`min(min_over_time(timestamp(${metricSelector('requests', filter)})[${spec.window}:${res}s]))`, end),
+      await this.prom.query(oldestSampleTime(metricSelector('requests', filter), spec.window, res), end),
     );
     if (oldest === null || oldest <= end - spec.windowSeconds + res) return full;
     const seconds = Math.min(spec.windowSeconds, Math.max(MIN_WINDOW_SECONDS, Math.ceil(end - oldest)));
