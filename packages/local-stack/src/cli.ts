@@ -117,7 +117,7 @@ async function main() {
   const { stack, urls, backstage } = sandbox;
   const moved = (url: string, wanted: number) => (url.endsWith(`:${wanted}`) ? '' : ` (port ${wanted} was taken)`);
   say('prometheus', `${urls.prometheus}${moved(urls.prometheus, wantProm)}  rules from alerts/rules loaded; try ${PROM.requests}`);
-  say('jaeger', `${urls.jaeger}${moved(urls.jaeger, wantJaeger)}  trace store: UI and /api/traces/<id>`);
+  say('jaeger', `${urls.jaeger}${moved(urls.jaeger, wantJaeger)}  trace store: query API /api/traces/<id>`);
   say('collector', `OTLP ${stack.collector.otlpHttpEndpoint} (gRPC ${stack.collector.otlpGrpcEndpoint}), health ${stack.collector.healthUrl}`);
   for (const [g, url] of Object.entries(stack.simulator?.metricsUrls ?? {})) say('simulator', `${g} exposition ${url}, ${rps} req/s in all`);
   say('canary', `${SANDBOX_CANARY_API}: stable, baseline and canary deployments, canary scenario "${canary}"`);
