@@ -5,9 +5,11 @@
 #   otelcol, prometheus,  one Go module: the collector distribution that the ocb builder (@v$OTELCOL_VERSION)
 #   promtool              generates from collector/builder-config.yaml, plus Prometheus' cmd/prometheus and
 #                         cmd/promtool at $PROMETHEUS_MODULE_VERSION, compiled in one `go build`. The
-#                         collector's Prometheus receiver already depends on Prometheus, so pinning the
-#                         version that receiver requires makes both share every compiled package (about
-#                         half of Prometheus' build). The cache key covers the manifest and both versions.
+#                         collector's Prometheus receiver depends on Prometheus, so pinning the version that
+#                         receiver requires makes both share every compiled package. The cache key covers
+#                         the manifest and the versions.
+#   alertmanager, amtool  go install github.com/prometheus/alertmanager/cmd/...@$ALERTMANAGER_MODULE_VERSION
+#   opa                   go install github.com/open-policy-agent/opa@$OPA_MODULE_VERSION
 #   jaeger                Jaeger v2, built in the wrapper module scripts/tools/jaeger (Jaeger's go.mod
 #                         has a replace directive, so `go install ...@version` is refused)
 #
@@ -32,7 +34,7 @@ die() {
 
 GO="${GO:-go}"
 command -v "$GO" >/dev/null 2>&1 || die "Go is not installed or not in PATH (set GO=/path/to/go). Go >= 1.24 is needed; newer toolchains are fetched by Go itself when a module asks for one."
-for v in PROMETHEUS_MODULE_VERSION OTELCOL_VERSION OTELCOL_STABLE_VERSION OTELCOL_DIST_NAME JAEGER_MODULE_VERSION; do
+for v in PROMETHEUS_MODULE_VERSION ALERTMANAGER_MODULE_VERSION OPA_MODULE_VERSION OTELCOL_VERSION OTELCOL_STABLE_VERSION OTELCOL_DIST_NAME JAEGER_MODULE_VERSION; do
   [ -n "${!v:-}" ] || die "$v is not set in scripts/tools/versions.env"
 done
 
@@ -59,9 +61,9 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(otelcol jaeger)
+[ ${#tools[@]} -gt 0 ] || tools=(otelcol jaeger alertmanager opa)
 for t in "${tools[@]}"; do
-  case "$t" in prometheus | otelcol | jaeger) ;; *) die "unknown tool '$t' (expected: prometheus, otelcol, jaeger)" ;; esac
+  case "$t" in prometheus | otelcol | alertmanager | jaeger | opa) ;; *) die "unknown tool '$t' (expected: prometheus, otelcol, alertmanager, jaeger, opa)" ;; esac
 done
 
 tmp_dirs=()
@@ -130,7 +132,7 @@ $bad"
   key="$( (cat "$manifest"; echo "$PROMETHEUS_MODULE_VERSION $sd_tags $ldflags version") | sha256sum | cut -c1-16)"
   local dir="$bin_cache/otelcol-prometheus-$OTELCOL_VERSION-$key-$platform" start
   if [ -x "$dir/otelcol" ] && [ -x "$dir/prometheus" ] && [ -x "$dir/promtool" ]; then
-    report "otelcol, prometheus" "$v, $PROMETHEUS_MODULE_VERSION ($key)" cached
+    report "otelcol, prometheus" "$v, $PROMETHEUS_MODULE_VERSION" cached
   else
     start=$SECONDS
     # The builder itself, at the same release.
@@ -166,11 +168,45 @@ $bad"
     mv "$tmp/$dist_name" "$tmp/otelcol"
     [ -x "$tmp/otelcol" ] && [ -x "$tmp/prometheus" ] && [ -x "$tmp/promtool" ] || die "go build finished but a binary is missing (see $log_dir/otelcol-prometheus.log)"
     rm -rf "$dir" && mv "$tmp" "$dir"
-    report "otelcol, prometheus" "$v, $PROMETHEUS_MODULE_VERSION ($key)" "built in $((SECONDS - start))s"
+    report "otelcol, prometheus" "$v, $PROMETHEUS_MODULE_VERSION" "built in $((SECONDS - start))s"
   fi
   publish "$dir/otelcol" otelcol
   publish "$dir/prometheus" prometheus
   publish "$dir/promtool" promtool
+}
+
+build_alertmanager() {
+  local v="$ALERTMANAGER_MODULE_VERSION" dir="$bin_cache/alertmanager-$ALERTMANAGER_MODULE_VERSION-$platform" tmp start
+  if [ -x "$dir/alertmanager" ] && [ -x "$dir/amtool" ]; then
+    report "alertmanager, amtool" "$v" cached
+  else
+    start=$SECONDS
+    new_tmp tmp
+    (cd "$tmp" && run_logged alertmanager env GOBIN="$tmp" GOWORK=off "$GO" install -v \
+      -ldflags="$ldflags -X github.com/prometheus/common/version.Version=${v#v}" \
+      "github.com/prometheus/alertmanager/cmd/alertmanager@$v" "github.com/prometheus/alertmanager/cmd/amtool@$v")
+    [ -x "$tmp/alertmanager" ] && [ -x "$tmp/amtool" ] || die "go install finished but alertmanager/amtool are missing (see $log_dir/alertmanager.log)"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+    report "alertmanager, amtool" "$v" "built in $((SECONDS - start))s"
+  fi
+  publish "$dir/alertmanager" alertmanager
+  publish "$dir/amtool" amtool
+}
+
+build_opa() {
+  local v="$OPA_MODULE_VERSION" dir="$bin_cache/opa-$OPA_MODULE_VERSION-$platform" tmp start
+  if [ -x "$dir/opa" ]; then
+    report opa "$v" cached
+  else
+    start=$SECONDS
+    new_tmp tmp
+    (cd "$tmp" && run_logged opa env GOBIN="$tmp" GOWORK=off "$GO" install -v \
+      -ldflags="$ldflags -X github.com/open-policy-agent/opa/v1/version.Version=${v#v}" "github.com/open-policy-agent/opa@$v")
+    [ -x "$tmp/opa" ] || die "go install finished but opa is missing (see $log_dir/opa.log)"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+    report opa "$v" "built in $((SECONDS - start))s"
+  fi
+  publish "$dir/opa" opa
 }
 
 build_jaeger() {
@@ -198,6 +234,8 @@ built_joint=
 for t in "${tools[@]}"; do
   case "$t" in
     prometheus | otelcol) [ -n "$built_joint" ] || build_otelcol_prometheus; built_joint=1 ;;
+    alertmanager) build_alertmanager ;;
     jaeger) build_jaeger ;;
+    opa) build_opa ;;
   esac
 done
