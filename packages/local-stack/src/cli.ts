@@ -119,7 +119,8 @@ async function main() {
   say('prometheus', `${urls.prometheus}${moved(urls.prometheus, wantProm)}  rules from alerts/rules loaded; try ${PROM.requests}`);
   say('jaeger', `${urls.jaeger}${moved(urls.jaeger, wantJaeger)}  trace store: query API /api/traces/<id>`);
   say('collector', `OTLP ${stack.collector.otlpHttpEndpoint} (gRPC ${stack.collector.otlpGrpcEndpoint}), health ${stack.collector.healthUrl}`);
-  for (const [g, url] of Object.entries(stack.simulator?.metricsUrls ?? {})) say('simulator', `${g} exposition ${url}, ${rps} req/s in all`);
+  const expositions = Object.entries(stack.simulator?.metricsUrls ?? {}).map(([g, url]) => `${g} ${url}`);
+  say('simulator', `${rps} req/s in all; expositions ${expositions.join(', ')}`);
   say('canary', `${SANDBOX_CANARY_API}: stable, baseline and canary deployments, canary scenario "${canary}"`);
   say('canary-gate', `${urls.canaryGate}  POST /v1/evaluate {"api":"${SANDBOX_CANARY_API}"}; GET /metrics`);
   if (backstage) {
