@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as contract from '@api-observatory/telemetry-contract';
 import { BURN_RATE_TIERS } from '@api-observatory/telemetry-contract';
+import { DOCKER_ALERTMANAGER_FILE, renderDockerAlertmanager } from './alertmanager';
 import { canaryRuleFile, canaryRunbooks } from './canary-alerts';
 import { isAlert, type RuleFile, type Runbook } from './model';
 import { platformRuleFile, platformRunbooks } from './platform-alerts';
@@ -175,6 +176,7 @@ export function generateAll(dir = ALERTS_DIR): Map<string, string> {
   for (const f of ruleFiles(config)) out.set(`rules/${f.file}`, renderRuleFile(f, config.runbookBaseUrl));
   for (const t of testFiles(config)) out.set(`tests/${t.file}`, renderTestFile(t));
   out.set('RUNBOOK.md', renderRunbook(runbookSections(config), RUNBOOK_INTRO));
+  out.set(DOCKER_ALERTMANAGER_FILE, renderDockerAlertmanager(config));
   const readmePath = path.join(dir, 'README.md');
   if (existsSync(readmePath)) out.set('README.md', renderReadmeBlocks(config, readFileSync(readmePath, 'utf8')));
   return out;

@@ -7,3 +7,4 @@ export * from './platform-alerts';
 export * from './render';
 export * from './generate';
 export * from './promtool';
+export * from './alertmanager';
