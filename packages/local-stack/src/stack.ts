@@ -5,6 +5,7 @@ import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-o
 import { startCanaryGate, type RunningCanaryGate } from './canary-gate';
 import { startCollector, type CollectorOptions, type RunningCollector } from './collector';
 import { startJaeger, type RunningJaeger } from './jaeger';
+import { startOpa, type RunningOpa } from './opa';
 import { repoRoot, runDir } from './paths';
 import { freePorts } from './ports';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
@@ -26,6 +27,8 @@ export interface StackOptions {
   fresh?: boolean;
   /** Run `canary-gate serve` against the stack's Prometheus (default off); `configFile`: its gate config. */
   canaryGate?: boolean | { configFile?: string };
+  /** Run OPA with the governance policy (policies/) for the governance backend (default off). */
+  opa?: boolean;
 }
 
 export interface Stack {
@@ -35,7 +38,8 @@ export interface Stack {
   collector: RunningCollector;
   simulator?: LiveSimulator;
   canaryGate?: RunningCanaryGate;
-  ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number; canaryGate?: number };
+  opa?: RunningOpa;
+  ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number; canaryGate?: number; opa?: number };
   /** Restart Prometheus on the same port and data folder (outage tests). */
   restartPrometheus(): Promise<RunningPrometheus>;
   /** Restart Jaeger on the same ports (its in-memory store starts empty). */
@@ -54,13 +58,14 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const dir = o.dir ?? runDir(o.name ?? 'stack');
   if (o.fresh !== false) await rm(dir, { recursive: true, force: true });
   const logDir = path.join(dir, 'logs');
-  const [pPort, jGrpc, jHttp, jQuery, jQueryGrpc, cGrpc, cHttp, cHealth, cSelf, simPort, gatePort] = await freePorts(11);
+  const [pPort, jGrpc, jHttp, jQuery, jQueryGrpc, cGrpc, cHttp, cHealth, cSelf, simPort, gatePort, opaPort] = await freePorts(12);
   const ports = {
     prometheus: o.prometheusPort ?? pPort!,
     jaegerQuery: o.jaegerQueryPort ?? jQuery!,
     collectorOtlpHttp: cHttp!,
     collectorOtlpGrpc: cGrpc!,
     ...(o.canaryGate ? { canaryGate: gatePort! } : {}),
+    ...(o.opa ? { opa: opaPort! } : {}),
   };
   const started: Array<{ stop(): Promise<unknown> }> = [];
   const stopAll = async () => {
@@ -113,6 +118,12 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       started.push(canaryGate);
     }
 
+    let opa: RunningOpa | undefined;
+    if (o.opa) {
+      opa = await startOpa({ port: opaPort!, logDir });
+      started.push(opa);
+    }
+
     let simulator: LiveSimulator | undefined;
     if (o.simulator) {
       simulator = await startLiveSimulator({ ...o.simulator, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
@@ -126,6 +137,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       collector,
       simulator,
       canaryGate,
+      opa,
       ports,
       async restartPrometheus() {
         await prometheus.stop();

@@ -6,11 +6,11 @@
  * | api-governance.promotion.create    | CONDITIONAL: the user owns the API (catalog rule IS_ENTITY_OWNER)      |
  * | api-governance.promotion.cancel    | CONDITIONAL: the user owns the API (the requester may always cancel)   |
  * | api-governance.api.deprecate       | CONDITIONAL: the user owns the API (IS_ENTITY_OWNER)                    |
- * | api-governance.promotion.approve   | user in a product-manager group of the API's system: CONDITIONAL        |
+ * | api-governance.promotion.approve   | product lead: ALLOW; product manager of the API's system: CONDITIONAL   |
  * | api-governance.promotion.reject    |   HAS_SPEC system=<that system> (ALLOW for `*`); otherwise DENY         |
  * | api-governance.promotion.promote   |   (promote and rollback are decided like approve: the product manager   |
  * | api-governance.promotion.rollback  |   who may let a version in may also record it shipped or pulled)        |
- * | api-governance.promotion.override  | ALLOW for members of `overrideGroups`, otherwise DENY                  |
+ * | api-governance.promotion.override  | ALLOW for members of `overrideGroups` or `productLeads`, else DENY     |
  *
  * Conditions are the catalog's own rules on the `catalog-entity` resource type, so the permission
  * backend asks the catalog to evaluate them against the API entity. Separation of duties (nobody
@@ -67,6 +67,7 @@ export function decideGovernancePermission(
     case apiPromotionRejectPermission.name:
     case apiPromotionPromotePermission.name:
     case apiPromotionRollbackPermission.name: {
+      if (config.productLeads?.some((g) => mine.has(g.toLowerCase()))) return { result: AuthorizeResult.ALLOW };
       const systems = Object.entries(config.productManagers)
         .filter(([, groups]) => groups.some((g) => mine.has(g.toLowerCase())))
         .map(([system]) => system);
@@ -76,7 +77,7 @@ export function decideGovernancePermission(
       return conditional({ anyOf: [first!, ...rest] });
     }
     case apiPromotionOverridePermission.name:
-      return config.overrideGroups.some((g) => mine.has(g.toLowerCase())) ? { result: AuthorizeResult.ALLOW } : { result: AuthorizeResult.DENY };
+      return [...config.overrideGroups, ...(config.productLeads ?? [])].some((g) => mine.has(g.toLowerCase())) ? { result: AuthorizeResult.ALLOW } : { result: AuthorizeResult.DENY };
     default:
       return undefined;
   }

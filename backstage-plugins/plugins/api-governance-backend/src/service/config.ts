@@ -1,4 +1,7 @@
 import type { Config } from '@backstage/config';
+import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { GovernancePolicyData } from './policy-engine';
+import { DEFAULT_DECISION_PATH } from './opa-policy';
 
 export interface GovernanceConfig {
   environments: string[];
@@ -11,12 +14,21 @@ export interface GovernanceConfig {
     slo: { prometheusUrl?: string; required: boolean; timeoutMs: number };
   };
   policy: GovernancePolicyConfig;
+  /** The policy decision point asked before every change (the built-in engine decides policyData(policy, gates)). */
+  engine: PolicyEngineConfig;
 }
+
+export type PolicyEngineConfig = { engine: 'builtin' } | { engine: 'opa'; opa: { url: string; timeoutMs: number; decisionPath: string } };
 
 export interface GovernancePolicyConfig {
   /** Product-manager groups per system name; `*` applies to every system. */
   productManagers: Record<string, string[]>;
   overrideGroups: string[];
+  /** Groups that approve for every system and may override. Default: none. */
+  productLeads?: string[];
+  /** Tier → environment (or `*`) → required gates (policy data `required_gates`). */
+  requiredGates?: GovernancePolicyData['required_gates'];
+  freezes?: GovernancePolicyData['freezes'];
 }
 
 export const DEFAULT_POLICY_CONFIG: GovernancePolicyConfig = {
@@ -26,16 +38,80 @@ export const DEFAULT_POLICY_CONFIG: GovernancePolicyConfig = {
   overrideGroups: [],
 };
 
+const GATES: GateName[] = ['canary', 'definition', 'slo'];
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The policy's data from the config: the permission settings, tiers and freezes. Without
+ * `policy.requiredGates.default` the default tier requires the gates marked `required` under `gates`,
+ * so the built-in engine decides as the plugin did before tiers.
+ */
+export function policyData(policy: GovernancePolicyConfig, gates: GovernanceConfig['gates']): GovernancePolicyData {
+  return {
+    product_managers: policy.productManagers,
+    product_leads: policy.productLeads ?? [],
+    override_groups: policy.overrideGroups,
+    required_gates: { default: { '*': GATES.filter((g) => gates[g].required) }, ...policy.requiredGates },
+    freezes: policy.freezes ?? [],
+  };
+}
+
+function readRequiredGates(c: Config | undefined): GovernancePolicyData['required_gates'] | undefined {
+  if (!c) return undefined;
+  const requiredGates: GovernancePolicyData['required_gates'] = {};
+  for (const tier of c.keys()) {
+    requiredGates[tier] = {};
+    for (const env of c.getConfig(tier).keys()) {
+      const list = c.getConfig(tier).getStringArray(env);
+      const bad = list.find((g) => !GATES.includes(g as GateName));
+      if (bad) throw new Error(`apiGovernance.policy.requiredGates.${tier}.${env}: unknown gate ${bad}; gates: ${GATES.join(', ')}`);
+      requiredGates[tier]![env] = list as GateName[];
+    }
+  }
+  return requiredGates;
+}
+
+function readFreezes(list: Config[] | undefined): GovernancePolicyData['freezes'] | undefined {
+  return list?.map((f) => {
+    const freeze = {
+      name: f.getString('name'),
+      environments: f.getStringArray('environments'),
+      start: f.getString('start'),
+      end: f.getString('end'),
+      exempt_groups: f.getOptionalStringArray('exemptGroups') ?? [],
+    };
+    for (const t of [freeze.start, freeze.end]) {
+      if (!RFC3339.test(t) || Number.isNaN(Date.parse(t))) throw new Error(`apiGovernance.policy.freezes ${freeze.name}: ${t} is not an RFC 3339 time (e.g. 2026-12-20T00:00:00Z)`);
+    }
+    return freeze;
+  });
+}
+
+function readEngine(c: Config | undefined): PolicyEngineConfig {
+  const engine = c?.getOptionalString('engine') ?? 'builtin';
+  if (engine === 'builtin') return { engine };
+  if (engine !== 'opa') throw new Error(`apiGovernance.policy.engine must be builtin or opa, not ${engine}`);
+  const url = c!.getOptionalString('opa.url');
+  if (!url) throw new Error('apiGovernance.policy.opa.url is required when the policy engine is opa');
+  return {
+    engine,
+    opa: { url, timeoutMs: c!.getOptionalNumber('opa.timeoutMs') ?? 2000, decisionPath: c!.getOptionalString('opa.decisionPath') ?? DEFAULT_DECISION_PATH },
+  };
+}
+
+const DEFAULT_GATES: GovernanceConfig['gates'] = {
+  definition: { required: true },
+  canary: { source: 'none', required: true, timeoutMs: 10_000 },
+  slo: { required: true, timeoutMs: 10_000 },
+};
+
 export const DEFAULT_CONFIG: GovernanceConfig = {
   environments: ['staging', 'production'],
   maxCommentLength: 2000,
   notifyConsumers: true,
-  gates: {
-    definition: { required: true },
-    canary: { source: 'none', required: true, timeoutMs: 10_000 },
-    slo: { required: true, timeoutMs: 10_000 },
-  },
+  gates: DEFAULT_GATES,
   policy: DEFAULT_POLICY_CONFIG,
+  engine: { engine: 'builtin' },
 };
 
 export function readPolicyConfig(config: Config): GovernancePolicyConfig {
@@ -53,7 +129,13 @@ export function readPolicyConfig(config: Config): GovernancePolicyConfig {
       }
     }
   }
-  return { productManagers, overrideGroups: c.getOptionalStringArray('overrideGroups') ?? DEFAULT_POLICY_CONFIG.overrideGroups };
+  return {
+    productManagers,
+    overrideGroups: c.getOptionalStringArray('overrideGroups') ?? DEFAULT_POLICY_CONFIG.overrideGroups,
+    productLeads: c.getOptionalStringArray('productLeads') ?? [],
+    requiredGates: readRequiredGates(c.getOptionalConfig('requiredGates')),
+    freezes: readFreezes(c.getOptionalConfigArray('freezes')),
+  };
 }
 
 export function readGovernanceConfig(config: Config): GovernanceConfig {
@@ -67,19 +149,21 @@ export function readGovernanceConfig(config: Config): GovernanceConfig {
   if (source !== 'none' && source !== 'http') throw new Error(`apiGovernance.gates.canary.source must be none or http, not ${source}`);
   const url = c.getOptionalString('gates.canary.url');
   if (source === 'http' && !url) throw new Error('apiGovernance.gates.canary.url is required when source is http');
+  const gates: GovernanceConfig['gates'] = {
+    definition: { required: c.getOptionalBoolean('gates.definition.required') ?? true },
+    canary: { source, url, required: c.getOptionalBoolean('gates.canary.required') ?? true, timeoutMs: c.getOptionalNumber('gates.canary.timeoutMs') ?? 10_000 },
+    slo: {
+      prometheusUrl: c.getOptionalString('gates.slo.prometheusUrl'),
+      required: c.getOptionalBoolean('gates.slo.required') ?? true,
+      timeoutMs: c.getOptionalNumber('gates.slo.timeoutMs') ?? 10_000,
+    },
+  };
   return {
     environments,
     maxCommentLength: c.getOptionalNumber('maxCommentLength') ?? DEFAULT_CONFIG.maxCommentLength,
     notifyConsumers: c.getOptionalBoolean('deprecation.notifyConsumers') ?? true,
-    gates: {
-      definition: { required: c.getOptionalBoolean('gates.definition.required') ?? true },
-      canary: { source, url, required: c.getOptionalBoolean('gates.canary.required') ?? true, timeoutMs: c.getOptionalNumber('gates.canary.timeoutMs') ?? 10_000 },
-      slo: {
-        prometheusUrl: c.getOptionalString('gates.slo.prometheusUrl'),
-        required: c.getOptionalBoolean('gates.slo.required') ?? true,
-        timeoutMs: c.getOptionalNumber('gates.slo.timeoutMs') ?? 10_000,
-      },
-    },
+    gates,
     policy: readPolicyConfig(config),
+    engine: readEngine(c.getOptionalConfig('policy')),
   };
 }

@@ -15,6 +15,9 @@
  *   GET  /apis/deprecations/:id/audit    → { items: AuditEntry[] } (the `deprecate` entry)
  *   GET  /events?entityRef=&after=&limit= → { items: RecordedEvent[] } (oldest first, after the seq `after`)
  *
+ * Every change is decided by the policy engine first (builtin or OPA: policy-engine.ts); no decision is
+ * a 503 POLICY_UNAVAILABLE and nothing changes. The decision's engine, id and reasons go into the audit.
+ *
  * Every change records its event (api-governance.promotion.*, api.deprecated) in the same transaction;
  * the outbox publishes it through the EventsService after the commit (outbox.ts).
  *
@@ -25,20 +28,22 @@
  */
 import express from 'express';
 import Router from 'express-promise-router';
-import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   apiDeprecatePermission, apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
   apiPromotionPromotePermission, apiPromotionRejectPermission, apiPromotionRollbackPermission, TRANSITIONS,
-  type ErrorBody, type ErrorCode, type PromotionAction, type PromotionState,
+  type ErrorBody, type ErrorCode, type GateName, type GateReport, type PromotionAction, type PromotionState,
 } from '@api-observatory/backstage-plugin-api-governance-common';
-import type { GovernanceConfig } from './config';
+import { BuiltinPolicyEngine } from './builtin-policy';
+import { policyData, type GovernanceConfig } from './config';
 import type { GateEvaluator } from './gates';
 import { EventOutbox } from './outbox';
+import { PolicyUnavailableError, TIER_ANNOTATION, type PolicyAction, type PolicyEngine, type PolicyInput, type RecordedDecision, type ViolationCode } from './policy-engine';
 import { ConflictError, fingerprint, GovernanceStore, IdempotencyMismatchError, RequestAlreadyOpenError, type Idempotency } from './store';
 
 export interface RouterOptions {
@@ -55,6 +60,32 @@ export interface RouterOptions {
   events?: Pick<EventsService, 'publish'>;
   /** Notifies the consumers of a deprecated API (ignored when `outbox` is given). */
   notifications?: Pick<NotificationService, 'send'>;
+  /** The policy decision point asked before every change. Default: the built-in engine over policyData(config.policy, config.gates). */
+  policy?: PolicyEngine;
+  /** The actor's groups for the policy input (ownershipEntityRefs). Without it a user's only ref is their own. */
+  userInfo?: Pick<UserInfoService, 'getUserInfo'>;
+  /** The policy input's time (change freezes). Default: the wall clock. */
+  clock?: () => Date;
+}
+
+/**
+ * How a policy violation answers, most specific first: the answers the router gave before the policy
+ * engine keep their status and code.
+ */
+const VIOLATION_ANSWER: Array<[ViolationCode, number, ErrorCode]> = [
+  ['SELF_APPROVAL', 403, 'SELF_APPROVAL'],
+  ['NOT_OWNER', 403, 'FORBIDDEN'],
+  ['NOT_APPROVER', 403, 'FORBIDDEN'],
+  ['OVERRIDE_REASON_REQUIRED', 400, 'OVERRIDE_REASON_REQUIRED'],
+  ['GATES_NOT_PASSED', 422, 'GATES_NOT_PASSED'],
+  ['OVERRIDE_NOT_ALLOWED', 403, 'FORBIDDEN'],
+  ['CHANGE_FREEZE', 403, 'CHANGE_FREEZE' as ErrorCode],
+];
+
+/** The gate report with `required` and `passed` as the policy decided for this tier and environment. */
+function withRequired(report: GateReport, required: GateName[]): GateReport {
+  const gates = report.gates.map((g) => ({ ...g, required: required.includes(g.gate) }));
+  return { ...report, gates, passed: gates.every((g) => !g.required || g.status === 'passed') };
 }
 
 const ACTION_PERMISSION: Record<PromotionAction, ResourcePermission<'catalog-entity'>> = {
@@ -92,6 +123,8 @@ function isObject(x: unknown): x is Record<string, unknown> {
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { logger, config, httpAuth, permissions, catalog, store, gates } = options;
   const outbox = options.outbox ?? new EventOutbox({ store, logger, events: options.events, notifications: options.notifications });
+  const policy = options.policy ?? new BuiltinPolicyEngine(policyData(config.policy, config.gates));
+  const clock = options.clock ?? (() => new Date());
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -122,6 +155,51 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!entity) throw new HttpFail(404, 'ENTITY_NOT_FOUND', `no entity ${entityRef} in the catalog`);
     if (entity.kind.toLowerCase() !== 'api') throw new HttpFail(400, 'NOT_AN_API', `${entityRef} is a ${entity.kind}, not an API`);
     return entity;
+  };
+
+  const policyInput = async (
+    action: PolicyAction, credentials: BackstageCredentials, entity: Entity, entityRef: string,
+    request: PolicyInput['request'], report: GateReport | null, overrideReason: string | null,
+  ): Promise<PolicyInput> => {
+    const actor = actorOf(credentials);
+    const isUser = (credentials.principal as { type: string }).type === 'user';
+    const groups = !isUser ? [] : options.userInfo ? (await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs : [actor];
+    const system = (entity.spec as Record<string, unknown> | undefined)?.system;
+    return {
+      action,
+      actor: { ref: actor, type: isUser ? 'user' : 'service', groups },
+      entity: {
+        ref: entityRef,
+        system: typeof system === 'string' ? system : null,
+        owners: (entity.relations ?? []).filter((r) => r.type === 'ownedBy').map((r) => r.targetRef),
+        tier: entity.metadata.annotations?.[TIER_ANNOTATION] ?? null,
+      },
+      request,
+      gates: (report?.gates ?? []).map((g) => ({ gate: g.gate, status: g.status })),
+      override: overrideReason ? { reason: overrideReason } : null,
+      time: clock().toISOString(),
+    };
+  };
+
+  /** The engine's decision; no decision (OPA down, slow, undefined) is a 503 and nothing changes. */
+  const decide = async (input: PolicyInput): Promise<RecordedDecision> => {
+    try {
+      return await policy.decide(input);
+    } catch (e) {
+      if (e instanceof PolicyUnavailableError) {
+        logger.warn(`policy decision unavailable, ${input.action} of ${input.entity.ref} refused: ${e.message}`);
+        throw new HttpFail(503, 'POLICY_UNAVAILABLE' as ErrorCode, `no policy decision, nothing was changed: ${e.message}`);
+      }
+      throw e;
+    }
+  };
+
+  const enforce = (d: RecordedDecision, report: GateReport | null) => {
+    if (d.allow) return;
+    const [code, status, errorCode] = VIOLATION_ANSWER.find(([c]) => d.violations.some((v) => v.code === c)) ?? ['', 403, 'FORBIDDEN' as ErrorCode];
+    const first = d.violations.find((v) => v.code === code) ?? d.violations[0];
+    const policyDetails = { engine: d.engine, decisionId: d.decisionId, violations: d.violations };
+    throw new HttpFail(status, errorCode, first?.message ?? 'denied by the governance policy', { policy: policyDetails, ...(report ? { gates: report } : {}) });
   };
 
   const send = async (res: express.Response, out: { status: number; body: unknown; replayed: boolean }) => {
@@ -183,8 +261,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (stored) return send(res, { ...stored, replayed: true });
       throw new RequestAlreadyOpenError(open);
     }
-    const report = await gates.evaluate({ entity, entityRef, fromEnvironment, toEnvironment });
-    const out = await store.create({ entityRef, fromEnvironment, toEnvironment, actor, comment, gates: report }, idem);
+    const evaluated = await gates.evaluate({ entity, entityRef, fromEnvironment, toEnvironment });
+    const request = { id: null, requested_by: actor, from_environment: fromEnvironment, to_environment: toEnvironment, state: null };
+    const decision = await decide(await policyInput('create', credentials, entity, entityRef, request, evaluated, null));
+    const report = withRequired(evaluated, decision.required_gates);
+    enforce(decision, null);
+    const out = await store.create({ entityRef, fromEnvironment, toEnvironment, actor, comment, gates: report, policy: decision }, idem);
     if (!out.replayed) logger.info(`promotion requested: ${entityRef} ${fromEnvironment} → ${toEnvironment} by ${actor}`);
     return send(res, out);
   });
@@ -256,11 +338,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (request.state !== from) {
       throw new HttpFail(409, 'INVALID_TRANSITION', `cannot ${action} a request in state ${request.state} (only from ${from})`, { current: { id: request.id, state: request.state, version: request.version, decidedBy: request.decidedBy } });
     }
-    let report = null;
+    const entity = await loadEntity(request.entityRef, credentials);
+    let report: GateReport | null = null;
     let overridden = false;
     if (action === 'approve') {
-      const entity = await loadEntity(request.entityRef, credentials);
       report = await gates.evaluate({ entity, entityRef: request.entityRef, fromEnvironment: request.fromEnvironment, toEnvironment: request.toEnvironment });
+    }
+    const asked = { id: request.id, requested_by: request.requestedBy, from_environment: request.fromEnvironment, to_environment: request.toEnvironment, state: request.state };
+    const decision = await decide(await policyInput(action, credentials, entity, request.entityRef, asked, report, overrideReason));
+    if (report) {
+      report = withRequired(report, decision.required_gates);
       if (!report.passed) {
         const open = report.gates.filter((g) => g.required && g.status !== 'passed').map((g) => `${g.gate}: ${g.status} (${g.summary})`);
         if (!overrideReason) {
@@ -272,8 +359,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         overridden = true;
       }
     }
+    enforce(decision, report);
     const why = overridden ? `override: ${overrideReason}${reason ? ` / ${reason}` : ''}` : reason;
-    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version as number | undefined, reason: why, override: overridden, gates: report }, idem);
+    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version as number | undefined, reason: why, override: overridden, gates: report, policy: decision }, idem);
     if (!out.replayed) logger.info(`promotion ${request.id} (${request.entityRef}): ${action} by ${actor}${overridden ? ' (gate override)' : ''}`);
     return send(res, out);
   });

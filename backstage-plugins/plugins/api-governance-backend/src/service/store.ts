@@ -14,6 +14,7 @@ import type {
   PromotionAction, PromotionEventPayload, PromotionRequest, PromotionState, RecordedEvent,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { API_DEPRECATED_TOPIC, GOVERNANCE_EVENT_VERSION, PROMOTION_EVENT_TOPICS, TRANSITIONS } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { RecordedDecision } from './policy-engine';
 
 export const REQUESTS = 'governance_requests';
 export const AUDIT = 'governance_audit';
@@ -82,7 +83,20 @@ function toRequest(r: Row): PromotionRequest {
   };
 }
 
-function toAudit(r: Row): AuditEntry {
+/** The policy decision recorded with an audit entry (null for entries written before the policy engine). */
+export interface AuditPolicy {
+  engine: 'builtin' | 'opa';
+  decisionId: string | null;
+  reasons: string[];
+}
+
+export type GovernanceAuditEntry = AuditEntry & { policy: AuditPolicy | null };
+
+const policyColumns = (p: RecordedDecision | undefined) => p
+  ? { policy_engine: p.engine, policy_decision_id: p.decisionId, policy_reasons: JSON.stringify(p.reasons) }
+  : {};
+
+function toAudit(r: Row): GovernanceAuditEntry {
   return {
     id: Number(r.id),
     requestId: r.request_id,
@@ -94,6 +108,7 @@ function toAudit(r: Row): AuditEntry {
     reason: r.reason ?? null,
     override: Boolean(r.override),
     evidence: r.evidence ? (JSON.parse(r.evidence) as GateReport) : null,
+    policy: r.policy_engine ? { engine: r.policy_engine, decisionId: r.policy_decision_id ?? null, reasons: JSON.parse(r.policy_reasons ?? '[]') } : null,
   };
 }
 
@@ -179,7 +194,7 @@ export class GovernanceStore {
     return (await q).map(toRequest);
   }
 
-  async audit(requestId: string): Promise<AuditEntry[]> {
+  async audit(requestId: string): Promise<GovernanceAuditEntry[]> {
     return (await this.db(AUDIT).where({ request_id: requestId }).orderBy('id', 'asc')).map(toAudit);
   }
 
@@ -226,6 +241,7 @@ export class GovernanceStore {
 
   async create(input: {
     entityRef: string; fromEnvironment: string; toEnvironment: string; actor: string; comment: string | null; gates: GateReport;
+    policy?: RecordedDecision;
   }, idem?: Idempotency) {
     return this.idempotent(idem, async (trx) => {
       const open = await this.openRequest(input.entityRef, input.toEnvironment, trx);
@@ -239,7 +255,7 @@ export class GovernanceStore {
       });
       await trx(AUDIT).insert({
         request_id: id, actor: input.actor, at: now, action: 'create', from_state: null, to_state: 'requested',
-        reason: input.comment, override: false, evidence: JSON.stringify(input.gates), request_version: 1,
+        reason: input.comment, override: false, evidence: JSON.stringify(input.gates), request_version: 1, ...policyColumns(input.policy),
       });
       const created = toRequest((await trx(REQUESTS).where({ id }).first())!);
       await recordEvent(trx, promotionEvent(created, { action: 'create', previousState: null, actor: input.actor, reason: input.comment, overridden: false, gates: input.gates, at: now }));
@@ -257,6 +273,7 @@ export class GovernanceStore {
 
   async transition(input: {
     id: string; action: PromotionAction; actor: string; expectedVersion?: number; reason: string | null; override: boolean; gates: GateReport | null;
+    policy?: RecordedDecision;
   }, idem?: Idempotency) {
     const { from, to } = TRANSITIONS[input.action];
     return this.idempotent(idem, async (trx) => {
@@ -286,6 +303,7 @@ export class GovernanceStore {
       await trx(AUDIT).insert({
         request_id: input.id, actor: input.actor, at: now, action: input.action, from_state: from, to_state: to,
         reason: input.reason, override: input.override, evidence: input.gates ? JSON.stringify(input.gates) : null, request_version: next,
+        ...policyColumns(input.policy),
       });
       const updated = toRequest((await trx(REQUESTS).where({ id: input.id }).first())!);
       await recordEvent(trx, promotionEvent(updated, { action: input.action, previousState: from, actor: input.actor, reason: input.reason, overridden: input.override, gates: input.gates, at: now }));

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import knexFactory, { type Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
-import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, type PermissionCondition, type PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { DEFAULT_GATE_CONFIG, evaluate as evaluateLive, evaluationReport, type EvaluationReport, type SampleSet } from '@api-observatory/canary-judge';
@@ -20,6 +20,7 @@ import { ApiGovernancePolicy } from '../../policy';
 import { MIGRATIONS_DIR } from '../../plugin';
 import { DEFAULT_CONFIG, type GovernanceConfig } from '../config';
 import { GateEvaluator, type CanarySource, type SloSource } from '../gates';
+import type { PolicyEngine } from '../policy-engine';
 import { createRouter } from '../router';
 import { GovernanceStore } from '../store';
 
@@ -48,11 +49,11 @@ export const VALID_OPENAPI = JSON.stringify({
 export const ORDERS_CONSUMERS = ['component:default/checkout', 'component:default/mobile-app'];
 export const ORDERS_CONSUMER_OWNERS = ['group:default/checkout-team', 'user:default/maria'];
 
-function api(name: string, owner: string, system: string, definition = VALID_OPENAPI, consumers: string[] = []): Entity {
+function api(name: string, owner: string, system: string, definition = VALID_OPENAPI, consumers: string[] = [], annotations: Record<string, string> = {}): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
-    metadata: { name, namespace: 'default', annotations: { 'api-observatory.io/api-name': name } },
+    metadata: { name, namespace: 'default', annotations: { 'api-observatory.io/api-name': name, ...annotations } },
     spec: { type: 'openapi', lifecycle: 'production', owner, system, definition },
     relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }, ...consumers.map((targetRef) => ({ type: 'apiConsumedBy', targetRef }))],
   };
@@ -72,6 +73,8 @@ export const ENTITIES = new Map<string, Entity>([
   ['api:default/burning', api('burning', 'orders-team', 'commerce')],
   ['api:default/gateway-admin', api('gateway-admin', 'orders-team', 'api-platform')],
   ['api:default/pm-owned', api('pm-owned', 'product-managers', 'commerce')],
+  // No canary data (api name nocanary); tier internal: the policy requires the definition gate only.
+  ['api:default/internal-tool', api('internal-tool', 'orders-team', 'commerce', VALID_OPENAPI, [], { 'api-observatory.io/api-name': 'nocanary', 'api-observatory.io/tier': 'internal' })],
   ['component:default/orders-service', { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'orders-service', namespace: 'default' }, spec: { owner: 'orders-team' } }],
   ['component:default/checkout', component('checkout', 'group:default/checkout-team', ['api:default/orders'])],
   ['component:default/mobile-app', component('mobile-app', 'user:default/maria', ['api:default/orders'])],
@@ -131,6 +134,14 @@ export const httpAuth = {
     return c;
   },
 } as unknown as HttpAuthService;
+
+/** The user's ownership refs (their own ref and their groups), as coreServices.userInfo answers. */
+export const userInfo: Pick<UserInfoService, 'getUserInfo'> = {
+  async getUserInfo(credentials) {
+    const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
+    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(USERS[ref.split('/')[1]!] ?? [])] };
+  },
+};
 
 type Cond = PermissionCondition<string>;
 function evaluate(criteria: PermissionCriteria<Cond>, entity: Entity): boolean {
@@ -233,12 +244,16 @@ export async function serve(
   knex: Knex,
   config: GovernanceConfig = TEST_CONFIG,
   sources: { canary?: CanarySource; slo?: SloSource } = { canary: canarySource, slo: sloSource },
-  services: { events?: RecordingEvents; notifications?: RecordingNotifications; permissions?: Pick<PermissionsService, 'authorize'> } = {},
+  services: {
+    events?: RecordingEvents; notifications?: RecordingNotifications; permissions?: Pick<PermissionsService, 'authorize'>;
+    policy?: PolicyEngine; clock?: () => Date;
+  } = {},
 ): Promise<{ url: string; server: Server }> {
   const app = express();
   app.use(await createRouter({
     logger, config, httpAuth, permissions: services.permissions ?? fakePermissions(new ApiGovernancePolicy(config.policy)), catalog,
     store: new GovernanceStore(knex), gates: new GateEvaluator(config, sources), events: services.events, notifications: services.notifications,
+    policy: services.policy, userInfo, clock: services.clock,
   }));
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.name === 'AuthenticationError' ? 401 : err.name === 'NotAllowedError' ? 403 : 500;
