@@ -61,12 +61,13 @@ export function judgeTimeline(config: GateConfig, data: RunData, horizon: number
   const metrics = seriesOf(config);
   for (let t = 1; t <= horizon; t++) {
     const at = (k: number) => t - lookback + k; // window index -> interval index (negative: before the canary)
-    const pick = (values: readonly (number | null)[]) => Array.from({ length: lookback }, (_, k): SampleValue => (at(k) >= 0 ? values[at(k)]! : null));
+    const pick = <T>(values: readonly (T | null)[]) => Array.from({ length: lookback }, (_, k): T | null => (at(k) >= 0 ? values[at(k)]! : null));
     const samples: Record<string, { baseline: SampleValue[]; canary: SampleValue[] }> = {};
     for (const [name, key] of metrics) samples[name] = { baseline: pick(data.baseline[key]), canary: pick(data.canary[key]) };
     const traffic = { baseline: pick(data.baseline.requests), canary: pick(data.canary.requests) };
     const floored = applyTrafficFloor(samples as SampleSet, traffic, config.minRequestsPerInterval);
-    const { judgement } = replayIntervals(config, floored.samples, lookback, undefined, traffic);
+    const latency = { request: { baseline: pick(data.baseline.buckets), canary: pick(data.canary.buckets) } };
+    const { judgement } = replayIntervals(config, floored.samples, lookback, undefined, { ...traffic, latency });
     if (judgement.decision !== 'continue') return { decision: judgement.decision, at: t };
   }
   return { decision: 'continue', at: null };

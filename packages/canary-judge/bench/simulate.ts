@@ -4,10 +4,13 @@
  * - error ratio = 5xx / requests of the interval;
  * - p99 and p50 = histogram_quantile over Kong's request-latency buckets (the simulator's
  *   KONG_UPSTREAM_LATENCY_BUCKETS_MS, which kong_request_latency_ms uses), with Prometheus' interpolation;
- * - requests of the interval (for the gate's traffic floor).
+ * - requests of the interval (for the gate's traffic floor);
+ * - the cumulative request-latency bucket counts of the interval (what `latencyBucketIncrease` reads),
+ *   the request-level evidence of the latency quantiles' early test.
  * An interval without requests gives null values (Prometheus returns no point or NaN).
  */
 import { KONG_UPSTREAM_LATENCY_BUCKETS_MS, TrafficGenerator, type ScenarioName } from '@api-observatory/traffic-simulator';
+import { histogramQuantile, type BucketCounts } from '../src/stats/histogram';
 
 export interface BenchScenario {
   /** Row label. */
@@ -25,6 +28,8 @@ export interface SideSeries {
   p99: (number | null)[];
   p50: (number | null)[];
   requests: number[];
+  /** Request-latency bucket counts per interval (null without requests). */
+  buckets: (BucketCounts | null)[];
 }
 
 export interface RunData {
@@ -35,22 +40,7 @@ export interface RunData {
 /** Canary and baseline get 45 % each of the API's traffic (stable 10 %), so few events are wasted. */
 const SIDE_SHARE = 0.45;
 const BOUNDS_S = KONG_UPSTREAM_LATENCY_BUCKETS_MS.map((b) => b / 1000);
-
-/** Prometheus' histogram_quantile over cumulative bucket counts (last = +Inf), NaN without observations. */
-export function histogramQuantile(q: number, upper: readonly number[], cumulative: readonly number[]): number {
-  const total = cumulative[cumulative.length - 1]!;
-  if (!(total > 0)) return NaN;
-  const rank = q * total;
-  let i = 0;
-  while (i < cumulative.length - 1 && cumulative[i]! < rank) i++;
-  if (i === cumulative.length - 1) return upper[upper.length - 1]!; // in the +Inf bucket: the highest finite bound
-  const hi = upper[i]!;
-  const lo = i === 0 ? 0 : upper[i - 1]!;
-  const below = i === 0 ? 0 : cumulative[i - 1]!;
-  const inBucket = cumulative[i]! - below;
-  if (i === 0 && hi <= 0) return hi;
-  return lo + (hi - lo) * ((rank - below) / inBucket);
-}
+const LE = [...BOUNDS_S, Infinity];
 
 class IntervalAgg {
   requests = 0;
@@ -63,12 +53,14 @@ class IntervalAgg {
     while (b < BOUNDS_S.length && seconds > BOUNDS_S[b]!) b++;
     this.buckets[b]!++;
   }
-  quantile(q: number): number | null {
+  histogram(): BucketCounts | null {
     if (this.requests === 0) return null;
-    const cum: number[] = [];
     let acc = 0;
-    for (const c of this.buckets) cum.push((acc += c));
-    return histogramQuantile(q, BOUNDS_S, cum);
+    return { le: LE, counts: this.buckets.map((c) => (acc += c)) };
+  }
+  quantile(q: number): number | null {
+    const h = this.histogram();
+    return h && histogramQuantile(q, h.le, h.counts);
   }
 }
 
@@ -100,6 +92,7 @@ export function simulateRun(s: BenchScenario, seed: number, intervals: number): 
     p99: aggs.map((a) => a.quantile(0.99)),
     p50: aggs.map((a) => a.quantile(0.5)),
     requests: aggs.map((a) => a.requests),
+    buckets: aggs.map((a) => a.histogram()),
   });
   return { baseline: series(sides.baseline), canary: series(sides.canary) };
 }

@@ -26,9 +26,12 @@ export { sideMatchers, gateQueryPromql, SIDES, type Side } from './prometheus/qu
 export {
   createPrometheusSource,
   planQueries,
+  planBucketQueries,
   alignSeries,
+  alignBuckets,
   parsePromValue,
   type PrometheusSourceOptions,
   type RangeQueryClient,
   type PlannedQuery,
+  type PlannedBucketQuery,
 } from './prometheus/source';

@@ -13,7 +13,8 @@ import type { Decision } from './decision';
 import { formatDuration } from './duration';
 import { judgeIntervals, type IntervalJudgement, type LabelledVerdict } from './intervals';
 import { judgeGate, type GateVerdict } from './judge';
-import type { MetricSamples, RequestCounts, SampleSet, SampleValue } from './samples';
+import type { LatencyKind } from '@api-observatory/telemetry-contract';
+import type { MetricSamples, RequestCounts, SampleSet, SampleValue, SideHistograms } from './samples';
 
 export interface EvaluateOptions {
   api: string;
@@ -57,6 +58,8 @@ export interface SourceResult {
   samples: SampleSet;
   /** Requests each side served per interval (null: no series), aligned with the samples. */
   traffic?: SideValues;
+  /** Latency bucket counts per histogram, side and interval, aligned with the samples (for the early test). */
+  latency?: Partial<Record<LatencyKind, SideHistograms>>;
   /** Remarks for the report, e.g. why a side has no data. */
   notes?: string[];
 }
@@ -185,7 +188,8 @@ function sliceSet(samples: SampleSet, length: number): SampleSet {
  * Evaluate the gate at the end of each interval over the intervals so far (an expanding window), from
  * the first interval where every metric can hold minSamples values, and judge that sequence with the
  * gate's interval rules. `verdict` is the evaluation over all `intervals`. `requests` per interval and
- * side, when known, go to the judge (the error ratio's early test counts them).
+ * side, when known, go to the judge (the early tests of the error ratio and, with their bucket counts, of
+ * the latency quantiles count them).
  */
 export function replayIntervals(
   config: GateConfig,
@@ -246,6 +250,8 @@ export async function evaluate(options: EvaluateOptions, fetchSamples: SampleSou
     notes.push(...floored.notes);
   }
   const labelOf = (k: number) => new Date(start.getTime() + (k + 1) * options.intervalMs).toISOString();
-  const { verdict, judgement } = replayIntervals(options.config, samples, intervals, labelOf, traffic);
+  const latency = isSourceResult(raw) ? raw.latency : undefined;
+  const requests: RequestCounts | null = traffic ? { ...traffic, ...(latency ? { latency } : {}) } : null;
+  const { verdict, judgement } = replayIntervals(options.config, samples, intervals, labelOf, requests);
   return { query, samples, traffic, notes, verdict, judgement, decision: judgement.decision };
 }

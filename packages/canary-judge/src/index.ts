@@ -9,6 +9,7 @@ export { exactUPmf, exactUCdf, exactUSf, exactUQuantile } from './stats/exact-u'
 export { rankWithTies } from './stats/ranks';
 export { median, mean, quantile } from './stats/descriptive';
 export { normalCdf, normalSf, normalQuantile } from './stats/normal';
+export { histogramQuantile, sumHistograms, tailCounts, type BucketCounts, type TailCounts, type CountsAbove } from './stats/histogram';
 export * from './report';
 export * from './service';
 export * from './client';

@@ -8,8 +8,9 @@ import { mean, median } from './stats/descriptive';
 import { mannWhitney, type ShiftInterval } from './stats/mann-whitney';
 import { shiftTTest } from './stats/t-test';
 import { shareTest, type ShareCounts } from './stats/share-test';
-import { resolveMetricQuery, type GateQueryName } from './query-names';
-import { cleanSample, type MetricSamples, type RequestCounts, type SampleSet } from './samples';
+import { tailCounts, sumHistograms, type BucketCounts } from './stats/histogram';
+import { LATENCY_QUANTILE_QUERIES, resolveMetricQuery, type GateQueryName } from './query-names';
+import { cleanSample, type MetricSamples, type RequestCounts, type SampleSet, type SideHistograms } from './samples';
 
 export type MetricResult = 'pass' | 'high' | 'low' | 'nodata';
 
@@ -57,15 +58,17 @@ export interface MetricEvidence {
  * early.minSamples (the sample sizes at which it can run).
  * - `share`: for a share of requests (the error ratio) with the requests of each interval known, the
  *   exact conditional test of the two error counts (stats/share-test.ts);
+ * - `tail`: for a latency quantile with the latency bucket counts of each interval known, the same test
+ *   of the requests above the bucket that holds the quantile of both sides together (stats/histogram.ts);
  * - `t`: otherwise a two-sample t-test on the values (pooled variance, at least half the tolerance as
  *   standard deviation: interval values such as ratios of a few errors or histogram-interpolated
  *   quantiles are quantized, and two close values must not pass for a precise measurement).
  */
 export interface EarlyEvidence {
-  test: 'share' | 't';
+  test: 'share' | 'tail' | 't';
   /** 'high' or 'low' when the shift beyond the tolerance is significant at `level`, else null. */
   result: 'high' | 'low' | null;
-  /** Canary minus baseline: difference of the means (t) or of the pooled shares (share). */
+  /** Canary minus baseline: difference of the means (t), of the pooled shares (share), of the summed histograms' quantiles (tail). */
   difference: number;
   /** Smallest one-sided p-value over the bad directions tested. */
   pValue: number;
@@ -75,8 +78,10 @@ export interface EarlyEvidence {
   /** t statistic and degrees of freedom of the t-test. */
   t?: number;
   df?: number;
-  /** Events and requests per side of the share test. */
+  /** Events and requests per side of the share and tail tests (tail: requests above `threshold`). */
   counts?: { baseline: ShareCounts; canary: ShareCounts };
+  /** Latency bucket boundary (seconds) the tail test counts requests above. */
+  threshold?: number;
 }
 
 export interface GuardEvidence {
@@ -257,13 +262,15 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
       `${name}: not enough data: ${b.values.length} baseline and ${c.values.length} canary values, at least ${metric.minSamples} needed on each side`,
     );
     if (early && early.alpha > 0 && finiteOnly) {
-      const e = earlyTest(metric, b.values, c.values, early, samples && requests ? shareCounts(samples, requests) : null);
+      const e = earlyTest(metric, b.values, c.values, early, samples && requests ? requestEvidence(metric, samples, requests) : null);
       evidence.early = e;
       if (e?.result) {
         const how =
           e.test === 'share'
             ? `exact test of ${e.counts!.canary.events} of ${e.counts!.canary.total} against ${e.counts!.baseline.events} of ${e.counts!.baseline.total} requests`
-            : `t=${fmt(e.t, 3)}, df=${e.df}`;
+            : e.test === 'tail'
+              ? `exact test of ${e.counts!.canary.events} of ${e.counts!.canary.total} canary against ${e.counts!.baseline.events} of ${e.counts!.baseline.total} baseline requests above ${fmt(e.threshold)} s`
+              : `t=${fmt(e.t, 3)}, df=${e.df}`;
         reasons.push(
           `${name}: early rollback: canary is ${e.result === 'high' ? 'higher' : 'lower'} than baseline by ${signed(e.difference)}, ` +
             `beyond the tolerance (${how}, p=${fmt(e.pValue, 3)} <= ${fmt(e.level, 3)} = early.alpha / ${e.looks} looks)`,
@@ -284,10 +291,46 @@ export function judgeMetric(metric: MetricConfig, samples: MetricSamples | undef
 const REQUEST_SHARE_QUERIES: ReadonlySet<GateQueryName> = new Set(['errorRatio']);
 
 interface SideCounts {
-  baseline: ShareCounts;
-  canary: ShareCounts;
-  /** Intervals with both a value and requests, per side. */
+  test: 'share' | 'tail';
+  /** Counts per side; tail: above each bound of the pooled quantile's bucket, all of which must show the shift. */
+  sets: Array<{ baseline: ShareCounts; canary: ShareCounts; threshold?: number }>;
+  /** Intervals with both a value and counts, per side. */
   intervals: { baseline: number; canary: number };
+  /** tail: each side's quantile. */
+  quantiles?: { baseline: number; canary: number };
+}
+
+/** The request-level counts of a metric, when it has them: a share of requests, or a latency quantile with bucket counts. */
+function requestEvidence(metric: MetricConfig, samples: MetricSamples, requests: RequestCounts): SideCounts | null {
+  const query = resolveMetricQuery(metric);
+  if (query === null) return null;
+  if (REQUEST_SHARE_QUERIES.has(query)) return shareCounts(samples, requests);
+  const latency = LATENCY_QUANTILE_QUERIES[query];
+  const histograms = latency ? requests.latency?.[latency.kind] : undefined;
+  return latency && histograms ? latencyTailCounts(latency.quantile, samples, histograms) : null;
+}
+
+/**
+ * Requests above the quantile's bucket, per side, summed over the intervals that have a finite value
+ * (a floored interval's value is null) and bucket counts. Null when either side's histograms cannot be
+ * summed or counted.
+ */
+function latencyTailCounts(q: number, samples: MetricSamples, histograms: SideHistograms): SideCounts | null {
+  const side = (values: MetricSamples['baseline'], hs: SideHistograms['baseline']) => {
+    const used: BucketCounts[] = [];
+    values.forEach((v, k) => {
+      const h = hs[k];
+      if (typeof v === 'number' && Number.isFinite(v) && h) used.push(h);
+    });
+    return used;
+  };
+  const b = side(samples.baseline, histograms.baseline);
+  const c = side(samples.canary, histograms.canary);
+  const sb = sumHistograms(b);
+  const sc = sumHistograms(c);
+  const t = sb && sc ? tailCounts(q, sb, sc) : null;
+  if (!t || t.bounds.length === 0) return null;
+  return { test: 'tail', sets: t.bounds, intervals: { baseline: b.length, canary: c.length }, quantiles: t.quantiles };
 }
 
 /** Events (value × requests) and requests summed over the intervals that have both, per side. */
@@ -305,15 +348,14 @@ function shareCounts(samples: MetricSamples, requests: RequestCounts): SideCount
   };
   const b = side(samples.baseline, requests.baseline);
   const c = side(samples.canary, requests.canary);
-  return { baseline: { events: b.events, total: b.total }, canary: { events: c.events, total: c.total }, intervals: { baseline: b.intervals, canary: c.intervals } };
+  return { test: 'share', sets: [{ baseline: { events: b.events, total: b.total }, canary: { events: c.events, total: c.total } }], intervals: { baseline: b.intervals, canary: c.intervals } };
 }
 
 /** The early test in each bad direction of the metric, beyond the tolerance, at alpha / looks (null: it cannot run yet). */
 function earlyTest(metric: MetricConfig, baseline: number[], canary: number[], early: EarlyRules, counts: SideCounts | null): EarlyEvidence | null {
   const looks = Math.max(1, metric.minSamples - early.minSamples);
   const level = early.alpha / looks;
-  const query = resolveMetricQuery(metric);
-  const share = counts !== null && query !== null && REQUEST_SHARE_QUERIES.has(query);
+  const share = counts !== null;
   const n = share ? Math.min(counts.intervals.baseline, counts.intervals.canary) : Math.min(baseline.length, canary.length);
   if (n < early.minSamples || baseline.length === 0) return null;
   const allowed = allowedShift(metric, median(baseline));
@@ -323,8 +365,23 @@ function earlyTest(metric: MetricConfig, baseline: number[], canary: number[], e
     // Both tests are one-sided "canary above baseline"; the low direction swaps (share) or negates (t) the sides.
     let e: EarlyEvidence | null = null;
     if (share) {
-      const r = d === 'high' ? shareTest(counts.baseline, counts.canary) : shareTest(counts.canary, counts.baseline);
-      if (r) e = { test: 'share', result: null, difference: d === 'high' ? r.difference : -r.difference, pValue: r.pValue, level, looks, counts: { baseline: counts.baseline, canary: counts.canary } };
+      // Every set must show the shift (an intersection-union test: its p-value is the largest, at no
+      // cost in level); the evidence names the least convincing set.
+      let worst: { p: number; difference: number; set: SideCounts['sets'][number] } | null = null;
+      for (const set of counts.sets) {
+        const r = d === 'high' ? shareTest(set.baseline, set.canary) : shareTest(set.canary, set.baseline);
+        if (r === null) {
+          worst = null;
+          break;
+        }
+        if (worst === null || r.pValue > worst.p) worst = { p: r.pValue, difference: d === 'high' ? r.difference : -r.difference, set };
+      }
+      // tail: the shift is the quantiles' difference; share: the shares'
+      const difference = counts.quantiles ? counts.quantiles.canary - counts.quantiles.baseline : worst?.difference;
+      if (worst && difference !== undefined && Number.isFinite(difference)) {
+        e = { test: counts.test, result: null, difference, pValue: worst.p, level, looks, counts: { baseline: worst.set.baseline, canary: worst.set.canary } };
+        if (worst.set.threshold !== undefined) e.threshold = worst.set.threshold;
+      }
     } else {
       const flip = (xs: number[]) => (d === 'high' ? xs : xs.map((x) => -x));
       const r = shiftTTest(flip(baseline), flip(canary), allowed, allowed / 2);
@@ -378,7 +435,7 @@ function signed(x: number): string {
  * Judge every metric of a gate config against a set of samples and decide.
  * Metrics missing from the samples are "nodata"; samples of metrics not in the config are ignored.
  * `requests` (per interval and side, aligned with the samples) lets the error ratio be judged early on
- * its counts.
+ * its counts, and with their latency bucket counts the latency quantiles.
  */
 export function judgeGate(config: GateConfig, samples: SampleSet, requests?: RequestCounts | null): GateVerdict {
   const metrics = config.metrics.map((m) => judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, config.early, requests));

@@ -4,7 +4,7 @@
  * query with the telemetry contract's builders (src/prometheus/queries.ts).
  */
 
-import { PROM } from '@api-observatory/telemetry-contract';
+import { PROM, type LatencyKind } from '@api-observatory/telemetry-contract';
 
 export interface GateQueryInfo {
   description: string;
@@ -29,6 +29,20 @@ export const GATE_QUERIES = {
 
 export type GateQueryName = keyof typeof GATE_QUERIES;
 export const GATE_QUERY_NAMES = Object.keys(GATE_QUERIES) as GateQueryName[];
+
+/** The queries that are a latency quantile: which quantile of which histogram. */
+export const LATENCY_QUANTILE_QUERIES: Readonly<Partial<Record<GateQueryName, { quantile: number; kind: LatencyKind }>>> = {
+  latencyP50: { quantile: 0.5, kind: 'request' },
+  latencyP90: { quantile: 0.9, kind: 'request' },
+  latencyP95: { quantile: 0.95, kind: 'request' },
+  latencyP99: { quantile: 0.99, kind: 'request' },
+  upstreamLatencyP50: { quantile: 0.5, kind: 'upstream' },
+  upstreamLatencyP95: { quantile: 0.95, kind: 'upstream' },
+  upstreamLatencyP99: { quantile: 0.99, kind: 'upstream' },
+  gatewayLatencyP50: { quantile: 0.5, kind: 'gateway' },
+  gatewayLatencyP95: { quantile: 0.95, kind: 'gateway' },
+  gatewayLatencyP99: { quantile: 0.99, kind: 'gateway' },
+};
 
 /**
  * The query used for a gate metric without a `query` field, by metric name. Metrics with other names

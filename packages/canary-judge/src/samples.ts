@@ -2,7 +2,9 @@
  * Samples: per-metric values of the baseline and the canary (one value per interval, e.g. the error
  * ratio or the p99 latency of each minute), and the samples.json document the CLI reads.
  */
+import type { LatencyKind } from '@api-observatory/telemetry-contract';
 import { readDocumentFile, parseDocument } from './documents';
+import type { BucketCounts } from './stats/histogram';
 import { Checker, joinPath } from './validation';
 
 /** A sample value; null and NaN mean "no value for this interval" and are dropped (and counted). */
@@ -20,6 +22,17 @@ export interface MetricSamples {
 export interface RequestCounts {
   baseline: readonly SampleValue[];
   canary: readonly SampleValue[];
+  /**
+   * Latency bucket counts of each side per interval (null: none), by histogram (request, upstream,
+   * gateway latency). With them, a latency quantile is judged early on the requests above its bucket.
+   */
+  latency?: Partial<Record<LatencyKind, SideHistograms>>;
+}
+
+/** Latency bucket counts of both sides per interval, aligned with the samples' intervals. */
+export interface SideHistograms {
+  baseline: readonly (BucketCounts | null)[];
+  canary: readonly (BucketCounts | null)[];
 }
 
 /** Samples of several metrics, keyed by the metric name used in the gate config. */

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { DEFAULT_GATE_CONFIG, judgeGate, judgeIntervals, judgeMetric, normalSf, replayIntervals, validateGateConfig, type MetricConfigInput } from '../src';
 import { shiftTTest, studentTSf } from '../src/stats/t-test';
 import { binomialSf, shareTest } from '../src/stats/share-test';
+import { KONG_2_LATENCY_BUCKETS_MS, KONG_UPSTREAM_LATENCY_BUCKETS_MS } from '@api-observatory/traffic-simulator';
+import type { BucketCounts } from '../src/stats/histogram';
 import { Rng } from './helpers/prng';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
@@ -230,4 +232,136 @@ test('early rules are validated and default on', () => {
     () => validateGateConfig({ early: { minSamples: 1, alpha: 0.5, since: 1 }, metrics: [{ name: 'm', direction: 'increase' }] } as never),
     (e: Error) => /early\.minSamples must be an integer >= 2/.test(e.message) && /early\.alpha must be a number >= 0 and <= 0\.1/.test(e.message) && /since/.test(e.message),
   );
+});
+
+/** Kong 3's coarse and Kong 2's fine request-latency bucket bounds, in seconds, and +Inf. */
+const KONG_LE = [...KONG_UPSTREAM_LATENCY_BUCKETS_MS.map((b) => b / 1000), Infinity];
+const KONG_2_LE = [...KONG_2_LATENCY_BUCKETS_MS.map((b) => b / 1000), Infinity];
+/** Cumulative bucket counts of `latencies` over bounds `le`. */
+function buckets(latencies: readonly number[], le: readonly number[] = KONG_LE) {
+  return { le, counts: le.map((b) => latencies.filter((x) => x <= b).length) };
+}
+const latencyMetric = (name: 'latency_p99_seconds' | 'latency_p50_seconds') =>
+  validateGateConfig({ metrics: [{ name, direction: 'increase', minSamples: 8, tolerance: { relative: 0.02, absolute: 0.002 } }] }).metrics[0]!;
+
+test('a latency quantile with known bucket counts is judged early on the requests above the pooled quantile bucket', () => {
+  const le = [0.05, 0.1, 0.25, 0.5, 1, Infinity];
+  const base = { le, counts: [150, 270, 297, 300, 300, 300] };
+  const slow = { le, counts: [30, 150, 270, 297, 300, 300] };
+  const requests = (b: typeof base, c: typeof base) => ({ baseline: [300, 300], canary: [300, 300], latency: { request: { baseline: [b, b], canary: [c, c] } } });
+  const p99 = latencyMetric('latency_p99_seconds');
+  const v = judgeMetric(p99, { baseline: [0.25, 0.25], canary: [0.5, 0.5] }, EARLY, requests(base, slow));
+  assert.deepEqual(pick(v), ['high', true]);
+  const e = v.evidence.early!;
+  assert.equal(e.test, 'tail');
+  // pooled over both sides: 1194 of 1200 requests at most 0.5 s, so the pooled p99 lies in (0.25, 0.5]:
+  // requests above 0.25 s are counted, 6 of the baseline's 600 against 60 of the canary's 600
+  assert.equal(e.threshold, 0.25);
+  assert.deepEqual(e.counts, { baseline: { events: 6, total: 600 }, canary: { events: 60, total: 600 } });
+  close(e.pValue, binomialSf(60, 66, 0.5), 1e-15);
+  close(e.difference, 0.5 - 0.25, 1e-12, 'the quantiles of the summed histograms');
+  assert.ok(v.reasons.some((r) => /exact test of 60 of 600 canary against 6 of 600 baseline requests above 0\.25 s/.test(r)), v.reasons.join('\n'));
+
+  // the same counts on both sides: no evidence; the sides swapped: a faster canary does not fail "increase"
+  assert.equal(judgeMetric(p99, { baseline: [0.25, 0.25], canary: [0.25, 0.25] }, EARLY, requests(base, base)).evidence.early!.result, null);
+  assert.equal(judgeMetric(p99, { baseline: [0.5, 0.5], canary: [0.25, 0.25] }, EARLY, requests(slow, base)).result, 'nodata');
+  // the threshold is chosen from both sides together, so it is the same whichever side is which
+  const swapped = judgeMetric({ ...p99, direction: 'decrease' }, { baseline: [0.5, 0.5], canary: [0.25, 0.25] }, EARLY, requests(slow, base));
+  assert.deepEqual([swapped.result, swapped.evidence.early!.threshold], ['low', 0.25]);
+  // an interval floored (null value) is left out of the counts, as is one without a histogram
+  const floored = judgeMetric(p99, { baseline: [0.25, null], canary: [0.5, 0.5] }, EARLY, requests(base, slow));
+  assert.equal(floored.evidence.early, null, 'one baseline interval: the early test waits');
+  const partial = { baseline: [300, 300], canary: [300, 300], latency: { request: { baseline: [base, null], canary: [slow, slow] } } };
+  assert.equal(judgeMetric(p99, { baseline: [0.25, 0.25], canary: [0.5, 0.5] }, EARLY, partial).evidence.early, null);
+  // without bucket counts the values go to the t-test, which two quantized values do not convince
+  const t = judgeMetric(p99, { baseline: [0.25, 0.25], canary: [0.5, 0.5] }, EARLY, { baseline: [300, 300], canary: [300, 300] });
+  assert.equal(t.evidence.early!.test, 't');
+  // an upstream quantile reads the upstream histogram, not the request one
+  const upstream = validateGateConfig({ metrics: [{ name: 'u', query: 'upstreamLatencyP99', direction: 'increase', minSamples: 8, tolerance: { relative: 0.02 } }] }).metrics[0]!;
+  assert.equal(judgeMetric(upstream, { baseline: [0.25, 0.25], canary: [0.5, 0.5] }, EARLY, requests(base, slow)).evidence.early!.test, 't');
+});
+
+test('a doubled latency fails the p99 early test at the first look (2 intervals of 300 requests)', () => {
+  const rng = new Rng(11);
+  const p99 = latencyMetric('latency_p99_seconds');
+  let doubled = 0;
+  const runs = 200;
+  for (let run = 0; run < runs; run++) {
+    const mu = Math.log(0.015 + rng.float() * 0.09);
+    const draw = (scale: number) => Array.from({ length: 300 }, () => scale * Math.exp(rng.normal(mu, 0.6)));
+    const b = [buckets(draw(1)), buckets(draw(1))];
+    const c = [buckets(draw(2)), buckets(draw(2))];
+    const v = judgeMetric(p99, { baseline: [0.2, 0.2], canary: [0.4, 0.4] }, EARLY, { baseline: [300, 300], canary: [300, 300], latency: { request: { baseline: b, canary: c } } });
+    if (v.evidence.early?.test === 'tail' && v.failed) doubled++;
+  }
+  if (process.env.EARLY_RATES) console.log(`tail test: ${doubled} of ${runs} doubled canaries failed at the first look`);
+  assert.ok(doubled / runs >= 0.8, `${doubled} of ${runs} doubled canaries failed at the first look`);
+});
+
+test('false early rollbacks of the tail test stay within early.alpha (log-normal latencies in Kong buckets, 60 to 300 requests per interval)', () => {
+  const rng = new Rng(44);
+  const alpha = 0.02;
+  const runs = 2000;
+  for (const name of ['latency_p99_seconds', 'latency_p50_seconds'] as const) {
+    const m = latencyMetric(name);
+    let failed = 0;
+    let tail = 0;
+    for (let run = 0; run < runs; run++) {
+      const mu = Math.log(0.015 + rng.float() * 0.09);
+      const sigma = 0.3 + rng.float() * 0.6;
+      const served = rng.pick([60, 300]);
+      const le = rng.pick([KONG_LE, KONG_2_LE]);
+      const values = { baseline: [] as number[], canary: [] as number[] };
+      const req = { baseline: [] as number[], canary: [] as number[], latency: { request: { baseline: [] as BucketCounts[], canary: [] as BucketCounts[] } } };
+      for (let n = 1; n < 8; n++) {
+        for (const side of ['baseline', 'canary'] as const) {
+          const size = served + rng.int(-10, 10);
+          const h = buckets(Array.from({ length: size }, () => Math.exp(rng.normal(mu, sigma))), le);
+          values[side].push(0.1); // the judge reads the counts; the value only marks the interval as present
+          req[side].push(size);
+          req.latency.request[side].push(h);
+        }
+        const v = judgeMetric(m, values, { minSamples: 2, alpha }, req);
+        if (v.evidence.early?.test === 'tail') tail++;
+        if (v.failed) {
+          failed++;
+          break;
+        }
+      }
+    }
+    if (process.env.EARLY_RATES) console.log(`tail test ${name}: ${failed} of ${runs} canaries failed early`);
+    assert.ok(tail > 0, 'the tail test ran');
+    assert.ok(failed / runs <= alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs), `${name}: ${failed} of ${runs} canaries failed early`);
+  }
+});
+
+test('the tail test does not take a different spread for a slower quantile (a noisy baseline, the same median)', () => {
+  const rng = new Rng(45);
+  const alpha = 0.02;
+  const runs = 1000;
+  // [metric, baseline sigma, canary sigma]: p50 with a narrower or a wider canary; p99 with a narrower one
+  const cases = [['latency_p50_seconds', 1.2, 0.4], ['latency_p50_seconds', 0.4, 1.2], ['latency_p99_seconds', 1.2, 0.4]] as const;
+  for (const [name, sb, sc] of cases) {
+    const m = latencyMetric(name);
+    let failed = 0;
+    for (let run = 0; run < runs; run++) {
+      const mu = Math.log(0.015 + rng.float() * 0.09);
+      const le = rng.pick([KONG_LE, KONG_2_LE]);
+      const values = { baseline: [] as number[], canary: [] as number[] };
+      const req = { baseline: [] as number[], canary: [] as number[], latency: { request: { baseline: [] as BucketCounts[], canary: [] as BucketCounts[] } } };
+      for (let n = 1; n < 8; n++) {
+        for (const [side, sigma] of [['baseline', sb], ['canary', sc]] as const) {
+          values[side].push(0.1);
+          req[side].push(300);
+          req.latency.request[side].push(buckets(Array.from({ length: 300 }, () => Math.exp(rng.normal(mu, sigma))), le));
+        }
+        if (judgeMetric(m, values, { minSamples: 2, alpha }, req).failed) {
+          failed++;
+          break;
+        }
+      }
+    }
+    if (process.env.EARLY_RATES) console.log(`spread ${name} ${sb} vs ${sc}: ${failed} of ${runs} canaries failed early`);
+    assert.ok(failed / runs <= alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs), `${name}, sigma ${sb} vs ${sc}: ${failed} of ${runs} canaries failed early`);
+  }
 });

@@ -70,6 +70,8 @@ describe('canary-gate with a real Prometheus and simulator scenarios', { skip, t
         { api: 'orders-latency', scenario: 'latency-regression', scenarioParam: 50 },
         { api: 'orders-nodata', scenario: 'no-data' },
         { api: 'orders-low', scenario: 'low-traffic', scenarioParam: 0.1 },
+        // deployed 2 minutes ago (and 5 s, so that the oldest of those minutes has two scrapes): 2 intervals
+        { api: 'orders-latency-new', scenario: 'latency-regression', scenarioParam: 100, startMs: now - 125_000 },
       ],
       { startMs: now - 13 * 60_000, endMs: now + 3 * 60_000, stepMs: 15_000, rps: 200 },
     );
@@ -163,6 +165,27 @@ describe('canary-gate with a real Prometheus and simulator scenarios', { skip, t
     assert.equal(slow.code, 1, slow.out + slow.err);
     assert.match(slow.out, /upstream_p99\s+high\s+FAIL/);
     assert.equal(fine.code, 0, fine.out + fine.err);
+  });
+
+  it('a canary whose latency doubled rolls back on its first 2 intervals, on the p99 bucket counts alone', async () => {
+    const p99Gate = join(dir, 'p99-gate.yaml');
+    writeFileSync(
+      p99Gate,
+      'metrics:\n  - name: latency_p99_seconds\n    query: latencyP99\n    direction: increase\n    confidenceLevel: 0.99\n    tolerance: { relative: 0.02, absolute: 0.002 }\n',
+    );
+    const [p99Only, defaultGate] = await Promise.all([
+      cli('evaluate', '--prometheus', prom!.url, '--api', 'orders-latency-new', ...V, '--config', p99Gate, '--json'),
+      cli('evaluate', '--prometheus', prom!.url, '--api', 'orders-latency-new', ...V, '--json'),
+    ]);
+    assert.equal(p99Only.code, 1, p99Only.err + p99Only.out.slice(0, 3000));
+    const r = JSON.parse(p99Only.out);
+    const m = r.verdict.metrics[0];
+    assert.ok(m.evidence.canary.n >= 2 && m.evidence.canary.n < 8, `an early decision: ${m.evidence.canary.n} canary intervals`);
+    assert.equal(m.evidence.early.test, 'tail');
+    assert.equal(m.evidence.early.result, 'high');
+    assert.ok(m.evidence.early.counts.canary.events > 3 * m.evidence.early.counts.baseline.events, JSON.stringify(m.evidence.early));
+    assert.deepEqual(r.judgement.intervals.at(-1).failedEarly, ['latency_p99_seconds']);
+    assert.equal(defaultGate.code, 1, defaultGate.err + defaultGate.out.slice(0, 3000));
   });
 
   it('Prometheus unreachable (closed port): exit 3 with a clear message', async () => {

@@ -113,13 +113,22 @@ test('the Prometheus source: step = interval, traffic per interval, zero error r
         return [{ metric: {}, values: canary ? [[ts[0]!, '0.5'], [ts[1]!, '2'], [ts[2]!, '2']] : ts.map((t) => [t, '2'] as [number, string]) }];
       }
       if (promql.includes('status_class="5xx"')) return canary ? [] : [{ metric: {}, values: ts.map((t) => [t, '0.01'] as [number, string]) }];
+      if (promql.startsWith('sum by (le) (increase(')) {
+        // bucket counts: the canary's +Inf series has no point in the first interval
+        const point = (le: string, n: string, from = 0) => ({ metric: { le }, values: ts.slice(from).map((t) => [t, n] as [number, string]) });
+        return [point('0.1', '90.5'), point('+Inf', '120', canary ? 1 : 0), point('0.25', '118')];
+      }
       return [{ metric: {}, values: ts.map((t) => [t, '0.2'] as [number, string]) }];
     },
   };
   const source = createPrometheusSource('http://127.0.0.1:1', { client });
   const r = (await source(q)) as SourceResult;
   assert.equal(r.kind, 'source-result');
-  assert.equal(calls.length, 8);
+  assert.equal(calls.length, 10, 'the request rate, three metrics and the request-latency buckets, per side');
+  assert.equal(
+    calls.filter((c) => c.promql.includes('_bucket') && c.promql.startsWith('sum by (le) (increase(')).map((c) => c.promql).sort()[0],
+    'sum by (le) (increase(http_server_request_duration_seconds_bucket{api="orders",api_version="v2",deployment_role="baseline"}[1m]))',
+  );
   for (const c of calls) {
     assert.equal(c.step, 60);
     assert.equal(c.start, q.start.getTime() + 60_000, 'first point one step after the window start');
@@ -128,6 +137,8 @@ test('the Prometheus source: step = interval, traffic per interval, zero error r
   assert.deepEqual(r.traffic, { baseline: [120, 120, 120], canary: [30, 120, 120] });
   assert.deepEqual(r.samples.error_ratio, { baseline: [0.01, 0.01, 0.01], canary: [0, 0, 0] });
   assert.deepEqual(r.samples.latency_p99_seconds!.canary, [0.2, 0.2, 0.2]);
+  const counts = { le: [0.1, 0.25, Infinity], counts: [90.5, 118, 120] };
+  assert.deepEqual(r.latency, { request: { baseline: [counts, counts, counts], canary: [null, counts, counts] } }, 'bounds sorted; no +Inf count, no histogram');
 });
 
 test('traffic floor: intervals with fewer requests than minRequestsPerInterval count as missing', () => {

@@ -39,6 +39,15 @@ export function latencyQuantile(q: number, kind: LatencyKind = 'request', o: Que
   return histogramQuantile(q, rate(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), win(o)), o.by);
 }
 
+/**
+ * Requests counted per latency bucket over a window: one series per `le`, cumulative (requests that
+ * took at most `le` seconds; `le="+Inf"` counts them all). The request-level evidence behind a
+ * quantile: the canary gate tests the counts above a bucket boundary like error counts.
+ */
+export function latencyBucketIncrease(kind: LatencyKind, o: QueryOptions & { window: Window }): string {
+  return sum(increaseOf(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), o.window), ['le', ...(o.by ?? [])]);
+}
+
 /** Span-derived request rate: the only source with plan, tenant and country. */
 export function trafficRate(o: QueryOptions = {}): string {
   return sum(rate(metricSelector('trafficCalls', o.filter), win(o)), o.by);

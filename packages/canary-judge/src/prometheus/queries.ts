@@ -9,8 +9,8 @@
  * Every series matching those labels is summed (all gateways, routes, consumers), so each query returns
  * at most one series per side.
  */
-import { LABELS, errorRatio, latencyQuantile, requestRate, type LatencyKind, type Matchers, type Window } from '@api-observatory/telemetry-contract';
-import type { GateQueryName } from '../query-names';
+import { LABELS, errorRatio, latencyQuantile, requestRate, type Matchers, type Window } from '@api-observatory/telemetry-contract';
+import { LATENCY_QUANTILE_QUERIES, type GateQueryName } from '../query-names';
 
 export type Side = 'baseline' | 'canary';
 export const SIDES: readonly Side[] = ['baseline', 'canary'];
@@ -24,19 +24,6 @@ export function sideMatchers(api: string, version: string, side: Side): Matchers
   };
 }
 
-const LATENCY: Partial<Record<GateQueryName, [number, LatencyKind]>> = {
-  latencyP50: [0.5, 'request'],
-  latencyP90: [0.9, 'request'],
-  latencyP95: [0.95, 'request'],
-  latencyP99: [0.99, 'request'],
-  upstreamLatencyP50: [0.5, 'upstream'],
-  upstreamLatencyP95: [0.95, 'upstream'],
-  upstreamLatencyP99: [0.99, 'upstream'],
-  gatewayLatencyP50: [0.5, 'gateway'],
-  gatewayLatencyP95: [0.95, 'gateway'],
-  gatewayLatencyP99: [0.99, 'gateway'],
-};
-
 /**
  * PromQL of a named query for one side, with rates over `window` (the evaluation interval, so that
  * each value of a query_range at step = interval covers its own interval).
@@ -44,7 +31,7 @@ const LATENCY: Partial<Record<GateQueryName, [number, LatencyKind]>> = {
 export function gateQueryPromql(name: GateQueryName, filter: Matchers, window: Window): string {
   if (name === 'errorRatio') return errorRatio({ filter, window });
   if (name === 'requestRate') return requestRate({ filter, window });
-  const latency = LATENCY[name];
+  const latency = LATENCY_QUANTILE_QUERIES[name];
   if (!latency) throw new RangeError(`unknown gate query ${JSON.stringify(name)}`);
-  return latencyQuantile(latency[0], latency[1], { filter, window });
+  return latencyQuantile(latency.quantile, latency.kind, { filter, window });
 }

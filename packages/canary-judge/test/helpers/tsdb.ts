@@ -19,6 +19,8 @@ export interface ScenarioData {
   api: string;
   scenario: ScenarioName;
   scenarioParam?: number;
+  /** When this API's traffic starts, if later than the other scenarios' (a canary just deployed). */
+  startMs?: number;
 }
 
 /** Keeps the families in KEEP and renames api="orders" to the scenario's API name, line by line. */
@@ -74,7 +76,7 @@ export async function buildScenarioTsdb(workDir: string, tsdbDir: string, promto
       canaryApi: 'orders',
       scenario: s.scenario,
       ...(s.scenarioParam !== undefined ? { scenarioParam: s.scenarioParam } : {}),
-      startMs: o.startMs,
+      startMs: s.startMs ?? o.startMs,
       endMs: o.endMs,
       stepMs: o.stepMs ?? 15_000,
       rps: o.rps ?? 200,
