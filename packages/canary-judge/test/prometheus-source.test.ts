@@ -5,6 +5,7 @@ import { PrometheusQueryError, type RangeSeries } from '@api-observatory/telemet
 import {
   DEFAULT_GATE_CONFIG,
   ValidationError,
+  alignBuckets,
   alignSeries,
   applyTrafficFloor,
   checkEvaluationWindow,
@@ -139,6 +140,7 @@ test('the Prometheus source: step = interval, traffic per interval, zero error r
   assert.deepEqual(r.samples.latency_p99_seconds!.canary, [0.2, 0.2, 0.2]);
   const counts = { le: [0.1, 0.25, Infinity], counts: [90.5, 118, 120] };
   assert.deepEqual(r.latency, { request: { baseline: [counts, counts, counts], canary: [null, counts, counts] } }, 'bounds sorted; no +Inf count, no histogram');
+  assert.throws(() => alignBuckets([{ metric: { le: 'x' }, values: [[ts[0]!, '1']] }], q, 'b'), (e: Error) => e instanceof PrometheusQueryError && /numeric le label, got \{"le":"x"\} for b/.test(e.message));
 });
 
 test('traffic floor: intervals with fewer requests than minRequestsPerInterval count as missing', () => {
