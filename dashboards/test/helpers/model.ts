@@ -10,15 +10,19 @@
  * the home country with 0.75 and the others splitting 0.25). Summed over everything but the consumer, a
  * consumer's share of all traffic is Σ_api w_api/Σw_api · w_consumer/Σw_users(api) (APIs without users
  * get no traffic), from which plan and country shares follow; its 5xx share is the API's
- * serverErrorRate (healthy scenario).
+ * serverErrorRate (healthy scenario). Traffic is split evenly over the gateways, and the part of a
+ * consumer's calls whose spans carry no consumer on a gateway (`unidentifiedSpanShare`: 401s, and on APISIX
+ * every gateway-generated response) is the pseudo-consumer UNAUTHENTICATED_CONSUMER's, with plan and tenant
+ * UNKNOWN_DIMENSION, as the collector writes them.
  */
-import { consumerCountries, consumerUsesApi, diurnalFactor, type TrafficGenerator } from '@api-observatory/traffic-simulator';
+import { UNAUTHENTICATED_CONSUMER, UNKNOWN_DIMENSION } from '@api-observatory/telemetry-contract';
+import { consumerCountries, consumerUsesApi, diurnalFactor, unidentifiedSpanShare, type TrafficGenerator } from '@api-observatory/traffic-simulator';
 
 export interface ConsumerTruth {
   name: string;
   plan: string;
   tenant: string;
-  /** Home country. */
+  /** Home country (for UNAUTHENTICATED_CONSUMER: the country most of its calls come from). */
   country: string;
   /** Countries the consumer calls from, with their share of its calls (summing to 1). */
   countries: Array<{ country: string; share: number }>;
@@ -32,20 +36,31 @@ export interface ConsumerTruth {
 export function consumerTruth(gen: TrafficGenerator, countriesPerConsumer = 1): ConsumerTruth[] {
   const { apis, consumers } = gen.catalog;
   const seed = gen.options.seed;
+  const gateways = gen.options.gateways;
   const used = apis.map((api) => ({ api, users: consumers.filter((c) => consumerUsesApi(seed, c.name, api.name)) })).filter((a) => a.users.length > 0);
   const apiTotal = used.reduce((s, a) => s + a.api.weight, 0);
   const share = new Map<string, number>();
   const errors = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  /** Calls without a consumer in their spans, per country. */
+  const unidentified = new Map<string, number>();
+  let unidentifiedErrors = 0;
   for (const { api, users } of used) {
     const userTotal = users.reduce((s, c) => s + c.weight, 0);
     for (const c of users) {
-      const x = (api.weight / apiTotal) * (c.weight / userTotal);
-      share.set(c.name, (share.get(c.name) ?? 0) + x);
-      errors.set(c.name, (errors.get(c.name) ?? 0) + x * api.serverErrorRate);
+      const countries = consumerCountries(c, countriesPerConsumer);
+      for (const gateway of gateways) {
+        const x = (api.weight / apiTotal) * (c.weight / userTotal) / gateways.length;
+        const lost = unidentifiedSpanShare(gateway, api, c);
+        add(share, c.name, x * (1 - lost.calls));
+        add(errors, c.name, x * (api.serverErrorRate - lost.serverErrors));
+        for (const { country, share: s } of countries) add(unidentified, country, x * lost.calls * s);
+        unidentifiedErrors += x * lost.serverErrors;
+      }
     }
   }
-  return consumers
-    .filter((c) => share.has(c.name))
+  const identified: ConsumerTruth[] = consumers
+    .filter((c) => (share.get(c.name) ?? 0) > 0)
     .map((c) => ({
       name: c.name,
       plan: c.plan,
@@ -55,6 +70,21 @@ export function consumerTruth(gen: TrafficGenerator, countriesPerConsumer = 1): 
       share: share.get(c.name)!,
       errorShare: errors.get(c.name)! / share.get(c.name)!,
     }));
+  const unidentifiedShare = [...unidentified.values()].reduce((s, v) => s + v, 0);
+  if (unidentifiedShare === 0) return identified;
+  const countries = [...unidentified].map(([country, v]) => ({ country, share: v / unidentifiedShare })).sort((a, b) => b.share - a.share);
+  return [
+    ...identified,
+    {
+      name: UNAUTHENTICATED_CONSUMER,
+      plan: UNKNOWN_DIMENSION,
+      tenant: UNKNOWN_DIMENSION,
+      country: countries[0]!.country,
+      countries,
+      share: unidentifiedShare,
+      errorShare: unidentifiedErrors / unidentifiedShare,
+    },
+  ];
 }
 
 /** Share of all calls per country (summing to 1), over every country each consumer calls from. */

@@ -6,6 +6,8 @@ import {
   METRICS,
   promName,
   statusClassOf,
+  UNAUTHENTICATED_CONSUMER,
+  UNKNOWN_DIMENSION,
   type Gateway,
   type LabelKey,
   type MetricKey,
@@ -13,9 +15,10 @@ import {
 import type { ApiDef, Consumer, Deployment, RouteDef } from './catalog';
 import { COUNTRIES } from './catalog';
 import { findProfile } from './profiles';
+import type { GatewayProfile } from './profiles/types';
 import { escapeExpositionValue, formatNumber } from './prom-registry';
 import { hash32, Rng } from './prng';
-import { consumerUsesApi, diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
+import { consumerUsesApi, diurnalFactor, TrafficGenerator, type SimRequest, type TrafficOptions } from './traffic';
 
 /**
  * OpenMetrics backfill in the contract's normalized names and labels (what the collector would have
@@ -70,12 +73,39 @@ interface Workload {
   sigma: number;
 }
 
-interface CallStream {
+interface CallStream extends Identity {
   consumer: Consumer;
   code: number;
   country: string;
   /** Expected requests per second of this stream (before diurnal). */
   rate: number;
+}
+
+/** Consumer, plan and tenant labels of a stream's requests as the collector writes them. */
+interface Identity {
+  /** `consumer` of the scraped metrics: the gateway's consumer label, or UNAUTHENTICATED_CONSUMER when empty. */
+  metricConsumer: string;
+  /** `consumer`, `plan`, `tenant` of the span metrics: the consumer's only where the span carries it. */
+  spanConsumer: string;
+  plan: string;
+  tenant: string;
+}
+
+/**
+ * Who the gateway identified, decided as the live simulator decides it: the profile's metric consumer and
+ * span identity. A 401 is the authentication plugin rejecting the credentials (no consumer anywhere); on
+ * APISIX no gateway-generated response reaches the span enrichment.
+ */
+function identityOf(profile: GatewayProfile, consumer: Consumer, status: number, gatewayGenerated: boolean): Identity {
+  // The profiles read only these fields of a request.
+  const r = { consumer, status, gatewayGenerated } satisfies Pick<SimRequest, 'consumer' | 'status' | 'gatewayGenerated'> as SimRequest;
+  const seen = profile.spanIdentity(r) === 'consumer';
+  return {
+    metricConsumer: profile.metricConsumer(r) || UNAUTHENTICATED_CONSUMER,
+    spanConsumer: seen ? consumer.name : UNAUTHENTICATED_CONSUMER,
+    plan: seen ? consumer.plan : UNKNOWN_DIMENSION,
+    tenant: seen ? consumer.tenant : UNKNOWN_DIMENSION,
+  };
 }
 
 const BACKFILL_METRICS: readonly MetricKey[] = ['requests', 'requestDuration', 'upstreamDuration', 'gatewayDuration', 'bandwidth', 'trafficCalls', 'trafficDuration'];
@@ -86,6 +116,37 @@ type BucketsOf = (metric: ScrapeHistogram, gateway: Gateway) => readonly number[
 /** Scrape histogram bounds in seconds: the gateway profile's millisecond buckets, as the collector scales them. */
 function scrapeBucketsOf(versions: Partial<Record<Gateway, string>> | undefined): BucketsOf {
   return (metric, gateway) => findProfile(gateway, versions?.[gateway]).latencyBucketsMs[metric].map((b) => b / 1000);
+}
+
+/** Probability of each status code of a route's requests (summing to 1), with whether the gateway generated it. */
+function codeProbabilities(api: ApiDef, route: RouteDef, serverErrorRate: number): Array<{ code: number; p: number; gatewayGenerated: boolean }> {
+  const okRate = 1 - api.gatewayRejectRate - serverErrorRate - api.clientErrorRate;
+  return codesFor(route).map(({ code, kind, weight }) => ({
+    code,
+    p: kind === 'ok' ? okRate : kind === 'client' ? api.clientErrorRate * weight : kind === 'reject' ? api.gatewayRejectRate * weight : serverErrorRate * weight,
+    gatewayGenerated: kind === 'reject',
+  }));
+}
+
+/**
+ * Expected share of a consumer's requests to an API through a gateway (default: its newest profile) whose
+ * spans carry no consumer, so that the collector writes UNAUTHENTICATED_CONSUMER and UNKNOWN_DIMENSION plan
+ * and tenant: of all its requests (`calls`) and of those answered 5xx (`serverErrors`, also a share of all
+ * its requests), in the healthy scenario. For ground truths computed from the catalog.
+ */
+export function unidentifiedSpanShare(gateway: Gateway, api: ApiDef, consumer: Consumer, version?: string): { calls: number; serverErrors: number } {
+  const profile = findProfile(gateway, version);
+  const routeTotal = api.routes.reduce((s, r) => s + r.weight, 0);
+  let calls = 0;
+  let serverErrors = 0;
+  for (const route of api.routes) {
+    for (const { code, p, gatewayGenerated } of codeProbabilities(api, route, api.serverErrorRate)) {
+      if (identityOf(profile, consumer, code, gatewayGenerated).spanConsumer === consumer.name) continue;
+      calls += (route.weight / routeTotal) * p;
+      if (code >= 500) serverErrors += (route.weight / routeTotal) * p;
+    }
+  }
+  return { calls, serverErrors };
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf). */
@@ -133,11 +194,19 @@ export function consumerCountries(consumer: Pick<Consumer, 'name' | 'homeCountry
 class BackfillPlan {
   readonly workloads: Workload[] = [];
   readonly streams = new Map<Workload, CallStream[]>();
-  constructor(readonly gen: TrafficGenerator, gateways: readonly Gateway[], rps: number, countriesPerConsumer: number, private readonly scrapeBuckets: BucketsOf) {
+  constructor(
+    readonly gen: TrafficGenerator,
+    gateways: readonly Gateway[],
+    versions: Partial<Record<Gateway, string>> | undefined,
+    rps: number,
+    countriesPerConsumer: number,
+    private readonly scrapeBuckets: BucketsOf,
+  ) {
     const { apis, consumers } = gen.catalog;
     const apiTotal = apis.reduce((s, a) => s + a.weight, 0);
     const effects = gen.effects;
     for (const gateway of gateways) {
+      const profile = findProfile(gateway, versions?.[gateway]);
       for (const api of apis) {
         const routeTotal = api.routes.reduce((s, r) => s + r.weight, 0);
         for (const deployment of api.deployments) {
@@ -158,14 +227,13 @@ class BackfillPlan {
             this.workloads.push(w);
             const users = consumers.filter((c) => consumerUsesApi(gen.options.seed, c.name, api.name));
             const userTotal = users.reduce((s, c) => s + c.weight, 0);
-            const codes = codesFor(route);
-            const okRate = 1 - api.gatewayRejectRate - w.serverErrorRate - api.clientErrorRate;
+            const codes = codeProbabilities(api, route, w.serverErrorRate);
             const streams: CallStream[] = [];
             for (const consumer of users) {
               const countries = consumerCountries(consumer, countriesPerConsumer);
-              for (const { code, kind, weight } of codes) {
-                const p = kind === 'ok' ? okRate : kind === 'client' ? api.clientErrorRate * weight : kind === 'reject' ? api.gatewayRejectRate * weight : w.serverErrorRate * weight;
-                for (const { country, share } of countries) streams.push({ consumer, code, country, rate: rate * (consumer.weight / userTotal) * p * share });
+              for (const { code, p, gatewayGenerated } of codes) {
+                const identity = identityOf(profile, consumer, code, gatewayGenerated);
+                for (const { country, share } of countries) streams.push({ consumer, code, country, rate: rate * (consumer.weight / userTotal) * p * share, ...identity });
               }
             }
             this.streams.set(w, streams);
@@ -180,17 +248,31 @@ class BackfillPlan {
     let n = 0;
     for (const w of this.workloads) {
       const streams = this.streams.get(w)!;
-      const consumers = new Set(streams.map((s) => s.consumer.name)).size;
-      const consumerCodes = new Set(streams.map((s) => `${s.consumer.name}|${s.code}`)).size;
-      n += consumerCodes; // requests
+      n += groupStreams(streams, requestsKey).size; // requests
       for (const m of ['requestDuration', 'upstreamDuration', 'gatewayDuration'] as const) n += this.scrapeBuckets(m, w.gateway).length + 3;
-      n += consumers * 2; // bandwidth
-      n += streams.length; // trafficCalls
-      n += streams.length * (LATENCY_BUCKETS_SECONDS.length + 3); // trafficDuration
+      n += groupStreams(streams, bandwidthKey).size * 2; // bandwidth
+      const spanSeries = groupStreams(streams, spanKey).size;
+      n += spanSeries; // trafficCalls
+      n += spanSeries * (LATENCY_BUCKETS_SECONDS.length + 3); // trafficDuration
     }
     return n;
   }
 }
+
+/** Streams that end up in one series of a metric: those with the same labels, as the key gives them. */
+function groupStreams(streams: readonly CallStream[], key: (s: CallStream) => string): Map<string, CallStream[]> {
+  const groups = new Map<string, CallStream[]>();
+  for (const s of streams) {
+    const k = key(s);
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  return groups;
+}
+const requestsKey = (s: CallStream) => `${s.metricConsumer}|${s.code}`;
+const bandwidthKey = (s: CallStream) => s.metricConsumer;
+const spanKey = (s: CallStream) => `${s.code}|${s.spanConsumer}|${s.plan}|${s.tenant}|${s.country}`;
 
 function labelString(pairs: ReadonlyArray<readonly [string, string]>): string {
   return `{${pairs.map(([k, v]) => `${k}="${escapeExpositionValue(v)}"`).join(',')}}`;
@@ -267,13 +349,13 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
   let consumers = o.consumers ?? 40;
   let countriesPerConsumer = 1;
   let gen = new TrafficGenerator({ ...base, consumers });
-  let plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer, scrapeBuckets);
+  let plan = new BackfillPlan(gen, o.gateways, o.versions, rps, countriesPerConsumer, scrapeBuckets);
   if (o.seriesTarget !== undefined) {
     for (let guard = 0; plan.seriesCount() < o.seriesTarget && guard < 40; guard++) {
       if (countriesPerConsumer < 3) countriesPerConsumer++;
       else consumers = Math.ceil(consumers * 1.5);
       gen = new TrafficGenerator({ ...base, consumers });
-      plan = new BackfillPlan(gen, o.gateways, rps, countriesPerConsumer, scrapeBuckets);
+      plan = new BackfillPlan(gen, o.gateways, o.versions, rps, countriesPerConsumer, scrapeBuckets);
     }
   }
   const seriesTotal = plan.seriesCount();
@@ -363,16 +445,11 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
       const base = workloadPairs(wl);
       switch (metric) {
         case 'requests': {
-          const groups = new Map<string, CallStream[]>();
-          for (const s of streams) {
-            const k = `${s.consumer.name}|${s.code}`;
-            groups.set(k, [...(groups.get(k) ?? []), s]);
-          }
-          for (const group of groups.values()) {
+          for (const group of groupStreams(streams, requestsKey).values()) {
             const s0 = group[0]!;
             const pairs = ordered(metric, [
               ...base,
-              [LABELS.consumer.label, s0.consumer.name],
+              [LABELS.consumer.label, s0.metricConsumer],
               [LABELS.statusCode.label, String(s0.code)],
               [LABELS.statusClass.label, statusClassOf(s0.code)],
             ]);
@@ -394,9 +471,7 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
           break;
         }
         case 'bandwidth': {
-          const byConsumer = new Map<string, CallStream[]>();
-          for (const s of streams) byConsumer.set(s.consumer.name, [...(byConsumer.get(s.consumer.name) ?? []), s]);
-          for (const [consumer, group] of byConsumer) {
+          for (const [consumer, group] of groupStreams(streams, bandwidthKey)) {
             const calls = sumArrays(group.map((s) => callIncrements(wl, s)));
             for (const direction of ['ingress', 'egress'] as const) {
               const perCall = direction === 'ingress' ? 450 + wl.route.requestBodyBytes : 270 + wl.route.responseBytes;
@@ -409,18 +484,19 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
         }
         case 'trafficCalls':
         case 'trafficDuration': {
-          for (const s of streams) {
+          for (const group of groupStreams(streams, spanKey).values()) {
+            const s = group[0]!;
             const pairs = ordered(metric, [
               ...base,
               [LABELS.method.label, wl.route.method],
               [LABELS.statusCode.label, String(s.code)],
               [LABELS.statusClass.label, statusClassOf(s.code)],
-              [LABELS.consumer.label, s.consumer.name],
-              [LABELS.plan.label, s.consumer.plan],
-              [LABELS.tenant.label, s.consumer.tenant],
+              [LABELS.consumer.label, s.spanConsumer],
+              [LABELS.plan.label, s.plan],
+              [LABELS.tenant.label, s.tenant],
               [LABELS.country.label, s.country],
             ]);
-            const inc = callIncrements(wl, s);
+            const inc = sumArrays(group.map((x) => callIncrements(wl, x)));
             if (metric === 'trafficCalls') {
               writeCounter(name, labelString(pairs), inc);
               await tickProgress(1);

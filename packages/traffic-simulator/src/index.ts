@@ -42,5 +42,5 @@ export {
 export { pushTraces, tracesUrl } from './otlp-exporter';
 export { GroundTruth, COUNT_DIMENSIONS, dimensionsOf, type Summary, type TraceRecord, type BreakdownRow } from './ground-truth';
 export { startLiveSimulator, PortInUseError, type LiveOptions, type LiveSimulator, type GatewayChoice } from './live';
-export { writeBackfill, consumerCountries, type BackfillOptions, type BackfillResult, type BackfillProgress } from './backfill';
+export { writeBackfill, consumerCountries, unidentifiedSpanShare, type BackfillOptions, type BackfillResult, type BackfillProgress } from './backfill';
 export { main as runCli, USAGE } from './cli';

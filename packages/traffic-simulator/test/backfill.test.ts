@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { LABEL_NAMES, METRICS, PROM, promName } from '@api-observatory/telemetry-contract';
+import { LABEL_NAMES, METRICS, PROM, promName, UNAUTHENTICATED_CONSUMER, UNKNOWN_DIMENSION } from '@api-observatory/telemetry-contract';
 import { writeBackfill, type BackfillOptions, type BackfillResult } from '../src/backfill';
 import { checkHistogram, key, parseExposition } from './helpers/exposition-parser';
 
@@ -75,7 +75,35 @@ describe('backfill (OpenMetrics for promtool)', () => {
     assert.ok(req.samples.some((s) => s.labels.deployment_role === 'canary' && s.labels.api === 'orders' && s.labels.api_version === 'v2.1'));
     assert.ok(req.samples.some((s) => s.labels.status_class === '5xx'));
     const calls = fams.get(PROM.trafficCalls.replace(/_total$/, ''))!;
-    assert.ok(calls.samples.every((s) => /^[A-Z]{2}$/.test(s.labels.country!) && ['free', 'pro', 'enterprise'].includes(s.labels.plan!)));
+    assert.ok(calls.samples.every((s) => /^[A-Z]{2}$/.test(s.labels.country!) && ['free', 'pro', 'enterprise', UNKNOWN_DIMENSION].includes(s.labels.plan!)));
+  });
+
+  it('leaves requests without a consumer where the gateway identified none, as the live simulator and the collector do', async () => {
+    const { text } = await toFile({ ...SMALL, gateways: ['kong', 'apisix'] });
+    const fams = parseExposition(text, { openMetrics: true });
+    const series = (family: string) => fams.get(family.replace(/_total$/, ''))!.samples.filter((s) => !s.name.endsWith('_bucket'));
+    const requests = series(PROM.requests);
+    // The authentication plugin rejected the credentials: no consumer in the gateway's metrics.
+    const unauthorized = requests.filter((s) => s.labels.http_response_status_code === '401');
+    assert.ok(unauthorized.length > 0);
+    assert.ok(unauthorized.every((s) => s.labels.consumer === UNAUTHENTICATED_CONSUMER), 'every 401 is unauthenticated');
+    // 403 (ACL) and 429 (rate limiting) run after authentication, so both gateways' metrics keep the consumer.
+    const later = requests.filter((s) => ['403', '429'].includes(s.labels.http_response_status_code!));
+    assert.ok(later.length > 0 && later.every((s) => s.labels.consumer !== UNAUTHENTICATED_CONSUMER));
+    assert.ok(requests.filter((s) => s.labels.consumer === UNAUTHENTICATED_CONSUMER).every((s) => s.labels.http_response_status_code === '401'));
+    const bandwidth = series(PROM.bandwidth);
+    assert.ok(bandwidth.some((s) => s.labels.consumer === UNAUTHENTICATED_CONSUMER), 'rejected requests carry bytes too');
+    // Spans: Kong's enrichment sees the consumer unless the request was a 401; APISIX's runs after every
+    // other plugin, so no gateway-generated response (401, 403, 429) carries it. Plan and tenant then are unknown.
+    const calls = series(PROM.trafficCalls);
+    const anonymous = (s: (typeof calls)[number]) => s.labels.consumer === UNAUTHENTICATED_CONSUMER;
+    for (const s of calls) {
+      const generated = ['401', '403', '429'].includes(s.labels.http_response_status_code!);
+      const expected = s.labels.http_response_status_code === '401' || (s.labels.gateway === 'apisix' && generated);
+      assert.equal(anonymous(s), expected, `${key(s.labels)}: unauthenticated ${anonymous(s)}`);
+      if (anonymous(s)) assert.ok(s.labels.plan === UNKNOWN_DIMENSION && s.labels.tenant === UNKNOWN_DIMENSION, key(s.labels));
+      else assert.notEqual(s.labels.plan, UNKNOWN_DIMENSION);
+    }
   });
 
   it('uses each gateway’s own buckets, scaled to seconds, for scraped histograms', async () => {
