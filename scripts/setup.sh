@@ -37,8 +37,8 @@ start_step() { # start_step NAME LABEL CMD...
 status_of() { # the last progress-like line of a step's log, shortened
   tail -n 1 "$logs/setup-$1.log" 2>/dev/null | tr -s ' ' | cut -c1-70
 }
-# wait_steps NAME...: waits for the named steps, printing a status line every 15 s; fails on the first
-# step that fails, with the tail of its log.
+# wait_steps NAME...: waits for the named steps, printing a status line of every running step every 15 s;
+# fails on the first named step that fails, with the tail of its log.
 wait_steps() {
   local next=$((SECONDS + 15)) name rc running
   while :; do
@@ -61,8 +61,11 @@ wait_steps() {
     done
     [ ${#running[@]} -gt 0 ] || return 0
     if [ "$SECONDS" -ge "$next" ]; then
-      local line=""
-      for name in "${running[@]}"; do line+="${line:+; }${labels[$name]}: $(status_of "$name")"; done
+      # Every step still running, not only those waited for (the Go builds run while npm installs).
+      local line="" other
+      for other in "${!pids[@]}"; do
+        kill -0 "${pids[$other]}" 2>/dev/null && line+="${line:+; }${labels[$other]}: $(status_of "$other")"
+      done
       say "running: $line"
       next=$((SECONDS + 15))
     fi
@@ -111,5 +114,5 @@ else
 fi
 
 wait_steps apt go backstage
-grep -E '^(prometheus|otelcol|jaeger)' "$logs/setup-go.log" | sed 's/^/  /' || true
+grep -E '^(otelcol|jaeger|alertmanager|opa)' "$logs/setup-go.log" | sed 's/^/  /' || true
 say "done"
