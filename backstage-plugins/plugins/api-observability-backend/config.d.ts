@@ -31,5 +31,17 @@ export interface Config {
     cacheTtlSeconds?: number;
     /** Per-query timeout in milliseconds (default 10000). */
     queryTimeoutMs?: number;
+    /**
+     * The Alertmanager webhook receiver (POST /api/api-observability/alerts/webhook): alerts with an `api`
+     * label become notifications for the owners of that API and show on its Observability tab. Off unless set.
+     */
+    alerts?: {
+      /**
+       * Shared secret Alertmanager sends as a bearer token (`http_config.authorization.credentials_file`);
+       * at least 16 characters.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+    };
   };
 }

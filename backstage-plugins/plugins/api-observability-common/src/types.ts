@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'PROMETHEUS_UNREACHABLE'
   | 'PROMETHEUS_QUERY_FAILED'
   | 'NOT_CONFIGURED'
+  | 'UNAUTHORIZED'
+  | 'NOTIFICATIONS_FAILED'
   | 'TRACE_NOT_FOUND'
   | 'TRACE_STORE_UNREACHABLE'
   | 'TRACE_STORE_FAILED';
@@ -168,4 +170,27 @@ export interface TraceView {
   errorCount: number;
   /** Links to the same trace elsewhere, only when configured. */
   links: { jaegerUi?: string; grafana?: string };
+}
+
+/** An Alertmanager alert firing for an API, as received by the backend's webhook receiver. */
+export interface FiringAlert {
+  /** Alertmanager's fingerprint of the alert's labels. */
+  fingerprint: string;
+  alertname: string;
+  /** `page`, `ticket` or `info` (the pack's alerts); empty when the alert has none. */
+  severity: string;
+  summary: string;
+  description: string;
+  runbookUrl?: string;
+  /** ISO time the alert started firing. */
+  startsAt: string;
+  /** All labels of the alert (api, slo, api_version, ...). */
+  labels: Record<string, string>;
+}
+
+/** GET /entity/:kind/:namespace/:name/alerts */
+export interface FiringAlerts {
+  /** The entity's API name (its api-name annotation). */
+  api: string;
+  alerts: FiringAlert[];
 }

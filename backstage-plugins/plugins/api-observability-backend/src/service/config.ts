@@ -12,6 +12,8 @@ export interface ObservabilityConfig {
   defaultObjective: number;
   cacheTtlMs: number;
   queryTimeoutMs: number;
+  /** The Alertmanager receiver; undefined: off. */
+  alerts?: { webhookSecret: string };
 }
 
 export type TraceStoreType = 'jaeger' | 'tempo';
@@ -57,5 +59,16 @@ export function readObservabilityConfig(config: Config): ObservabilityConfig {
     defaultObjective,
     cacheTtlMs: (c.getOptionalNumber('cacheTtlSeconds') ?? 15) * 1000,
     queryTimeoutMs: c.getOptionalNumber('queryTimeoutMs') ?? 10_000,
+    alerts: alertsConfig(c),
   };
+}
+
+/** A secret shorter than this is refused: it guards an unauthenticated route. */
+const MIN_SECRET_LENGTH = 16;
+
+function alertsConfig(c: Config): ObservabilityConfig['alerts'] {
+  const secret = c.getOptionalString('alerts.webhookSecret');
+  if (secret === undefined || secret === '') return undefined;
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`apiObservability.alerts.webhookSecret must be at least ${MIN_SECRET_LENGTH} characters`);
+  return { webhookSecret: secret };
 }

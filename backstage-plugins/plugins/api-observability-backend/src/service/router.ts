@@ -4,8 +4,11 @@
  *   GET /health                                        → { status: 'ok' }
  *   GET /entity/:kind/:namespace/:name/summary?range=1h → Summary (types.ts)
  *   GET /traces/:traceId                               → TraceView, read from the configured trace store
+ *   GET /entity/:kind/:namespace/:name/alerts          → FiringAlerts received for the entity's API
+ *   POST /alerts/webhook                               → Alertmanager webhook (payload version 4), bearer secret
  *
- * Only user or service credentials are accepted. The browser names an entity and a range key; the API
+ * Only user or service credentials are accepted, except on the webhook, which Alertmanager calls with the
+ * shared secret `apiObservability.alerts.webhookSecret` (401 UNAUTHORIZED otherwise; 404 NOT_CONFIGURED unset). The browser names an entity and a range key; the API
  * name and gateway come from the entity's catalog annotations and every query is built on the server
  * with the telemetry contract. Errors are `{ error: { code, message } }`:
  * 400 BAD_REQUEST, 404 ENTITY_NOT_FOUND, 404 NO_ANNOTATION, 503 PROMETHEUS_UNREACHABLE, 502 PROMETHEUS_QUERY_FAILED;
@@ -15,12 +18,16 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { PrometheusQueryError, PrometheusUnreachableError, storedTraceId } from '@api-observatory/telemetry-contract';
 import type { ObservabilityConfig } from './config';
 import { DEFAULT_RANGE, RANGES, SummaryBuilder } from './summary';
 import { TraceNotFoundError, TraceStoreFailedError, TraceStoreUnreachableError, buildTraceView, fetchStoredTrace } from './traces';
-import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type ErrorCode, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type ErrorCode, type FiringAlerts, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import { apiEntityRefs } from './api-entities';
+import type { AlertInbox } from './alert-inbox';
+import { WebhookPayloadError, parseWebhookPayload } from './alert-webhook';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -28,6 +35,15 @@ export interface RouterOptions {
   cache: CacheService;
   httpAuth: HttpAuthService;
   catalog: Pick<CatalogService, 'getEntityByRef' | 'getEntities'>;
+  /** Receives Alertmanager's alerts; without it the alert routes answer 404 NOT_CONFIGURED. */
+  alerts?: AlertInbox;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+/** Constant-time comparison of the bearer token with the configured secret. */
+function bearerMatches(header: string | undefined, secret: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  return !!m && timingSafeEqual(sha256(m[1]!), sha256(secret));
 }
 
 const NAME = /^[^\s/]{1,253}$/;
@@ -37,25 +53,11 @@ function fail(res: express.Response, status: number, code: ErrorCode, message: s
   res.status(status).json(body);
 }
 
-/**
- * The catalog API of each api name: the entity annotated with it that is also named so (the convention),
- * else the only one annotated with it; none when several others claim it (no guess).
- */
-function apiEntityRefs(apis: string[], entities: Entity[]): Map<string, string> {
-  const refs = new Map<string, string>();
-  for (const api of apis) {
-    const claiming = entities.filter((e) => e.metadata.annotations?.[API_NAME_ANNOTATION] === api);
-    const chosen = claiming.find((e) => e.metadata.name === api) ?? (claiming.length === 1 ? claiming[0] : undefined);
-    if (chosen) refs.set(api, stringifyEntityRef(chosen));
-  }
-  return refs;
-}
-
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { logger, config, cache, httpAuth, catalog } = options;
   const builder = new SummaryBuilder(config);
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '5mb' }));
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -172,6 +174,65 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
       throw e;
     }
+  });
+
+  router.post('/alerts/webhook', async (req, res) => {
+    const secret = config.alerts?.webhookSecret;
+    if (!options.alerts || !secret) {
+      fail(res, 404, 'NOT_CONFIGURED', 'the alert receiver is off: set apiObservability.alerts.webhookSecret');
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, secret)) {
+      fail(res, 401, 'UNAUTHORIZED', 'Alertmanager must send the shared secret as a bearer token (http_config.authorization)');
+      return;
+    }
+    let payload;
+    try {
+      payload = parseWebhookPayload(req.body);
+    } catch (e) {
+      if (!(e instanceof WebhookPayloadError)) throw e;
+      fail(res, 400, 'BAD_REQUEST', e.message);
+      return;
+    }
+    try {
+      const result = await options.alerts.receive(payload);
+      res.json(result);
+    } catch (e) {
+      // Alertmanager retries a failed delivery; states not yet notified are notified then.
+      logger.error(`api-observability: alert delivery from ${payload.receiver} failed: ${(e as Error).message}`);
+      fail(res, 503, 'NOTIFICATIONS_FAILED', 'the alerts could not be turned into notifications; Alertmanager will retry');
+    }
+  });
+
+  router.get('/entity/:kind/:namespace/:name/alerts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (!options.alerts) {
+      fail(res, 404, 'NOT_CONFIGURED', 'the alert receiver is off: set apiObservability.alerts.webhookSecret');
+      return;
+    }
+    const { kind, namespace, name } = req.params;
+    if (![kind, namespace, name].every((p) => NAME.test(p))) {
+      fail(res, 400, 'BAD_REQUEST', 'kind, namespace and name must be non-empty entity ref parts');
+      return;
+    }
+    const ref = stringifyEntityRef({ kind, namespace, name });
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      fail(res, 404, 'ENTITY_NOT_FOUND', `no entity ${ref} in the catalog`);
+      return;
+    }
+    const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
+    if (!api) {
+      fail(res, 404, 'NO_ANNOTATION', `${ref} has no ${API_NAME_ANNOTATION} annotation, so no alert names it`);
+      return;
+    }
+    // Only the API this entity is (the same choice as trace links), not every entity claiming the name.
+    const { items } = await catalog.getEntities(
+      { filter: { kind: 'API', [`metadata.annotations.${API_NAME_ANNOTATION}`]: api }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] },
+      { credentials },
+    );
+    const body: FiringAlerts = { api, alerts: apiEntityRefs([api], items).get(api) === stringifyEntityRef(entity) ? options.alerts.firingFor(api) : [] };
+    res.json(body);
   });
 
   return router;
