@@ -42,6 +42,31 @@ export interface Config {
       productManagers?: Array<{ groups: string[]; systems?: string[] }>;
       /** Groups that may override failed gates (with a reason); members must also approve. Default: none. */
       overrideGroups?: string[];
+      /** Groups that approve for every system and may override failed gates. Default: none. */
+      productLeads?: string[];
+      /**
+       * Gates an approval needs per tier (the API's annotation api-observatory.io/tier) and target
+       * environments (none: every one), e.g. [{ tier: internal, gates: [definition] }, { tier: tier-1,
+       * environments: [production], gates: [canary, definition, slo] }]. The `default` tier (no or an
+       * unknown tier) defaults to the gates marked `required` above.
+       */
+      requiredGates?: Array<{ tier: string; environments?: string[]; gates: Array<'definition' | 'canary' | 'slo'> }>;
+      /** Change-freeze windows [start, end) (RFC 3339): no approval or promotion into `environments` (`*`: all) meanwhile, except by `exemptGroups`. */
+      freezes?: Array<{ name: string; environments: string[]; start: string; end: string; exemptGroups?: string[] }>;
+      /**
+       * The policy decision point asked before every change: `builtin` (default: the policy in TypeScript
+       * over these settings) or `opa` (the policies/ Rego bundle in your OPA, with its own data). No
+       * decision from OPA (down, slow, undefined) refuses the change with 503 POLICY_UNAVAILABLE.
+       */
+      engine?: 'builtin' | 'opa';
+      opa?: {
+        /** OPA's base URL, e.g. http://127.0.0.1:8181. */
+        url: string;
+        /** Timeout of one decision in milliseconds. Default 2000. */
+        timeoutMs?: number;
+        /** The decision under /v1/data. Default api_observatory/governance/decision. */
+        decisionPath?: string;
+      };
     };
   };
 }

@@ -3,7 +3,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { apiGovernancePermissions } from '@api-observatory/backstage-plugin-api-governance-common';
-import { readGovernanceConfig } from './service/config';
+import { BuiltinPolicyEngine } from './service/builtin-policy';
+import { policyData, readGovernanceConfig } from './service/config';
+import { OpaPolicyEngine } from './service/opa-policy';
 import { GateEvaluator } from './service/gates';
 import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
@@ -32,8 +34,9 @@ export const apiGovernancePlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        userInfo: coreServices.userInfo,
       },
-      async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog, lifecycle, events, notifications }) {
+      async init({ httpRouter, httpAuth, logger, config, database, permissions, permissionsRegistry, catalog, lifecycle, events, notifications, userInfo }) {
         const settings = readGovernanceConfig(config);
         const db = await database.getClient();
         await useSqliteWal(db);
@@ -44,9 +47,10 @@ export const apiGovernancePlugin = createBackendPlugin({
         const outbox = new EventOutbox({ store, logger, events, notifications: settings.notifyConsumers ? notifications : undefined });
         // Events recorded but not published before a crash or a stop go out at start-up (same eventId).
         lifecycle.addStartupHook(() => outbox.flush());
-        httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates, outbox }));
+        const policy = settings.engine.engine === 'opa' ? new OpaPolicyEngine(settings.engine.opa) : new BuiltinPolicyEngine(policyData(settings.policy, settings.gates));
+        httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates, outbox, policy, userInfo }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        logger.info(`api-governance: environments ${settings.environments.join(' → ')}; canary source ${settings.gates.canary.source}; SLO gate ${settings.gates.slo.prometheusUrl ? 'configured' : 'unknown (no Prometheus)'}`);
+        logger.info(`api-governance: environments ${settings.environments.join(' → ')}; canary source ${settings.gates.canary.source}; SLO gate ${settings.gates.slo.prometheusUrl ? 'configured' : 'unknown (no Prometheus)'}; policy engine ${settings.engine.engine === 'opa' ? `OPA at ${settings.engine.opa.url}` : 'builtin'}`);
       },
     });
   },

@@ -56,16 +56,20 @@ export function policyData(policy: GovernancePolicyConfig, gates: GovernanceConf
   };
 }
 
-function readRequiredGates(c: Config | undefined): GovernancePolicyData['required_gates'] | undefined {
-  if (!c) return undefined;
+/**
+ * `requiredGates: [{ tier, environments?, gates }]` (a list: Backstage config keys cannot be `*` or
+ * `tier-1`); no `environments` means every one (`*`).
+ */
+function readRequiredGates(list: Config[] | undefined): GovernancePolicyData['required_gates'] | undefined {
+  if (!list) return undefined;
   const requiredGates: GovernancePolicyData['required_gates'] = {};
-  for (const tier of c.keys()) {
-    requiredGates[tier] = {};
-    for (const env of c.getConfig(tier).keys()) {
-      const list = c.getConfig(tier).getStringArray(env);
-      const bad = list.find((g) => !GATES.includes(g as GateName));
-      if (bad) throw new Error(`apiGovernance.policy.requiredGates.${tier}.${env}: unknown gate ${bad}; gates: ${GATES.join(', ')}`);
-      requiredGates[tier]![env] = list as GateName[];
+  for (const entry of list) {
+    const tier = entry.getString('tier');
+    const gates = entry.getStringArray('gates');
+    const bad = gates.find((g) => !GATES.includes(g as GateName));
+    if (bad) throw new Error(`apiGovernance.policy.requiredGates (tier ${tier}): unknown gate ${bad}; gates: ${GATES.join(', ')}`);
+    for (const env of entry.getOptionalStringArray('environments') ?? ['*']) {
+      requiredGates[tier] = { ...requiredGates[tier], [env]: gates as GateName[] };
     }
   }
   return requiredGates;
@@ -133,7 +137,7 @@ export function readPolicyConfig(config: Config): GovernancePolicyConfig {
     productManagers,
     overrideGroups: c.getOptionalStringArray('overrideGroups') ?? DEFAULT_POLICY_CONFIG.overrideGroups,
     productLeads: c.getOptionalStringArray('productLeads') ?? [],
-    requiredGates: readRequiredGates(c.getOptionalConfig('requiredGates')),
+    requiredGates: readRequiredGates(c.getOptionalConfigArray('requiredGates')),
     freezes: readFreezes(c.getOptionalConfigArray('freezes')),
   };
 }
