@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
+import { startAlertmanager, type RunningAlertmanager } from './alertmanager';
 import { startCanaryGate, type RunningCanaryGate } from './canary-gate';
 import { startCollector, type CollectorOptions, type RunningCollector } from './collector';
 import { startJaeger, type RunningJaeger } from './jaeger';
@@ -29,6 +30,8 @@ export interface StackOptions {
   canaryGate?: boolean | { configFile?: string };
   /** Run OPA with the governance policy (policies/) for the governance backend (default off). */
   opa?: boolean;
+  /** Run Alertmanager with this configuration and send Prometheus' alerts to it (default off). */
+  alertmanager?: { config: string };
 }
 
 export interface Stack {
@@ -39,6 +42,7 @@ export interface Stack {
   simulator?: LiveSimulator;
   canaryGate?: RunningCanaryGate;
   opa?: RunningOpa;
+  alertmanager?: RunningAlertmanager;
   ports: { prometheus: number; jaegerQuery: number; collectorOtlpHttp: number; collectorOtlpGrpc: number; canaryGate?: number; opa?: number };
   /** Restart Prometheus on the same port and data folder (outage tests). */
   restartPrometheus(): Promise<RunningPrometheus>;
@@ -79,6 +83,13 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const jaegerRef = { stop: () => jaeger.stop() };
     started.push(jaegerRef);
 
+    let alertmanager: RunningAlertmanager | undefined;
+    if (o.alertmanager) {
+      const [amPort] = await freePorts(1);
+      alertmanager = await startAlertmanager({ port: amPort!, dataDir: path.join(dir, 'alertmanager'), logDir, config: o.alertmanager.config });
+      started.push(alertmanager);
+    }
+
     const promOpts = {
       port: ports.prometheus,
       dataDir: path.join(dir, 'prometheus'),
@@ -86,6 +97,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       scrapeInterval: o.scrapeInterval ?? '15s',
       scrapeJobs: { otelcol: [`127.0.0.1:${cSelf}`] },
       ruleFiles: o.loadRules === false ? [] : ruleFiles(),
+      ...(alertmanager ? { alertmanagers: [alertmanager.target] } : {}),
     };
     let prometheus = await startPrometheus(promOpts);
     started.push({ stop: () => prometheus.stop() });
@@ -138,6 +150,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       simulator,
       canaryGate,
       opa,
+      alertmanager,
       ports,
       async restartPrometheus() {
         await prometheus.stop();
