@@ -94,6 +94,22 @@ describe('ApiObservabilityClient', () => {
     assert.equal(new URL(seen[1]!.url).pathname, '/api/api-observability/traces/..%2Fsummary%3Fx%3D1');
   });
 
+  test('getFiringAlerts GETs /entity/:kind/:namespace/:name/alerts with the token; NOT_CONFIGURED keeps its code', async () => {
+    const alert = { fingerprint: 'ab12', alertname: 'ApiAvailabilityFastBurn', severity: 'page', summary: 's', description: 'd', startsAt: '2026-01-01T00:00:00Z', labels: { api: 'orders' } };
+    server.use(
+      http.get(`${BASE}/entity/:kind/:namespace/:name/alerts`, ({ request, params }) => {
+        seen.push({ url: request.url, auth: request.headers.get('authorization') });
+        if (params.name !== 'orders') return HttpResponse.json({ error: { code: 'NOT_CONFIGURED', message: 'off' } }, { status: 404 });
+        return HttpResponse.json({ api: 'orders', alerts: [alert] });
+      }),
+    );
+    assert.deepEqual(await client.getFiringAlerts({ kind: 'API', name: 'orders' }), { api: 'orders', alerts: [alert] });
+    assert.equal(new URL(seen[0]!.url).pathname, '/api/api-observability/entity/api/default/orders/alerts');
+    assert.equal(seen[0]!.auth, 'Bearer user-token');
+    await assert.rejects(client.getFiringAlerts({ kind: 'API', name: 'x/../y' }), (e: unknown) => e instanceof ObservabilityApiError && e.code === 'NOT_CONFIGURED' && e.status === 404);
+    assert.equal(new URL(seen[1]!.url).pathname, '/api/api-observability/entity/api/default/x%2F..%2Fy/alerts');
+  });
+
   test('a non-JSON answer (e.g. a proxy error page) is UNEXPECTED; a network error is NETWORK', async () => {
     server.use(http.get(`${BASE}/entity/:kind/:namespace/:name/summary`, () => new HttpResponse('<html>bad gateway</html>', { status: 502 })));
     await assert.rejects(client.getSummary({ kind: 'API', name: 'orders' }), (e: unknown) => e instanceof ObservabilityApiError && e.code === 'UNEXPECTED' && e.status === 502);

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode, Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import type { ErrorBody, ErrorCode, FiringAlerts, Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 
 /** The parts of Backstage's discoveryApi and fetchApi the client uses. */
 export interface DiscoveryLike {
@@ -38,15 +38,22 @@ export interface ApiObservabilityApi {
   getSummary(entity: EntityName, range?: SummaryRange): Promise<Summary>;
   /** One trace from the backend's trace store (the backend validates the id). */
   getTrace(traceId: string): Promise<TraceView>;
+  /** Alerts firing for the entity's API, as Alertmanager delivered them to the backend. */
+  getFiringAlerts(entity: EntityName): Promise<FiringAlerts>;
 }
+
+const entityPath = (entity: EntityName) => [entity.kind.toLowerCase(), entity.namespace || 'default', entity.name].map(encodeURIComponent).join('/');
 
 /** Calls the api-observability backend through discoveryApi (base URL) and fetchApi (Backstage token). */
 export class ApiObservabilityClient implements ApiObservabilityApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryLike; fetchApi: FetchLike }) {}
 
   async getSummary(entity: EntityName, range: SummaryRange = '1h'): Promise<Summary> {
-    const path = [entity.kind.toLowerCase(), entity.namespace || 'default', entity.name].map(encodeURIComponent).join('/');
-    return this.get<Summary>(`/entity/${path}/summary?${new URLSearchParams({ range })}`);
+    return this.get<Summary>(`/entity/${entityPath(entity)}/summary?${new URLSearchParams({ range })}`);
+  }
+
+  async getFiringAlerts(entity: EntityName): Promise<FiringAlerts> {
+    return this.get<FiringAlerts>(`/entity/${entityPath(entity)}/alerts`);
   }
 
   async getTrace(traceId: string): Promise<TraceView> {

@@ -21,6 +21,7 @@ import { WindowNote, windowText } from './WindowNote';
 import { Sparkline } from './Sparkline';
 import { ErrorState, NoDataState } from './States';
 import { useSummary } from './useSummary';
+import { FiringAlertsCard, useFiringAlerts } from './FiringAlertsCard';
 
 function Kpi(props: { label: string; value: string; points: Point[]; testId: string }) {
   return (
@@ -191,6 +192,7 @@ function LinksCard({ s }: { s: Summary }) {
 export function ObservabilityContent() {
   const [range, setRange] = useState<SummaryRange>('1h');
   const state = useSummary(range);
+  const alerts = useFiringAlerts();
   return (
     <Grid container spacing={3} data-testid="obs-content">
       <Grid item xs={12}>
@@ -207,6 +209,11 @@ export function ObservabilityContent() {
           </ButtonGroup>
         </Box>
       </Grid>
+      {alerts.length > 0 && (
+        <Grid item xs={12}>
+          <FiringAlertsCard alerts={alerts} />
+        </Grid>
+      )}
       {state.status === 'loading' && (
         <Grid item xs={12}>
           <Progress />
