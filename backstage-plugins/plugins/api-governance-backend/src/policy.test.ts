@@ -51,3 +51,11 @@ test('override: the platform group only; other permissions fall through', async 
   const other = await policy.handle({ permission: { type: 'basic', name: 'catalog.entity.read', attributes: { action: 'read' } } });
   assert.deepEqual(other, { result: AuthorizeResult.ALLOW });
 });
+
+test('product leads approve for every system and may override, as the governance policy (policies/) says', () => {
+  const withLeads = { ...perSystem, productLeads: ['group:default/Product-Leads'] };
+  for (const p of [apiPromotionApprovePermission, apiPromotionRejectPermission, apiPromotionPromotePermission, apiPromotionRollbackPermission, apiPromotionOverridePermission]) {
+    assert.deepEqual(decideGovernancePermission(p.name, user('group:default/product-leads'), withLeads), { result: AuthorizeResult.ALLOW }, p.name);
+    assert.deepEqual(decideGovernancePermission(p.name, user('group:default/product-leads'), perSystem), { result: AuthorizeResult.DENY }, p.name);
+  }
+});
