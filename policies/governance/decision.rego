@@ -26,6 +26,7 @@ override_requested if is_object(input.override)
 gates_open if count(gates.not_passed) > 0
 
 overridden if {
+	valid_input
 	action == "approve"
 	gates_open
 	override_requested
@@ -33,40 +34,62 @@ overridden if {
 	roles.may_override
 }
 
-violations contains v if {
+# Deny by default: an input without the fields the rules read decides nothing in anyone's favour.
+valid_input if {
+	input.action in {"create", "approve", "reject", "cancel", "promote", "rollback"}
+	is_string(input.actor.ref)
+	input.actor.type in {"user", "service"}
+	is_array(input.actor.groups)
+	is_string(input.entity.ref)
+	is_array(input.entity.owners)
+	is_string(input.request.requested_by)
+	is_string(input.request.to_environment)
+	is_array(input.gates)
+	time.parse_rfc3339_ns(input.time)
+}
+
+invalid_input := {
+	"code": "INVALID_INPUT",
+	"message": "the input lacks a known action, the actor, the entity, the request's requester and target environment, the gates or an RFC 3339 time",
+}
+
+# An invalid input is denied for that reason alone.
+violations := checks if valid_input else := {invalid_input}
+
+checks contains v if {
 	action in {"approve", "reject"}
 	roles.is_requester
 	v := {"code": "SELF_APPROVAL", "message": sprintf("%s requested this promotion and cannot %s it (separation of duties)", [actor, action])}
 }
 
-violations contains v if {
+checks contains v if {
 	action in deciders
 	not roles.is_approver
 	not service_may(action)
 	v := {"code": "NOT_APPROVER", "message": sprintf("%s is not a product manager of system %s nor a product lead", [actor, system])}
 }
 
-violations contains v if {
+checks contains v if {
 	action == "create"
 	not roles.is_owner
 	v := {"code": "NOT_OWNER", "message": sprintf("%s does not own %s", [actor, input.entity.ref])}
 }
 
-violations contains v if {
+checks contains v if {
 	action == "cancel"
 	not roles.is_owner
 	not roles.is_requester
 	v := {"code": "NOT_OWNER", "message": sprintf("%s neither requested this promotion nor owns %s", [actor, input.entity.ref])}
 }
 
-violations contains v if {
+checks contains v if {
 	action == "approve"
 	gates_open
 	not override_requested
 	v := {"code": "GATES_NOT_PASSED", "message": sprintf("required gates not passed: %s", [concat(", ", gates.not_passed)])}
 }
 
-violations contains v if {
+checks contains v if {
 	action == "approve"
 	gates_open
 	override_requested
@@ -74,7 +97,7 @@ violations contains v if {
 	v := {"code": "OVERRIDE_REASON_REQUIRED", "message": "an override needs a non-empty reason"}
 }
 
-violations contains v if {
+checks contains v if {
 	action == "approve"
 	gates_open
 	override_requested
@@ -83,7 +106,7 @@ violations contains v if {
 	v := {"code": "OVERRIDE_NOT_ALLOWED", "message": sprintf("%s may not override failed gates (%s)", [actor, concat(", ", gates.not_passed)])}
 }
 
-violations contains v if {
+checks contains v if {
 	action in into_environment
 	count(freeze.active) > 0
 	v := {"code": "CHANGE_FREEZE", "message": sprintf("change freeze in %s: %s", [input.request.to_environment, concat(", ", sort(freeze.active))])}

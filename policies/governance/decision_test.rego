@@ -180,3 +180,16 @@ test_entity_without_system if {
 	d := decide(inp("approve", eve, {"entity": {"system": null}}))
 	d.reasons == ["user:default/eve is not a product manager of system (none) nor a product lead"]
 }
+
+test_invalid_input_is_denied if {
+	codes(decide({})) == ["INVALID_INPUT"]
+	codes(decide(inp("deploy", pm, {}))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"time": "2026-12-07"}))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"actor": {"type": "robot"}}))) == ["INVALID_INPUT"]
+}
+
+test_invalid_input_hides_other_violations if {
+	d := decide(inp("approve", user("alice", []), {"time": "yesterday", "gates": [], "override": {"reason": "x"}}))
+	codes(d) == ["INVALID_INPUT"]
+	d.overridden == false
+}

@@ -10,10 +10,41 @@ const ALL_GATES: GateName[] = ['canary', 'definition', 'slo'];
 const DECIDERS = new Set(['approve', 'reject', 'promote', 'rollback']);
 const INTO_ENVIRONMENT = new Set(['approve', 'promote']);
 
+const ACTIONS = new Set(['create', 'approve', 'reject', 'cancel', 'promote', 'rollback']);
+// OPA's time.parse_rfc3339_ns accepts exactly this shape; Date.parse alone would accept more.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const INVALID_INPUT = {
+  code: 'INVALID_INPUT' as const,
+  message: "the input lacks a known action, the actor, the entity, the request's requester and target environment, the gates or an RFC 3339 time",
+};
+
+/** What the rules read is there with its type (the Rego's valid_input); anything else is denied. */
+function validInput(i: PolicyInput): boolean {
+  const str = (x: unknown) => typeof x === 'string';
+  return ACTIONS.has(i?.action) && str(i.actor?.ref) && (i.actor.type === 'user' || i.actor.type === 'service') && Array.isArray(i.actor.groups)
+    && str(i.entity?.ref) && Array.isArray(i.entity.owners) && str(i.request?.requested_by) && str(i.request.to_environment)
+    && Array.isArray(i.gates) && str(i.time) && RFC3339.test(i.time) && !Number.isNaN(Date.parse(i.time));
+}
+
+/** Tier and required gates as the Rego's gates package computes them, also for a partial input. */
+function requiredGates(data: GovernancePolicyData, input: PolicyInput): { tier: string; required: GateName[] } {
+  const t = input?.entity?.tier;
+  const tier = typeof t === 'string' && data.required_gates[t] ? t : 'default';
+  const byTier = data.required_gates[tier] ?? {};
+  const env = input?.request?.to_environment;
+  // Fail safe: no entry for the tier (not even `default`) requires every gate.
+  const forEnv = typeof env === 'string' ? byTier[env] : undefined;
+  return { tier, required: [...(forEnv ?? byTier['*'] ?? ALL_GATES)].sort() };
+}
+
 const byCodeThenMessage = (a: { code: string; message: string }, b: { code: string; message: string }) =>
   a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 
 export function decidePolicy(data: GovernancePolicyData, input: PolicyInput): PolicyDecision {
+  const { tier, required } = requiredGates(data, input);
+  if (!validInput(input)) {
+    return { allow: false, reasons: [INVALID_INPUT.message], violations: [INVALID_INPUT], required_gates: required, tier, overridden: false };
+  }
   const { action, actor, entity, request } = input;
   const refs = new Set([...actor.groups, actor.ref].map((r) => r.toLowerCase()));
   const inAny = (groups: string[] | undefined) => (groups ?? []).some((g) => refs.has(g.toLowerCase()));
@@ -28,11 +59,7 @@ export function decidePolicy(data: GovernancePolicyData, input: PolicyInput): Po
   const mayOverride = isProductLead || inAny(data.override_groups);
   const serviceMay = (action === 'promote' || action === 'rollback') && isService;
 
-  const tier = typeof entity.tier === 'string' && data.required_gates[entity.tier] ? entity.tier : 'default';
-  const byTier = data.required_gates[tier] ?? {};
   const env = request.to_environment;
-  // Fail safe: no entry for the tier (not even `default`) requires every gate.
-  const required = [...(byTier[env] ?? byTier['*'] ?? ALL_GATES)].sort();
   const passed = new Set(input.gates.filter((g) => g.status === 'passed').map((g) => g.gate));
   const notPassed = required.filter((g) => !passed.has(g));
   const gatesOpen = notPassed.length > 0;

@@ -139,7 +139,7 @@ describe('governance with OPA as the policy decision point', () => {
 
   it('OPA killed mid-flow under load: nothing transitions while it is down, everything acknowledged stays', async () => {
     const url = await router(opaEngine());
-    const requests = [];
+    const requests: Array<{ id: string; entityRef: string }> = [];
     for (let i = 0; i < 60; i++) requests.push(await create(url));
     // 60 approvals spread over 600 ms; OPA is killed 200 ms in.
     const answers = requests.map((r, i) => sleep(i * 10).then(() => call(url, 'POST', `/requests/${r.id}/approve`, `pm${i % 50}`, {}, { 'idempotency-key': `load-${r.id}` })));

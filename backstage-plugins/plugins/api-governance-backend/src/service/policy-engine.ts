@@ -22,7 +22,7 @@ export interface PolicyInput {
 }
 
 export type ViolationCode =
-  | 'SELF_APPROVAL' | 'NOT_APPROVER' | 'NOT_OWNER' | 'GATES_NOT_PASSED' | 'OVERRIDE_REASON_REQUIRED' | 'OVERRIDE_NOT_ALLOWED' | 'CHANGE_FREEZE';
+  | 'INVALID_INPUT' | 'SELF_APPROVAL' | 'NOT_APPROVER' | 'NOT_OWNER' | 'GATES_NOT_PASSED' | 'OVERRIDE_REASON_REQUIRED' | 'OVERRIDE_NOT_ALLOWED' | 'CHANGE_FREEZE';
 
 export interface PolicyDecision {
   allow: boolean;

@@ -121,6 +121,28 @@ describe('one policy, two engines', () => {
     console.log(`# ${cases.length} cases, ${allowed} allowed; violations ${JSON.stringify(Object.fromEntries(codes))}`);
   });
 
+  it('denies invalid inputs identically, for that reason alone', async () => {
+    const engine = new OpaPolicyEngine({ url: opa.url });
+    const [, valid] = [...matrix()].find(([name]) => name.startsWith('product-lead approve tier-1 →production freeze=none gates=canary-failed override=reason'))!;
+    const invalid: unknown[] = [
+      {},
+      { ...valid, action: 'deploy' },
+      { ...valid, time: '2026-12-07' },
+      { ...valid, time: 'yesterday' },
+      { ...valid, actor: { ...valid.actor, type: 'robot' } },
+      { ...valid, actor: { ...valid.actor, groups: 'group:default/product-leads' } },
+      { ...valid, entity: { ...valid.entity, owners: null } },
+      { ...valid, request: { ...valid.request, to_environment: 7 } },
+      { ...valid, gates: null },
+    ];
+    for (const input of invalid) {
+      const { engine: _e, decisionId: _d, ...fromOpa } = await engine.decide(input as PolicyInput);
+      assert.deepEqual(fromOpa.violations.map((v) => v.code), ['INVALID_INPUT'], JSON.stringify(input));
+      assert.equal(fromOpa.overridden, false);
+      assert.deepStrictEqual(decidePolicy(MATRIX_DATA, input as PolicyInput), fromOpa, JSON.stringify(input));
+    }
+  });
+
   it('the shipped data.json decides like the built-in engine over the same settings', async () => {
     const shipped = JSON.parse(readFileSync(path.join(repoRoot(), 'policies', 'data.json'), 'utf8')).api_observatory.config.governance as GovernancePolicyData;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gov-opa-shipped-'));
