@@ -4,15 +4,12 @@
  * role × action × tier × environment × freeze matrix through both and compares.
  */
 import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
-import type { GovernancePolicyData, PolicyDecision, PolicyEngine, PolicyInput, RecordedDecision, ViolationCode } from './policy-engine';
+import { ALL_GATES, RFC3339, type GovernancePolicyData, type PolicyDecision, type PolicyEngine, type PolicyInput, type RecordedDecision, type ViolationCode } from './policy-engine';
 
-const ALL_GATES: GateName[] = ['canary', 'definition', 'slo'];
 const DECIDERS = new Set(['approve', 'reject', 'promote', 'rollback']);
 const INTO_ENVIRONMENT = new Set(['approve', 'promote']);
 
 const ACTIONS = new Set(['create', 'approve', 'reject', 'cancel', 'promote', 'rollback']);
-// OPA's time.parse_rfc3339_ns accepts exactly this shape; Date.parse alone would accept more.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const INVALID_INPUT = {
   code: 'INVALID_INPUT' as const,
   message: "the input lacks a known action, the actor, the entity, the request's requester and target environment, the gates or an RFC 3339 time",

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
-import type { GovernancePolicyData } from './policy-engine';
+import { ALL_GATES as GATES, RFC3339, type GovernancePolicyData } from './policy-engine';
 import { DEFAULT_DECISION_PATH } from './opa-policy';
 
 export interface GovernanceConfig {
@@ -38,8 +38,6 @@ export const DEFAULT_POLICY_CONFIG: GovernancePolicyConfig = {
   overrideGroups: [],
 };
 
-const GATES: GateName[] = ['canary', 'definition', 'slo'];
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The policy's data from the config: the permission settings, tiers and freezes. Without

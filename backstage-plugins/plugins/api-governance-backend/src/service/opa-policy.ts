@@ -6,7 +6,7 @@
  * result that is not a decision all throw PolicyUnavailableError, and the router changes nothing.
  */
 import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
-import { PolicyUnavailableError, type PolicyDecision, type PolicyEngine, type PolicyInput, type RecordedDecision } from './policy-engine';
+import { ALL_GATES, PolicyUnavailableError, type PolicyDecision, type PolicyEngine, type PolicyInput, type RecordedDecision } from './policy-engine';
 
 export interface OpaOptions {
   /** OPA's base URL, e.g. http://127.0.0.1:8181 (an optional path prefix is kept). */
@@ -17,7 +17,7 @@ export interface OpaOptions {
 }
 
 export const DEFAULT_DECISION_PATH = 'api_observatory/governance/decision';
-const GATES = new Set<GateName>(['definition', 'canary', 'slo']);
+const GATES = new Set<GateName>(ALL_GATES);
 
 const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 

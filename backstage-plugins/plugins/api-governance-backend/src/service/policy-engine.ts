@@ -64,6 +64,12 @@ export interface GovernancePolicyData {
   freezes: Array<{ name: string; environments: string[]; start: string; end: string; exempt_groups?: string[] }>;
 }
 
+/** Every gate, sorted (the order the policy lists required gates in). */
+export const ALL_GATES: readonly GateName[] = ['canary', 'definition', 'slo'];
+
+/** An RFC 3339 time as OPA's time.parse_rfc3339_ns accepts it (Date.parse alone accepts more). */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** The entity annotation naming an API's tier (tier-1, tier-2, internal, …: the keys of required_gates). */
 export const TIER_ANNOTATION = 'api-observatory.io/tier';
 
