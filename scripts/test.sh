@@ -12,6 +12,8 @@ npm run --silent tsc --prefix backstage-plugins
 npm run --silent check:versions --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
 tsc -p mixin --noEmit && tsc -p scripts --noEmit
+echo "[test] governance policy (Rego): opa check, opa test with >= 90% line coverage"
+opa check --strict policies/ && opa test policies/ --coverage --format=json | node policies/check-coverage.mjs 90
 echo "[test] governance policy (OPA): check, test, coverage ≥ 90 %"
 .tools/bin/opa check --strict policies/ && .tools/bin/opa test policies/ --coverage --format=json | node policies/check-coverage.mjs 90
 echo "[test] Grafana app plugin: typecheck, build, jest"

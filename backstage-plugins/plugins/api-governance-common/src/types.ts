@@ -63,6 +63,15 @@ export interface AuditEntry {
   reason: string | null;
   override: boolean;
   evidence: GateReport | null;
+  /** The policy decision behind the entry (absent or null for entries written before the policy engine). */
+  policy?: AuditPolicy | null;
+}
+
+/** Which policy engine decided an audited transition, its decision id (OPA's `decision_id`) and reasons. */
+export interface AuditPolicy {
+  engine: 'builtin' | 'opa';
+  decisionId: string | null;
+  reasons: string[];
 }
 
 export type ErrorCode =
@@ -79,7 +88,11 @@ export type ErrorCode =
   | 'GATES_NOT_PASSED'
   | 'OVERRIDE_REASON_REQUIRED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'REQUEST_ALREADY_OPEN';
+  | 'REQUEST_ALREADY_OPEN'
+  /** The policy engine (OPA) is unreachable, too slow or gave no decision: nothing was changed (fail closed). */
+  | 'POLICY_UNAVAILABLE'
+  /** A change freeze is in force for this transition. */
+  | 'CHANGE_FREEZE';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -79,7 +79,7 @@ const VIOLATION_ANSWER: Array<[ViolationCode, number, ErrorCode]> = [
   ['OVERRIDE_REASON_REQUIRED', 400, 'OVERRIDE_REASON_REQUIRED'],
   ['GATES_NOT_PASSED', 422, 'GATES_NOT_PASSED'],
   ['OVERRIDE_NOT_ALLOWED', 403, 'FORBIDDEN'],
-  ['CHANGE_FREEZE', 403, 'CHANGE_FREEZE' as ErrorCode],
+  ['CHANGE_FREEZE', 403, 'CHANGE_FREEZE'],
 ];
 
 /** The gate report with `required` and `passed` as the policy decided for this tier and environment. */
@@ -188,7 +188,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       if (e instanceof PolicyUnavailableError) {
         logger.warn(`policy decision unavailable, ${input.action} of ${input.entity.ref} refused: ${e.message}`);
-        throw new HttpFail(503, 'POLICY_UNAVAILABLE' as ErrorCode, `no policy decision, nothing was changed: ${e.message}`);
+        throw new HttpFail(503, 'POLICY_UNAVAILABLE', `no policy decision, nothing was changed: ${e.message}`);
       }
       throw e;
     }

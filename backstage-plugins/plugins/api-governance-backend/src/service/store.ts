@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type {
-  ApiDeprecatedEventPayload, ApiDeprecation, AuditEntry, GateReport, GateSummary, GovernanceEventPayload, GovernanceEventTopic,
+  ApiDeprecatedEventPayload, ApiDeprecation, AuditEntry, AuditPolicy, GateReport, GateSummary, GovernanceEventPayload, GovernanceEventTopic,
   PromotionAction, PromotionEventPayload, PromotionRequest, PromotionState, RecordedEvent,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { API_DEPRECATED_TOPIC, GOVERNANCE_EVENT_VERSION, PROMOTION_EVENT_TOPICS, TRANSITIONS } from '@api-observatory/backstage-plugin-api-governance-common';
@@ -81,13 +81,6 @@ function toRequest(r: Row): PromotionRequest {
     overridden: Boolean(r.overridden),
     gates: r.gates ? (JSON.parse(r.gates) as GateReport) : null,
   };
-}
-
-/** The policy decision recorded with an audit entry (null for entries written before the policy engine). */
-export interface AuditPolicy {
-  engine: 'builtin' | 'opa';
-  decisionId: string | null;
-  reasons: string[];
 }
 
 export type GovernanceAuditEntry = AuditEntry & { policy: AuditPolicy | null };
