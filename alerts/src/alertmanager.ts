@@ -1,8 +1,9 @@
-import { LABELS } from '@api-observatory/telemetry-contract';
+import { BURN_RATE_TIERS, COMPONENT_JOBS, LABELS, SLIS } from '@api-observatory/telemetry-contract';
 import { isAlert, PERSONAS, type RuleFile, type Severity } from './model';
 import { canaryRuleFile } from './canary-alerts';
 import { GENERATED_HEADER, stringifyYaml } from './render';
-import { sloRuleFile } from './slo';
+import { burnAlertName, sloRuleFile } from './slo';
+import { PLATFORM_ALERTS } from './platform-alerts';
 import type { SloConfig } from './slo-config';
 
 /**
@@ -47,10 +48,8 @@ export function apiOwnedAlerts(config: SloConfig): string[] {
 }
 
 const API = LABELS.api.label;
-const PER_API_ALERTS_INHIBITED_BY_GATEWAY_DOWN = [
-  'ApiNoTraffic',
-  ...['Availability', 'Latency'].flatMap((sli) => ['FastBurn', 'SustainedBurn', 'SlowBurn'].map((t) => `Api${sli}${t}`)),
-];
+const { GatewayDown, ScrapeTargetDown, ApiNoTraffic } = PLATFORM_ALERTS as Record<string, { alert: string }>;
+const PER_API_ALERTS_INHIBITED_BY_GATEWAY_DOWN = [ApiNoTraffic!.alert, ...SLIS.flatMap((sli) => BURN_RATE_TIERS.map((t) => burnAlertName(sli, t)))];
 
 export function alertmanagerConfig(config: SloConfig, options: AlertmanagerOptions): Record<string, unknown> {
   const bySeverity = (Object.keys(SEVERITY_TIMING) as Severity[]).map((s) => ({ matchers: [`severity="${s}"`], ...SEVERITY_TIMING[s] }));
@@ -91,8 +90,8 @@ export function alertmanagerConfig(config: SloConfig, options: AlertmanagerOptio
     // a collector whose own scrape fails explains a silent gateway. (API alerts carry no gateway label,
     // so any GatewayDown inhibits them.)
     inhibit_rules: [
-      { source_matchers: ['alertname="GatewayDown"'], target_matchers: [`alertname=~"${PER_API_ALERTS_INHIBITED_BY_GATEWAY_DOWN.join('|')}"`] },
-      { source_matchers: ['alertname="ScrapeTargetDown"', 'job="otelcol"'], target_matchers: ['alertname="GatewayDown"'] },
+      { source_matchers: [`alertname="${GatewayDown!.alert}"`], target_matchers: [`alertname=~"${PER_API_ALERTS_INHIBITED_BY_GATEWAY_DOWN.join('|')}"`] },
+      { source_matchers: [`alertname="${ScrapeTargetDown!.alert}"`, `job="${COMPONENT_JOBS.collector}"`], target_matchers: [`alertname="${GatewayDown!.alert}"`] },
     ],
     receivers,
   };
@@ -125,4 +124,19 @@ const DOCKER_INTRO = [
  */
 export function renderDockerAlertmanager(config: SloConfig): string {
   return GENERATED_HEADER(DOCKER_INTRO) + stringifyYaml(alertmanagerConfig(config, { targets: dockerTargets, apiOwner: false }));
+}
+
+/**
+ * The configuration with every group_wait and group_interval of its routing tree set to `to`, the tree
+ * otherwise unchanged: lets tests see deliveries within seconds.
+ */
+export function withShortTimings(config: Record<string, unknown>, to: string): Record<string, unknown> {
+  const walk = (node: Record<string, unknown>, root: boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...node };
+    if (root || 'group_wait' in out) out.group_wait = to;
+    if (root || 'group_interval' in out) out.group_interval = to;
+    if (Array.isArray(out.routes)) out.routes = (out.routes as Record<string, unknown>[]).map((r) => walk(r, false));
+    return out;
+  };
+  return { ...config, route: walk(config.route as Record<string, unknown>, true) };
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import YAML from 'yaml';
 import { freePorts, repoRoot, startAlertmanager, type RunningAlertmanager } from '@api-observatory/local-stack';
-import { API_OWNER_RECEIVER, PAGER_RECEIVER, alertmanagerConfig, apiOwnedAlerts, personaReceiver, renderDockerAlertmanager } from '../src/alertmanager';
+import { API_OWNER_RECEIVER, PAGER_RECEIVER, alertmanagerConfig, apiOwnedAlerts, personaReceiver, renderDockerAlertmanager, withShortTimings } from '../src/alertmanager';
 import { loadSloConfig, ruleFiles } from '../src/generate';
 import { isAlert, type AlertRule } from '../src/model';
 
@@ -23,15 +23,6 @@ const config = loadSloConfig();
 const rules: Array<AlertRule & { file: string }> = ruleFiles(config).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlert).map((r) => ({ ...r, file: f.file }))));
 const HAVE_AM = existsSync(path.join(repoRoot(), '.tools', 'bin', 'alertmanager'));
 const SECRET = 'test-shared-secret';
-
-/** Every node's group_wait / group_interval set to `to`, nothing else changed. */
-function fastTimings(node: Record<string, unknown>, to: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...node };
-  if ('group_wait' in out || !('matchers' in out)) out.group_wait = to;
-  if (!('matchers' in out)) out.group_interval = to;
-  if (Array.isArray(out.routes)) out.routes = (out.routes as Record<string, unknown>[]).map((r) => fastTimings(r, to));
-  return out;
-}
 
 interface Delivery { receiver: string; status: string; alerts: Array<{ status: string; labels: Record<string, string>; fingerprint: string }>; auth?: string }
 
@@ -56,7 +47,7 @@ describe('generated Alertmanager routing in the real Alertmanager', { skip: HAVE
       apiOwner: true,
       targets: (name) => ({ target: { url: `${sinkUrl}/${name}` }, ...(name === API_OWNER_RECEIVER ? { credentials: { credentials: SECRET } } : {}) }),
     });
-    const cfg = { ...generated, route: fastTimings(generated.route as Record<string, unknown>, '1s') };
+    const cfg = withShortTimings(generated, '1s');
     const [port] = await freePorts(1);
     am = await startAlertmanager({ port: port!, dataDir: path.join(dir, 'am'), logDir: dir, config: YAML.stringify(cfg) });
   });

@@ -14,49 +14,28 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
-import { API_OWNER_RECEIVER, alertmanagerConfig, loadSloConfig } from '@api-observatory/alerts';
-import { repoRoot, startStack, type Stack } from '@api-observatory/local-stack';
+import type { Server } from 'node:http';
+import { startStack, type Stack } from '@api-observatory/local-stack';
 import type { FiringAlerts } from '@api-observatory/backstage-plugin-api-observability-common';
 import { startBackstage, type RunningBackstage } from './harness';
+import { API_ALERT_TOPIC, HAVE_ALERTMANAGER, ownerRoutedConfig, startSink } from './alerts-helpers';
 
-const HAVE_AM = existsSync(path.join(repoRoot(), '.tools', 'bin', 'alertmanager'));
 const SECRET = randomBytes(24).toString('hex');
-const WEBHOOK = '/api/api-observability/alerts/webhook';
 const ORDERS_TAB = '/catalog/default/api/orders/observability';
 
 interface Notification { id: string; payload: { title: string; link?: string; topic?: string; severity?: string } }
 
-function fastTimings(node: Record<string, unknown>, to: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...node };
-  if ('group_wait' in out || !('matchers' in out)) out.group_wait = to;
-  if (!('matchers' in out)) out.group_interval = to;
-  if (Array.isArray(out.routes)) out.routes = (out.routes as Record<string, unknown>[]).map((r) => fastTimings(r, to));
-  return out;
-}
-
-describe('error regression → Prometheus rules → Alertmanager → the owning team in Backstage', { skip: HAVE_AM ? false : 'alertmanager is not built (npm run setup)' }, () => {
+describe('error regression → Prometheus rules → Alertmanager → the owning team in Backstage', { skip: HAVE_ALERTMANAGER ? false : 'alertmanager is not built (npm run setup)' }, () => {
   let b: RunningBackstage;
   let stack: Stack;
   let sink: Server;
   let regressionStart = 0;
 
   before(async () => {
-    sink = createServer((req, res) => { req.resume(); req.on('end', () => res.end()); });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+    const sinkStarted = await startSink();
+    sink = sinkStarted.server;
     b = await startBackstage({ name: 'alerts-pipeline', config: { apiObservability: { alerts: { webhookSecret: SECRET } } } });
-    const generated = alertmanagerConfig(loadSloConfig(), {
-      apiOwner: true,
-      targets: (name) => name === API_OWNER_RECEIVER
-        ? { target: { url: `${b.baseUrl}${WEBHOOK}` }, credentials: { credentials: SECRET } }
-        : { target: { url: `${sinkUrl}/${name}` } },
-    });
-    const config = YAML.stringify({ ...generated, route: fastTimings(generated.route as Record<string, unknown>, '1s') });
+    const config = ownerRoutedConfig(b.baseUrl, sinkStarted.url, SECRET);
     regressionStart = Date.now();
     stack = await startStack({
       name: 'alerts-pipeline',
@@ -76,7 +55,7 @@ describe('error regression → Prometheus rules → Alertmanager → the owning 
   const ordersAlerts = async (user: string): Promise<Notification[]> => {
     const res = await b.fetchAs(user, '/api/notifications/notifications');
     assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as { notifications: Notification[] }).notifications.filter((n) => n.payload.topic === 'api-alert' && n.payload.link === ORDERS_TAB);
+    return ((await res.json()) as { notifications: Notification[] }).notifications.filter((n) => n.payload.topic === API_ALERT_TOPIC && n.payload.link === ORDERS_TAB);
   };
 
   test('orders-team is notified of the burn, another team is not; the resolution updates it', async () => {

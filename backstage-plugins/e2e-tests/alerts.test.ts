@@ -11,54 +11,35 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
-import { API_OWNER_RECEIVER, alertmanagerConfig, loadSloConfig } from '@api-observatory/alerts';
-import { freePorts, repoRoot, startAlertmanager, type RunningAlertmanager } from '@api-observatory/local-stack';
+import { API_OWNER_RECEIVER } from '@api-observatory/alerts';
+import { freePorts, startAlertmanager, type RunningAlertmanager } from '@api-observatory/local-stack';
 import type { FiringAlerts } from '@api-observatory/backstage-plugin-api-observability-common';
 import { startBackstage, type RunningBackstage } from './harness';
+import { ALERT_WEBHOOK as WEBHOOK, API_ALERT_TOPIC, HAVE_ALERTMANAGER, ownerRoutedConfig, startSink } from './alerts-helpers';
 
-const HAVE_AM = existsSync(path.join(repoRoot(), '.tools', 'bin', 'alertmanager'));
 const SECRET = randomBytes(24).toString('hex');
-const WEBHOOK = '/api/api-observability/alerts/webhook';
 const OWNER = 'emma.orders'; // orders-team, which owns api:default/orders
 const STRANGER = 'farid.payments';
 
 interface Notification { id: string; read?: string | null; payload: { title: string; description?: string; link?: string; topic?: string; scope?: string; severity?: string } }
 
-/** Every node's group_wait / group_interval set to `to`; the tree itself is the generated one. */
-function fastTimings(node: Record<string, unknown>, to: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...node };
-  if ('group_wait' in out || !('matchers' in out)) out.group_wait = to;
-  if (!('matchers' in out)) out.group_interval = to;
-  if (Array.isArray(out.routes)) out.routes = (out.routes as Record<string, unknown>[]).map((r) => fastTimings(r, to));
-  return out;
-}
-
-describe('alerts reach the owning team through Alertmanager and Backstage notifications', { skip: HAVE_AM ? false : 'alertmanager is not built (npm run setup)' }, () => {
+describe('alerts reach the owning team through Alertmanager and Backstage notifications', { skip: HAVE_ALERTMANAGER ? false : 'alertmanager is not built (npm run setup)' }, () => {
   let b: RunningBackstage;
   let am: RunningAlertmanager;
   let sink: Server;
   const dir = mkdtempSync(path.join(tmpdir(), 'apiobs-alerts-'));
 
   before(async () => {
-    sink = createServer((req, res) => { req.resume(); req.on('end', () => res.end()); });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+    const sinkStarted = await startSink();
+    sink = sinkStarted.server;
     b = await startBackstage({ name: 'alerts', config: { apiObservability: { alerts: { webhookSecret: SECRET } } } });
     await b.waitForApis(['orders', 'payments']);
-    const generated = alertmanagerConfig(loadSloConfig(), {
-      apiOwner: true,
-      targets: (name) => name === API_OWNER_RECEIVER
-        ? { target: { url: `${b.baseUrl}${WEBHOOK}` }, credentials: { credentials: SECRET } }
-        : { target: { url: `${sinkUrl}/${name}` } },
-    });
     const [port] = await freePorts(1);
-    am = await startAlertmanager({ port: port!, dataDir: path.join(dir, 'am'), logDir: dir, config: YAML.stringify({ ...generated, route: fastTimings(generated.route as Record<string, unknown>, '1s') }) });
+    am = await startAlertmanager({ port: port!, dataDir: path.join(dir, 'am'), logDir: dir, config: ownerRoutedConfig(b.baseUrl, sinkStarted.url, SECRET) });
   });
   after(async () => {
     await am?.stop();
@@ -70,7 +51,7 @@ describe('alerts reach the owning team through Alertmanager and Backstage notifi
   const alertNotifications = async (user: string): Promise<Notification[]> => {
     const res = await b.fetchAs(user, '/api/notifications/notifications');
     assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as { notifications: Notification[] }).notifications.filter((n) => n.payload.topic === 'api-alert');
+    return ((await res.json()) as { notifications: Notification[] }).notifications.filter((n) => n.payload.topic === API_ALERT_TOPIC);
   };
   async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

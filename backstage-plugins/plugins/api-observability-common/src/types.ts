@@ -172,6 +172,9 @@ export interface TraceView {
   links: { jaegerUi?: string; grafana?: string };
 }
 
+/** Topic of the notifications the alert receiver sends (users can mute it in their notification settings). */
+export const API_ALERT_TOPIC = 'api-alert';
+
 /** An Alertmanager alert firing for an API, as received by the backend's webhook receiver. */
 export interface FiringAlert {
   /** Alertmanager's fingerprint of the alert's labels. */

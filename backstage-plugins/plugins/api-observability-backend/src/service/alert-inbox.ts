@@ -1,11 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { LABELS } from '@api-observatory/telemetry-contract';
-import type { FiringAlert } from '@api-observatory/backstage-plugin-api-observability-common';
+import { API_ALERT_TOPIC, type FiringAlert } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { WebhookAlert, WebhookPayload } from './alert-webhook';
 
-/** Notification topic of API alerts (users can mute it in their notification settings). */
-export const API_ALERT_TOPIC = 'api-alert';
 const API = LABELS.api.label;
 
 /** The catalog API an alert's `api` label names, and the entities that own it. */
