@@ -16,7 +16,7 @@
  */
 import express from 'express';
 import Router from 'express-promise-router';
-import type { CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -57,6 +57,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const { logger, config, cache, httpAuth, catalog } = options;
   const builder = new SummaryBuilder(config);
   const router = Router();
+
+  /** The entity the route names and its API name; answers 400 / 404 itself and resolves undefined then. */
+  async function annotatedEntity(req: express.Request, res: express.Response, credentials: BackstageCredentials) {
+    const { kind, namespace, name } = req.params as Record<string, string>;
+    if (![kind, namespace, name].every((p) => NAME.test(p))) {
+      fail(res, 400, 'BAD_REQUEST', 'kind, namespace and name must be non-empty entity ref parts');
+      return undefined;
+    }
+    const ref = stringifyEntityRef({ kind: kind!, namespace: namespace!, name: name! });
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      fail(res, 404, 'ENTITY_NOT_FOUND', `no entity ${ref} in the catalog`);
+      return undefined;
+    }
+    const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
+    if (!api) {
+      fail(res, 404, 'NO_ANNOTATION', `${ref} has no ${API_NAME_ANNOTATION} annotation, so it has no API telemetry to show`);
+      return undefined;
+    }
+    return { ref, entity, api };
+  }
   router.use(express.json({ limit: '5mb' }));
 
   router.get('/health', (_req, res) => {
@@ -65,28 +86,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { kind, namespace, name } = req.params;
     const rangeParam = req.query.range ?? DEFAULT_RANGE;
     if (typeof rangeParam !== 'string' || !Object.prototype.hasOwnProperty.call(RANGES, rangeParam)) {
       fail(res, 400, 'BAD_REQUEST', `range must be one of ${Object.keys(RANGES).join(', ')}`);
       return;
     }
-    if (![kind, namespace, name].every((p) => NAME.test(p))) {
-      fail(res, 400, 'BAD_REQUEST', 'kind, namespace and name must be non-empty entity ref parts');
-      return;
-    }
-    const ref = stringifyEntityRef({ kind, namespace, name });
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      fail(res, 404, 'ENTITY_NOT_FOUND', `no entity ${ref} in the catalog`);
-      return;
-    }
+    const found = await annotatedEntity(req, res, credentials);
+    if (!found) return;
+    const { ref, entity, api } = found;
     const annotations = entity.metadata.annotations ?? {};
-    const api = annotations[API_NAME_ANNOTATION];
-    if (!api) {
-      fail(res, 404, 'NO_ANNOTATION', `${ref} has no ${API_NAME_ANNOTATION} annotation, so it has no API telemetry to show`);
-      return;
-    }
     const gateway = annotations[GATEWAY_ANNOTATION] || null;
     const cacheKey = `summary:v1:${JSON.stringify([ref, api, gateway, rangeParam])}`;
     const cached = await cache.get<Summary & Record<string, never>>(cacheKey).catch(() => undefined);
@@ -210,22 +218,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       fail(res, 404, 'NOT_CONFIGURED', 'the alert receiver is off: set apiObservability.alerts.webhookSecret');
       return;
     }
-    const { kind, namespace, name } = req.params;
-    if (![kind, namespace, name].every((p) => NAME.test(p))) {
-      fail(res, 400, 'BAD_REQUEST', 'kind, namespace and name must be non-empty entity ref parts');
-      return;
-    }
-    const ref = stringifyEntityRef({ kind, namespace, name });
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      fail(res, 404, 'ENTITY_NOT_FOUND', `no entity ${ref} in the catalog`);
-      return;
-    }
-    const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
-    if (!api) {
-      fail(res, 404, 'NO_ANNOTATION', `${ref} has no ${API_NAME_ANNOTATION} annotation, so no alert names it`);
-      return;
-    }
+    const found = await annotatedEntity(req, res, credentials);
+    if (!found) return;
+    const { entity, api } = found;
     // Only the API this entity is (the same choice as trace links), not every entity claiming the name.
     const { items } = await catalog.getEntities(
       { filter: { kind: 'API', [`metadata.annotations.${API_NAME_ANNOTATION}`]: api }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] },
