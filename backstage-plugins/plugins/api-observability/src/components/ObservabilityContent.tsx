@@ -21,7 +21,8 @@ import { WindowNote, windowText } from './WindowNote';
 import { Sparkline } from './Sparkline';
 import { ErrorState, NoDataState } from './States';
 import { useSummary } from './useSummary';
-import { FiringAlertsCard, useFiringAlerts } from './FiringAlertsCard';
+import { FiringAlertsTable } from './FiringAlertsTable';
+import { useFiringAlerts } from './useFiringAlerts';
 
 function Kpi(props: { label: string; value: string; points: Point[]; testId: string }) {
   return (
@@ -211,7 +212,9 @@ export function ObservabilityContent() {
       </Grid>
       {alerts.length > 0 && (
         <Grid item xs={12}>
-          <FiringAlertsCard alerts={alerts} />
+          <InfoCard title={`Firing alerts (${alerts.length})`} subheader="Delivered by Alertmanager to the owners of this API">
+            <FiringAlertsTable alerts={alerts} />
+          </InfoCard>
         </Grid>
       )}
       {state.status === 'loading' && (
