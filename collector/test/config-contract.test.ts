@@ -188,6 +188,20 @@ test('redaction patterns mask the credentials the gateways leak and spare ordina
   }
 });
 
+test('first occurrences: scraped metrics go over remote write 2 (start times) in order, span metrics keep remote write 1 (exemplars)', () => {
+  const rw2 = cfg.exporters['prometheus_remote_write/gateways'];
+  const rw1 = cfg.exporters.prometheus_remote_write;
+  assert.equal(rw2.protobuf_message, 'io.prometheus.write.v2.Request');
+  assert.equal(rw2.remote_write_queue.num_consumers, 1, 'one sender: a start time must not overtake the previous sample');
+  assert.equal(rw1.protobuf_message, undefined);
+  for (const k of ['http', 'translation_strategy', 'target_info', 'disable_scope_info', 'timeout', 'retry_on_failure']) assert.deepEqual(rw2[k], rw1[k], k);
+  assert.deepEqual(cfg.service.pipelines['metrics/gateways'].exporters.filter((e: string) => e.startsWith('prometheus_remote_write')), ['prometheus_remote_write/gateways']);
+  assert.deepEqual(cfg.service.pipelines['metrics/spanmetrics'].exporters.filter((e: string) => e.startsWith('prometheus_remote_write')), ['prometheus_remote_write']);
+  const finish = JSON.stringify(cfg.processors['transform/gateway_metrics_finish']);
+  assert.match(finish, /start_time_unix_nano/);
+  assert.match(JSON.stringify(cfg.processors['transform/gateway_metrics']), /scrape_series_added/);
+});
+
 test('exporters: remote write with contract naming, queue and retry; traces with queue and retry', () => {
   const prw = cfg.exporters.prometheus_remote_write;
   assert.equal(prw.http.endpoint, '${env:PROMETHEUS_REMOTE_WRITE_URL}');

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { COLLECTOR_FEATURE_GATES } from '@api-observatory/local-stack';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const collectorDir = path.join(repoRoot, 'collector');
@@ -48,7 +49,7 @@ export interface RunResult {
 
 /** `otelcol validate --config A [--config B ...]`. */
 export function validate(configs: string[], env: Record<string, string> = VALIDATE_ENV): RunResult {
-  const args = ['validate', ...configs.flatMap((c) => ['--config', c])];
+  const args = ['validate', ...collectorArgs(configs)];
   const r = spawnSync(otelcolPath, args, { env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
@@ -70,6 +71,11 @@ export function writeVariant(dir: string, name: string, edit: (text: string) => 
 
 // Free loopback ports, the same way the local stack picks them.
 export { freePorts } from '@api-observatory/local-stack';
+
+/** The collector's arguments for these config files, with the feature gates collector/config.yaml needs. */
+function collectorArgs(configs: string[]): string[] {
+  return [...COLLECTOR_FEATURE_GATES.map((g) => `--feature-gates=${g}`), ...configs.flatMap((c) => ['--config', c])];
+}
 
 export interface HttpServer {
   port: number;
@@ -148,7 +154,7 @@ export interface RunningCollector {
 
 /** Starts the collector and waits until its health check answers 200. */
 export async function startCollector(configs: string[], env: Record<string, string>, healthUrl: string): Promise<RunningCollector> {
-  const proc = spawn(otelcolPath, configs.flatMap((c) => ['--config', c]), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(otelcolPath, collectorArgs(configs), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });

@@ -32,6 +32,9 @@ export interface RunningCollector {
   stop(): Promise<void>;
 }
 
+/** Feature gates collector/config.yaml needs: remote write 2, which carries start times (first occurrences). */
+export const COLLECTOR_FEATURE_GATES = ['exporter.prometheusremotewritexporter.enableSendingRW2'] as const;
+
 /** Environment for collector/config.yaml; the names are documented in collector/README.md. */
 export function collectorEnv(o: CollectorOptions): NodeJS.ProcessEnv {
   return {
@@ -62,7 +65,7 @@ export async function startCollector(o: CollectorOptions): Promise<RunningCollec
   const proc = await startProcess({
     name: 'otelcol',
     command: toolPath('otelcol'),
-    args: configs.flatMap((c) => ['--config', c]),
+    args: [...COLLECTOR_FEATURE_GATES.map((g) => `--feature-gates=${g}`), ...configs.flatMap((c) => ['--config', c])],
     env: collectorEnv(o),
     logDir: o.logDir,
     ready: httpOk(healthUrl),
