@@ -26,7 +26,15 @@ npm test --silent -w @api-observatory/backstage-plugin-asyncapi-viewer
 echo "[test] API governance frontend (jsdom, msw)" && npm test --silent -w @api-observatory/backstage-plugin-api-governance
 echo "[test] API observability frontend (jsdom, msw)" && npm test --silent -w @api-observatory/backstage-plugin-api-observability
 echo "[test] unit and integration tests"
-node --conditions=source --import tsx --test --test-concurrency=1 --test-timeout=600000 \
+# Tests skip only when a tool they need is missing; here setup has installed everything, so a skip is a
+# failure (it would hide a part that was never exercised).
+log="$root/.tools/logs/test-node.log"
+node --conditions=source --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
   'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts' \
-  'mixin/test/**/*.test.ts' 'scripts/*.test.ts' 'grafana-plugins/api-observatory-app/scripts/**/*.test.ts'
+  'mixin/test/**/*.test.ts' 'scripts/*.test.ts' 'grafana-plugins/api-observatory-app/scripts/**/*.test.ts' | tee "$log"
+skipped="$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -n 1)"
+if [ "${skipped:-missing}" != 0 ]; then
+  echo "[test] FAILED: ${skipped:-an unknown number of} tests skipped (see '# SKIP' in $log)" >&2
+  exit 1
+fi
