@@ -634,7 +634,10 @@ describe('Backstage', () => {
     assert.equal(o.grafanaAppPluginId, readYaml('provisioning/grafana/plugins/api-observatory-app.yaml').apps[0].type);
     const grafanaUrl = o.grafanaUrl.replace(/^\$\{([A-Z_]+)\}$/, (_m: string, v: string) => be[v] ?? '');
     assert.equal(grafanaUrl, env('grafana').GRAFANA_PUBLIC_URL, 'grafanaUrl = the URL browsers reach Grafana on');
-    assert.equal(o.jaegerUrl, '', 'no Jaeger in the Docker stack: links off (the dev default points at loopback)');
+    assert.equal(o.jaegerUrl, undefined, 'no Jaeger in the Docker stack: no Jaeger links (Backstage refuses an empty string)');
+    assert.equal(o.traceStore?.type, 'tempo', 'the trace view reads Tempo');
+    assert.equal(address(o.traceStore.url).host, 'tempo', 'the trace store is the tempo service');
+    assertReachable('backstage', o.traceStore.url, 'apiObservability.traceStore.url');
   });
 });
 
