@@ -1,4 +1,4 @@
-import { formatGatewayService, type DeploymentRole, type Plan } from '@api-observatory/telemetry-contract';
+import { formatGatewayService, GATEWAYS, type DeploymentRole, type Gateway, type Plan } from '@api-observatory/telemetry-contract';
 import { Rng } from './prng';
 
 /** One gateway route of an API: a name, an HTTP method and a URI template. */
@@ -102,6 +102,27 @@ export interface CatalogOptions {
 export interface Catalog {
   apis: ApiDef[];
   consumers: Consumer[];
+}
+
+/**
+ * Which gateways serve each API, keyed by catalog API name (the entity's `api-observatory.io/api-name`),
+ * from the catalog's `api-observatory.io/gateway` annotations.
+ */
+export type ApiGateways = Readonly<Record<string, readonly Gateway[]>>;
+
+/**
+ * Reads a catalog gateway annotation: one gateway or a comma-separated list (`kong,apisix`), spaces around
+ * names ignored, duplicates dropped. An empty entry or a gateway the contract does not know is an error.
+ */
+export function parseGatewayList(value: string): Gateway[] {
+  const out: Gateway[] = [];
+  for (const raw of value.split(',')) {
+    const name = raw.trim();
+    if (name === '') throw new RangeError(`gateway list ${JSON.stringify(value)} has an empty entry`);
+    if (!(GATEWAYS as readonly string[]).includes(name)) throw new RangeError(`gateway ${JSON.stringify(name)} in ${JSON.stringify(value)} is not one of ${GATEWAYS.join(', ')}`);
+    if (!out.includes(name as Gateway)) out.push(name as Gateway);
+  }
+  return out;
 }
 
 /** Bumps the minor version: v2 → v2.1, v2.1 → v2.2 (the canary runs the next release). */

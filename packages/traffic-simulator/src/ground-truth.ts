@@ -1,4 +1,5 @@
 import { LABELS, UNAUTHENTICATED_CONSUMER, UNKNOWN_DIMENSION, type Gateway } from '@api-observatory/telemetry-contract';
+import type { ApiGateways } from './catalog';
 import { profileName, type GatewayProfile } from './profiles/types';
 import type { SimRequest } from './traffic';
 
@@ -69,6 +70,8 @@ export interface Summary {
   scenarioParam: number | null;
   canaryApi: string | null;
   gateways: Gateway[];
+  /** The gateways each API was assigned (catalog API name → gateways); APIs not listed went through every gateway. */
+  apiGateways: Record<string, Gateway[]>;
   /** Gateway profiles played, e.g. `kong@3.9`. */
   profiles: string[];
   rps: number;
@@ -103,6 +106,7 @@ export interface RunInfo {
   scenarioParam: number | undefined;
   canaryApi: string | undefined;
   gateways: readonly Gateway[];
+  apiGateways?: ApiGateways;
   profiles: readonly GatewayProfile[];
   rps: number;
 }
@@ -178,6 +182,7 @@ export class GroundTruth {
       scenarioParam: this.info.scenarioParam ?? null,
       canaryApi: this.info.canaryApi ?? null,
       gateways: [...this.info.gateways],
+      apiGateways: Object.fromEntries(Object.entries(this.info.apiGateways ?? {}).map(([api, g]) => [api, [...g]])),
       profiles: this.info.profiles.map(profileName),
       rps: this.info.rps,
       startTime: new Date(this.startUnixMs).toISOString(),

@@ -111,6 +111,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
     scenarioParam: generator.options.scenarioParam,
     canaryApi: generator.options.canaryApi,
     gateways,
+    apiGateways: generator.options.apiGateways,
     profiles: [...profiles.values()],
     rps,
   });

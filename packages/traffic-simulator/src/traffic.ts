@@ -1,5 +1,5 @@
-import type { DeploymentRole, Gateway } from '@api-observatory/telemetry-contract';
-import { buildCatalog, COUNTRIES, type ApiDef, type Catalog, type Consumer, type Deployment, type RouteDef } from './catalog';
+import { GATEWAYS, type DeploymentRole, type Gateway } from '@api-observatory/telemetry-contract';
+import { buildCatalog, COUNTRIES, type ApiDef, type ApiGateways, type Catalog, type Consumer, type Deployment, type RouteDef } from './catalog';
 import { hash32, Rng } from './prng';
 import { scenarioEffects, type CanaryEffects, type ScenarioName } from './scenarios';
 
@@ -53,6 +53,11 @@ export interface TrafficOptions {
    * Prometheus without sharing series. Route names are not prefixed.
    */
   apiPrefix: string;
+  /**
+   * Gateways each API goes through (the catalog's assignment), keyed by unprefixed API name. An API not
+   * listed goes through every simulated gateway; one whose gateways are all unsimulated gets no traffic.
+   */
+  apiGateways?: ApiGateways;
 }
 
 export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
@@ -89,6 +94,27 @@ export function consumerUsesApi(seed: number | string, consumer: string, api: st
 }
 
 /**
+ * The simulated gateways of each assigned API. Checked up front: an unknown gateway or an empty list is a
+ * mistake in the assignment, and a simulator none of whose APIs goes through a gateway it plays would
+ * serve that gateway's /metrics empty.
+ */
+function routing(catalog: Catalog, gateways: readonly Gateway[], assignment: ApiGateways | undefined): Map<string, readonly Gateway[]> {
+  const routes = new Map<string, readonly Gateway[]>();
+  if (!assignment) return routes;
+  for (const [api, list] of Object.entries(assignment)) {
+    if (list.length === 0) throw new RangeError(`API ${api} is assigned no gateway`);
+    const unknown = list.filter((g) => !(GATEWAYS as readonly string[]).includes(g));
+    if (unknown.length) throw new RangeError(`API ${api} is assigned unknown gateway(s) ${unknown.join(', ')} (known: ${GATEWAYS.join(', ')})`);
+    routes.set(api, gateways.filter((g) => list.includes(g)));
+  }
+  for (const g of gateways) {
+    const served = catalog.apis.some((a) => (routes.get(a.name) ?? gateways).includes(g));
+    if (!served) throw new RangeError(`no simulated API goes through ${g}: the assignment sends ${catalog.apis.map((a) => a.name).join(', ')} elsewhere`);
+  }
+  return routes;
+}
+
+/**
  * Deterministic request stream. The n-th request depends only on the options (seed included), never on
  * wall-clock time, so the same seed always yields the same sequence.
  */
@@ -99,6 +125,8 @@ export class TrafficGenerator {
   private readonly rng: Rng;
   private seq = 0;
   private readonly apiWeights: number[];
+  /** Simulated gateways each API goes through; undefined: every simulated gateway, drawn as without an assignment. */
+  private readonly routes: Map<string, readonly Gateway[]>;
   private readonly consumersByApi: Map<string, { consumers: Consumer[]; weights: number[] }>;
   private readonly profiles: Map<string, { profiles: DeploymentProfile[]; weights: number[] }>;
   private readonly countryCodes = COUNTRIES.map((c) => c[0]);
@@ -123,7 +151,8 @@ export class TrafficGenerator {
       baselineShare: o.baselineShare,
     });
     this.rng = Rng.derive(o.seed, 'traffic');
-    this.apiWeights = this.catalog.apis.map((a) => a.weight);
+    this.routes = routing(this.catalog, o.gateways, o.apiGateways);
+    this.apiWeights = this.catalog.apis.map((a) => (this.routes.get(a.name)?.length === 0 ? 0 : a.weight));
     this.consumersByApi = new Map();
     this.profiles = new Map();
     for (const api of this.catalog.apis) {
@@ -156,8 +185,10 @@ export class TrafficGenerator {
   next(): SimRequest {
     const rng = this.rng;
     const seq = this.seq++;
-    const gateway = this.options.gateways.length === 1 ? this.options.gateways[0]! : rng.pick(this.options.gateways);
+    let gateway = this.options.gateways.length === 1 ? this.options.gateways[0]! : rng.pick(this.options.gateways);
     const api = this.catalog.apis[rng.weightedIndex(this.apiWeights)]!;
+    const assigned = this.routes.get(api.name);
+    if (assigned && !assigned.includes(gateway)) gateway = assigned.length === 1 ? assigned[0]! : rng.pick(assigned);
     const { profiles, weights } = this.profiles.get(api.name)!;
     const profile = profiles[rng.weightedIndex(weights)]!;
     const route = api.routes[rng.weightedIndex(api.routes.map((r) => r.weight))]!;
