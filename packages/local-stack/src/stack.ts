@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
 import { startAlertmanager, type RunningAlertmanager } from './alertmanager';
+import { catalogGateways } from './catalog-gateways';
 import { startCanaryGate, type RunningCanaryGate } from './canary-gate';
 import { startCollector, type CollectorOptions, type RunningCollector } from './collector';
 import { startJaeger, type RunningJaeger } from './jaeger';
@@ -18,7 +19,11 @@ export interface StackOptions {
   /** Fixed ports for the user-facing parts (sandbox); tests leave them unset to get free ports. */
   prometheusPort?: number;
   jaegerQueryPort?: number;
-  /** Simulator options; null runs the stack without a simulator. */
+  /**
+   * Simulator options; null runs the stack without a simulator. Playing both gateways, the simulator
+   * routes each API through the gateways its sample-catalog entity names unless `apiGateways` is given;
+   * playing one gateway, every API goes through it.
+   */
   simulator?: Omit<LiveOptions, 'port' | 'otlpEndpoint'> | null;
   scrapeInterval?: string;
   /** Load alerts/rules/*.yaml into Prometheus (default true). */
@@ -50,6 +55,8 @@ export interface Stack {
   restartJaeger(): Promise<RunningJaeger>;
   stop(): Promise<void>;
 }
+
+export { catalogGateways, sampleCatalogDir } from './catalog-gateways';
 
 /** The pack's recording and alert rules, loaded into every local Prometheus so they run for real. */
 export function ruleFiles(): string[] {
@@ -138,7 +145,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
 
     let simulator: LiveSimulator | undefined;
     if (o.simulator) {
-      simulator = await startLiveSimulator({ ...o.simulator, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
+      const apiGateways = o.simulator.apiGateways ?? (simGateways === 'both' ? catalogGateways() : undefined);
+      simulator = await startLiveSimulator({ ...o.simulator, apiGateways, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
       started.push({ stop: () => simulator!.stop() });
     }
 
