@@ -4,8 +4,32 @@
 
 /** Catalog annotation naming the API in the telemetry (the contract's `api` label). */
 export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
-/** Catalog annotation naming the gateway that serves the API (the contract's `gateway` label): kong or apisix. */
+/**
+ * Catalog annotation naming the gateway(s) that serve the API (the contract's `gateway` label): `kong`,
+ * `apisix`, or a comma-separated list such as `kong,apisix`.
+ */
 export const GATEWAY_ANNOTATION = 'api-observatory.io/gateway';
+
+/**
+ * The gateways a gateway annotation names: comma-separated, spaces around names ignored, empty entries and
+ * repeats dropped. Each name is used only as one escaped label value (never as PromQL).
+ */
+export function parseGatewayAnnotation(value: string | undefined): string[] {
+  const out: string[] = [];
+  for (const raw of (value ?? '').split(',')) {
+    const name = raw.trim();
+    if (name !== '' && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** One gateway's share of an API's traffic over the summary's window. */
+export interface GatewayBreakdown {
+  gateway: string;
+  requestsPerSecond: number | null;
+  errorRatio: number | null;
+  latencyP95Seconds: number | null;
+}
 
 /** Error codes of the routes (in `error.code` of a non-2xx answer). */
 export type ErrorCode =
@@ -92,7 +116,10 @@ export interface Summary {
   state: 'ok' | 'no-data';
   entity: { kind: string; namespace: string; name: string };
   api: string;
+  /** The annotation's gateways joined by `, ` (null without the annotation); `gateways` lists them. */
   gateway: string | null;
+  /** The gateways the entity names, in annotation order (empty without the annotation: every gateway). */
+  gateways: string[];
   /**
    * `window`: the one rate window of every figure of the summary (current KPIs, sparklines, top
    * consumers): the range's window, shortened to the age of the data when the API's series are younger
@@ -113,6 +140,8 @@ export interface Summary {
     latencyP95Seconds: Point[];
     latencyP99Seconds: Point[];
   };
+  /** Current figures per gateway: each named gateway (null figures when it has no data), then any other gateway seen. */
+  byGateway: GatewayBreakdown[];
   slo: SloStatus[];
   topConsumers: ConsumerRow[];
   recentRequests: TraceRequest[];

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import type { Entity } from '@backstage/catalog-model';
 import type { BackstageCredentials, CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { escapeLabelValue, jaegerTraceApi } from '@api-observatory/telemetry-contract';
+import { LABELS, escapeLabelValue, escapeRegex, jaegerTraceApi } from '@api-observatory/telemetry-contract';
 import { freePorts, startStack, type Stack } from '@api-observatory/local-stack';
 import { createRouter } from './router';
 import type { ObservabilityConfig } from './config';
@@ -49,6 +49,8 @@ function placeholderOf(annotations: Record<string, string>): Record<string, stri
 const ENTITIES = new Map<string, Entity>([
   ['api:default/orders', apiEntity('orders', { [API_NAME_ANNOTATION]: 'orders', [GATEWAY_ANNOTATION]: 'kong' })],
   ['api:default/no-annotations', apiEntity('no-annotations', {})],
+  ['api:default/orders-both', apiEntity('orders-both', { [API_NAME_ANNOTATION]: 'orders', [GATEWAY_ANNOTATION]: 'kong, apisix' })],
+  ['api:default/orders-list-hostile', apiEntity('orders-list-hostile', { [API_NAME_ANNOTATION]: 'orders', [GATEWAY_ANNOTATION]: 'kong,apisix|.*"} or {api=~".+' })],
   ...HOSTILE.map(([name, a]) => [`api:default/${name.toLowerCase()}`, apiEntity(name, a)] as [string, Entity]),
   ...HOSTILE.map((h, i) => [`api:default/placeholder-${i}`, apiEntity(`placeholder-${i}`, placeholderOf(h[1]))] as [string, Entity]),
 ]);
@@ -170,7 +172,8 @@ before(async () => {
   stack = await startStack({
     name: 'bs-api-observability',
     scrapeInterval: '2s',
-    simulator: { gateway: 'kong', rps: 40, seed: 11 },
+    // Both gateways, each API through those the sample catalog names: orders through Kong and APISIX.
+    simulator: { gateway: 'both', rps: 40, seed: 11 },
     collector: { env: { SPANMETRICS_FLUSH_INTERVAL: '2s' } },
   });
   const config: ObservabilityConfig = {
@@ -278,6 +281,54 @@ describe('orders summary from the real Prometheus', () => {
   test('a service credential works too; no credential is refused', async () => {
     assert.equal((await get(api.url, '/entity/api/default/orders/summary?range=15m', 'service')).status, 200);
     assert.equal((await get(api.url, '/entity/api/default/orders/summary?range=15m', null)).status, 401);
+  });
+});
+
+describe('per-gateway breakdown', () => {
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+  test('an entity served by one gateway shows that one, with the same figures as the whole', () => {
+    assert.deepEqual(orders.gateways, ['kong']);
+    assert.deepEqual(orders.byGateway.map((g) => g.gateway), ['kong']);
+    const kong = orders.byGateway[0]!;
+    assert.ok(close(kong.requestsPerSecond!, orders.current.requestsPerSecond!), JSON.stringify(kong));
+    assert.ok(close(kong.latencyP95Seconds!, orders.current.latencyP95Seconds!), JSON.stringify(kong));
+  });
+
+  test('an entity served by two gateways shows both, each with its rate, error ratio and p95, adding up to the whole', async () => {
+    // Each gateway's series start with its own first scrape: wait until both have a rate.
+    let s: Summary;
+    for (const deadline = Date.now() + 60_000; ; await sleep(2_000)) {
+      const r = await get<Summary>(api.url, '/entity/api/default/orders-both/summary?range=15m');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      s = r.body;
+      if (s.byGateway.every((g) => g.requestsPerSecond && g.latencyP95Seconds) || Date.now() > deadline) break;
+    }
+    assert.deepEqual(s.gateways, ['kong', 'apisix']);
+    assert.deepEqual(s.byGateway.map((g) => g.gateway), ['kong', 'apisix']);
+    for (const g of s.byGateway) {
+      assert.ok(g.requestsPerSecond! > 0.05, `${JSON.stringify(s.byGateway)} over ${JSON.stringify(s.range)}`);
+      assert.ok(g.errorRatio !== null && g.errorRatio >= 0 && g.errorRatio < 0.5, JSON.stringify(g));
+      assert.ok(g.latencyP95Seconds! > 0, JSON.stringify(g));
+    }
+    const sum = s.byGateway.reduce((n, g) => n + g.requestsPerSecond!, 0);
+    assert.ok(close(sum, s.current.requestsPerSecond!), `per gateway ${sum} vs whole ${s.current.requestsPerSecond}`);
+    // Orders is served by both, so the kong-only entity sees part of what the two-gateway one sees.
+    assert.ok(s.current.requestsPerSecond! > orders.current.requestsPerSecond! * 1.3, `${s.current.requestsPerSecond} vs ${orders.current.requestsPerSecond}`);
+  });
+
+  test('a hostile entry of the gateway list stays one literal value: no data for it, never another gateway\'s', async () => {
+    proxy.queries.length = 0;
+    const r = await get<Summary>(proxiedApi.url, '/entity/api/default/orders-list-hostile/summary?range=15m');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const hostile = 'apisix|.*"} or {api=~".+';
+    assert.deepEqual(r.body.gateways, ['kong', hostile]);
+    assert.deepEqual(r.body.byGateway.map((g) => g.gateway), ['kong', hostile]);
+    const [kong, other] = r.body.byGateway;
+    assert.ok(kong!.requestsPerSecond! > 0);
+    assert.deepEqual([other!.requestsPerSecond, other!.errorRatio, other!.latencyP95Seconds], [null, null, null]);
+    const matcher = `${LABELS.gateway.label}=~"${escapeLabelValue(`kong|${escapeRegex(hostile)}`)}"`;
+    assert.ok(proxy.queries.some((q) => q.includes(matcher)), `no query with ${matcher}: ${proxy.queries[0]}`);
   });
 });
 

@@ -96,7 +96,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { ref, entity, api } = found;
     const annotations = entity.metadata.annotations ?? {};
     const gateway = annotations[GATEWAY_ANNOTATION] || null;
-    const cacheKey = `summary:v1:${JSON.stringify([ref, api, gateway, rangeParam])}`;
+    const cacheKey = `summary:v2:${JSON.stringify([ref, api, gateway, rangeParam])}`;
     const cached = await cache.get<Summary & Record<string, never>>(cacheKey).catch(() => undefined);
     if (cached) {
       res.json(cached);

@@ -35,6 +35,7 @@ import {
   latencyQuantile,
   metricSelector,
   oldestSampleTime,
+  oneOf,
   recordedSelector,
   requestRate,
   sloErrorRatio,
@@ -46,7 +47,7 @@ import {
   type SloWindow,
 } from '@api-observatory/telemetry-contract';
 import type { ObservabilityConfig } from './config';
-import type { ConsumerRow, DashboardLink, Point, SloStatus, Summary, TraceRequest } from '@api-observatory/backstage-plugin-api-observability-common';
+import { parseGatewayAnnotation, type ConsumerRow, type DashboardLink, type GatewayBreakdown, type Point, type SloStatus, type Summary, type TraceRequest } from '@api-observatory/backstage-plugin-api-observability-common';
 
 export interface RangeSpec {
   seconds: number;
@@ -82,6 +83,7 @@ const CANARY_LOOKBACK_MS = parseDuration(DEFAULT_LOOKBACK)!;
 export interface SummaryInput {
   entity: { kind: string; namespace: string; name: string };
   api: string;
+  /** The entity's gateway annotation, one gateway or a comma-separated list; null or empty: every gateway. */
   gateway: string | null;
   range: string;
   now?: Date;
@@ -92,6 +94,12 @@ const num = (v: string | undefined): number | null => {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 };
+
+/** Matcher of the entity's gateways: none, one literal value, or any of the literal values. */
+function gatewayMatcher(gateways: readonly string[]): Matchers {
+  if (gateways.length === 0) return {};
+  return { [LABELS.gateway.label]: gateways.length === 1 ? gateways[0]! : oneOf(gateways) };
+}
 
 function firstValue(samples: Sample[]): number | null {
   return samples.length ? num(samples[0]!.value[1]) : null;
@@ -123,10 +131,11 @@ export class SummaryBuilder {
     const spec = RANGES[input.range];
     if (!spec) throw new RangeError(`unknown range ${input.range}`);
     const end = Math.floor((input.now ?? new Date()).getTime() / 1000);
+    const gateways = parseGatewayAnnotation(input.gateway ?? undefined);
     const start = end - spec.seconds;
     const filter: Matchers = {
       [LABELS.api.label]: input.api,
-      ...(input.gateway !== null ? { [LABELS.gateway.label]: input.gateway } : {}),
+      ...gatewayMatcher(gateways),
     };
     const p = this.prom;
     const { window, windowSeconds, dataSince } = await this.window(filter, spec, end);
@@ -137,7 +146,7 @@ export class SummaryBuilder {
     const [
       rpsNow, errNow, p50Now, p95Now, p99Now,
       rpsSeries, errSeries, p50Series, p95Series, p99Series,
-      consumers, exemplars, slo, canary,
+      consumers, exemplars, slo, canary, byGateway,
     ] = await Promise.all([
       p.query(requestRate(cur), end).then(firstValue),
       p.query(errorRatio(cur), end).then(firstValue),
@@ -153,6 +162,7 @@ export class SummaryBuilder {
       this.recentRequests(input.api, filter, start, end, input.range),
       this.slo(input.api, filter, spec.sloWindow, input.range, end),
       this.canary(input.api, end),
+      this.byGateway(gateways, cur, end),
     ]);
 
     const hasData = rpsNow !== null || rpsSeries.length > 0 || consumers.length > 0 || exemplars.length > 0;
@@ -160,7 +170,8 @@ export class SummaryBuilder {
       state: hasData ? 'ok' : 'no-data',
       entity: input.entity,
       api: input.api,
-      gateway: input.gateway,
+      gateway: gateways.length ? gateways.join(', ') : null,
+      gateways,
       range: { key: input.range, start, end, stepSeconds: spec.stepSeconds, window, windowSeconds, ...(dataSince !== null ? { dataSince } : {}) },
       current: {
         requestsPerSecond: rpsNow,
@@ -176,11 +187,12 @@ export class SummaryBuilder {
         latencyP95Seconds: p95Series,
         latencyP99Seconds: p99Series,
       },
+      byGateway,
       slo,
       topConsumers: consumers,
       recentRequests: exemplars,
       canary,
-      links: this.links(input.api, input.gateway, input.range),
+      links: this.links(input.api, gateways, input.range),
       generatedAt: new Date(end * 1000).toISOString(),
     };
   }
@@ -199,6 +211,34 @@ export class SummaryBuilder {
     if (oldest === null || oldest <= end - spec.windowSeconds + res) return full;
     const seconds = Math.min(spec.windowSeconds, Math.max(MIN_WINDOW_SECONDS, Math.ceil(end - oldest)));
     return { window: `${seconds}s`, windowSeconds: seconds, dataSince: Math.floor(oldest) };
+  }
+
+  /**
+   * Current rate, error ratio and p95 per gateway, grouped by the gateway label in Prometheus. Every named
+   * gateway gets a row (null figures when it has no data), then any other gateway the filter let through.
+   */
+  private async byGateway(named: readonly string[], cur: { filter: Matchers; window: string }, end: number): Promise<GatewayBreakdown[]> {
+    const by = [LABELS.gateway.label];
+    const perGateway = async (q: string) => {
+      const m = new Map<string, number | null>();
+      for (const s of await this.prom.query(q, end)) m.set(s.metric[LABELS.gateway.label] ?? '', num(s.value[1]));
+      return m;
+    };
+    const [rps, err, p95] = await Promise.all([
+      perGateway(requestRate({ ...cur, by })),
+      perGateway(errorRatio({ ...cur, by })),
+      perGateway(latencyQuantile(0.95, 'request', { ...cur, by })),
+    ]);
+    const seen = [...rps.keys()].filter((g) => !named.includes(g)).sort();
+    return [...named, ...seen].map((gateway) => {
+      const r = rps.get(gateway) ?? null;
+      return {
+        gateway,
+        requestsPerSecond: r,
+        errorRatio: err.get(gateway) ?? (r !== null && r > 0 ? 0 : null),
+        latencyP95Seconds: p95.get(gateway) ?? null,
+      };
+    });
   }
 
   private async topConsumers(filter: Matchers, window: string, end: number): Promise<ConsumerRow[]> {
@@ -329,7 +369,7 @@ export class SummaryBuilder {
     }
   }
 
-  private links(api: string, gateway: string | null, rangeKey: string): Summary['links'] {
+  private links(api: string, gateways: readonly string[], rangeKey: string): Summary['links'] {
     const c = this.config;
     if (!c.grafanaUrl) return { dashboards: [] };
     const range = { from: `now-${rangeKey}`, to: 'now' };
@@ -343,7 +383,8 @@ export class SummaryBuilder {
         dash('developer', 'Developer dashboard', DEVELOPER_UID, { [LABELS.api.label]: api }),
         dash('product', 'Product dashboard', PRODUCT_UID, { [LABELS.api.label]: api }),
         dash('canary', 'Canary dashboard', CANARY_UID, { [LABELS.api.label]: api }),
-        dash('platform', 'Platform dashboard', PLATFORM_UID, gateway ? { [LABELS.gateway.label]: gateway } : {}),
+        // The dashboard link takes one value per variable: a single gateway selects it, several leave it at All.
+        dash('platform', 'Platform dashboard', PLATFORM_UID, gateways.length === 1 ? { [LABELS.gateway.label]: gateways[0]! } : {}),
       ],
       grafanaApp: grafanaAppLink({ grafanaUrl: c.grafanaUrl, pluginId: c.grafanaAppPluginId, page: 'developer', vars: { [LABELS.api.label]: api }, range }),
     };
