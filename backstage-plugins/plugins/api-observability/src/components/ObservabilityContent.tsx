@@ -16,6 +16,7 @@ import type { Point, Summary } from '@api-observatory/backstage-plugin-api-obser
 import { traceRouteRef } from '../routes';
 import { ExternalLink } from './ExternalLink';
 import { formatPercent, formatRate, formatSeconds } from './format';
+import { GatewaysTable } from './GatewaysTable';
 import { RequestsTable, type TraceLink } from './RequestsTable';
 import { WindowNote, windowText } from './WindowNote';
 import { Sparkline } from './Sparkline';
@@ -119,6 +120,15 @@ function ConsumersCard({ s }: { s: Summary }) {
           </TableBody>
         </Table>
       )}
+    </InfoCard>
+  );
+}
+
+function GatewaysCard({ s }: { s: Summary }) {
+  if (s.byGateway.length === 0) return null;
+  return (
+    <InfoCard title="Per gateway" subheader={`Current figures of each gateway serving the API, over the last ${windowText(s)}`}>
+      <GatewaysTable rows={s.byGateway} />
     </InfoCard>
   );
 }
@@ -236,6 +246,9 @@ export function ObservabilityContent() {
         <>
           <Grid item xs={12}>
             <Kpis s={state.summary} />
+          </Grid>
+          <Grid item xs={12}>
+            <GatewaysCard s={state.summary} />
           </Grid>
           <Grid item xs={12} md={6}>
             <SloCard s={state.summary} />
