@@ -3,7 +3,7 @@
  * computed with the canary judge's own functions (no Grafana dependency, so the fixture recorder
  * runs the very same code).
  */
-import { formatDuration, planQueries, type GateConfig, type PlannedQuery, type SampleQuery } from '@api-observatory/canary-judge/browser';
+import { formatDuration, planBucketQueries, planQueries, type GateConfig, type PlannedBucketQuery, type PlannedQuery, type SampleQuery } from '@api-observatory/canary-judge/browser';
 
 export interface CanaryTarget {
   api: string;
@@ -41,9 +41,13 @@ export function sampleQuery(target: CanaryTarget, config: GateConfig, w: CanaryW
   };
 }
 
-/** The range queries the page runs for a canary: exactly those `canary-gate evaluate` runs. */
-export function plannedQueries(target: CanaryTarget, config: GateConfig, w: CanaryWindow): PlannedQuery[] {
-  return planQueries(sampleQuery(target, config, w));
+/**
+ * The range queries the page runs for a canary: exactly those `canary-gate evaluate` runs, the gate's
+ * series and the latency bucket counts its early rollback rule reads.
+ */
+export function plannedQueries(target: CanaryTarget, config: GateConfig, w: CanaryWindow): Array<PlannedQuery | PlannedBucketQuery> {
+  const q = sampleQuery(target, config, w);
+  return [...planQueries(q), ...planBucketQueries(q)];
 }
 
 /** The equivalent CLI command, shown next to the verdict so anyone can reproduce it. */
