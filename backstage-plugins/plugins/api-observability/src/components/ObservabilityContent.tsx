@@ -14,6 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import { SUMMARY_RANGES, type SummaryRange } from '../api/client';
 import type { Point, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
 import { traceRouteRef } from '../routes';
+import { CanaryVerdict } from './CanaryVerdict';
 import { ExternalLink } from './ExternalLink';
 import { formatPercent, formatRate, formatSeconds } from './format';
 import { GatewaysTable } from './GatewaysTable';
@@ -61,29 +62,30 @@ function Kpis({ s }: { s: Summary }) {
   );
 }
 
+const SLO_CELL = { padding: '6px 8px', whiteSpace: 'nowrap' } as const;
+
 function SloCard({ s }: { s: Summary }) {
   return (
     <InfoCard title="SLO and error budget">
+      {/* The card is half the page wide: narrow cell padding, and headers and numbers never split mid-word. */}
       <Table size="small" data-testid="obs-slo">
         <TableHead>
           <TableRow>
-            <TableCell>SLI</TableCell>
-            <TableCell>Objective</TableCell>
-            <TableCell>Error ratio</TableCell>
-            <TableCell>Burn rate</TableCell>
-            <TableCell>Budget left</TableCell>
+            {['SLI', 'Objective', 'Error ratio', 'Burn rate', 'Budget left'].map((h) => (
+              <TableCell key={h} style={SLO_CELL}>{h}</TableCell>
+            ))}
           </TableRow>
         </TableHead>
         <TableBody>
           {s.slo.map((slo) => (
             <TableRow key={slo.sli}>
-              <TableCell style={{ whiteSpace: 'nowrap' }}>{slo.sli}</TableCell>
-              <TableCell>{formatPercent(slo.objective, 2)}</TableCell>
-              <TableCell>
+              <TableCell style={SLO_CELL}>{slo.sli}</TableCell>
+              <TableCell style={SLO_CELL}>{formatPercent(slo.objective, 2)}</TableCell>
+              <TableCell style={{ ...SLO_CELL, whiteSpace: 'normal' }}>
                 {formatPercent(slo.errorRatio, 3)} <Typography variant="caption" color="textSecondary">({slo.window}, {slo.source})</Typography>
               </TableCell>
-              <TableCell>{slo.burnRate === null ? '–' : `${slo.burnRate.toFixed(2)}×`}</TableCell>
-              <TableCell>{formatPercent(slo.errorBudgetRemaining, 1)}</TableCell>
+              <TableCell style={SLO_CELL}>{slo.burnRate === null ? '–' : `${slo.burnRate.toFixed(2)}×`}</TableCell>
+              <TableCell style={SLO_CELL}>{formatPercent(slo.errorBudgetRemaining, 1)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -150,33 +152,10 @@ function RequestsCard({ s }: { s: Summary }) {
 }
 
 function CanaryCard({ s }: { s: Summary }) {
-  const c = s.canary;
-  if (!c) return null;
+  if (!s.canary) return null;
   return (
     <InfoCard title="Canary">
-      <div data-testid="obs-canary">
-        <Typography variant="body1">
-          Canary {c.canaryVersion} ({formatRate(c.canaryRequestsPerSecond)}) vs baseline {c.baselineVersion ?? '–'}
-        </Typography>
-        {c.error ? (
-          <Typography variant="body2" color="error">
-            {c.error}
-          </Typography>
-        ) : (
-          <>
-            <Typography variant="h6" data-testid="obs-canary-decision">
-              {c.decision} · {c.classification} · score {c.score?.toFixed(0)}
-            </Typography>
-            <ul>
-              {[...(c.reasons ?? []), ...(c.notes ?? [])].map((r, i) => (
-                <li key={i}>
-                  <Typography variant="body2">{r}</Typography>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
+      <CanaryVerdict c={s.canary} />
     </InfoCard>
   );
 }
