@@ -48,7 +48,8 @@ describe('dev app on SQLite (in memory)', () => {
     for (const name of SAMPLE_HTTP_APIS) {
       const a = byName.get(name)?.metadata.annotations ?? {};
       assert.equal(a['api-observatory.io/api-name'], name, `${name}: api-name annotation`);
-      assert.match(a['api-observatory.io/gateway'] ?? '', /^(kong|apisix)$/, `${name}: gateway annotation`);
+      // One gateway, or a comma-separated list of the gateways that serve the API (orders: both).
+      assert.match(a['api-observatory.io/gateway'] ?? '', /^(kong|apisix)( *, *(kong|apisix))*$/, `${name}: gateway annotation`);
     }
     for (const name of SAMPLE_EVENT_APIS) {
       assert.equal(byName.get(name)?.spec?.type, 'asyncapi', `${name} is an AsyncAPI`);

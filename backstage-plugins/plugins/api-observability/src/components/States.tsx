@@ -13,7 +13,7 @@ export function ErrorState(props: { error: ObservabilityApiError }) {
           <div data-testid="obs-state-no-annotation">
             <Typography variant="body2">
               This entity has no <code>{API_NAME_ANNOTATION}</code> annotation, so there is no API telemetry to show. Add
-              it (and <code>{GATEWAY_ANNOTATION}</code>: kong or apisix) to the entity's metadata.
+              it (and <code>{GATEWAY_ANNOTATION}</code>: kong, apisix, or both as <code>kong,apisix</code>) to the entity's metadata.
             </Typography>
           </div>
         </WarningPanel>
