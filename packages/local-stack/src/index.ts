@@ -11,3 +11,4 @@ export * from './rule-levels';
 export * from './canary-gate';
 export * from './opa';
 export * from './sandbox';
+export * from './kafka';
