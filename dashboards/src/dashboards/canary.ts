@@ -1,4 +1,5 @@
 import {
+  DASHBOARD_UIDS,
   CANARY_DECISION_CODES,
   CANARY_METRIC_RESULT_CODES,
   PROM,
@@ -19,7 +20,7 @@ import { PACK_TAG, packLinks } from '../lib/links';
 import { L, legend } from '../lib/names';
 import { vars } from '../lib/variables';
 
-export const CANARY_UID = 'apiobs-canary';
+export const CANARY_UID = DASHBOARD_UIDS.canary;
 
 const API = L('api');
 const VERSION = L('apiVersion');

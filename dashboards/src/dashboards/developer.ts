@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
+  DASHBOARD_UIDS,
   API_ROUTE_REQUEST_RATE,
   API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE,
   API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE,
@@ -33,7 +34,7 @@ import { spanAttr, spanSet, traceEq, traceVar } from '../lib/traceql';
 import { vars } from '../lib/variables';
 import { EXEMPLAR_FROM_SECONDS } from '../config';
 
-export const DEVELOPER_UID = 'apiobs-developer';
+export const DEVELOPER_UID = DASHBOARD_UIDS.developer;
 
 const GATEWAY = L('gateway');
 const API = L('api');

@@ -1,4 +1,5 @@
 import {
+  DASHBOARD_UIDS,
   COMPONENT_JOBS,
   GATEWAY_REQUEST_RATE,
   API_DIRECTION_BANDWIDTH_RATE,
@@ -34,7 +35,7 @@ import { L, legend, platformLabel } from '../lib/names';
 import { PACK_TAG, packLinks } from '../lib/links';
 import { vars } from '../lib/variables';
 
-export const PLATFORM_UID = 'apiobs-platform';
+export const PLATFORM_UID = DASHBOARD_UIDS.platform;
 
 const GW = L('gateway');
 const gwFilter: Matchers = { [GW]: grafanaVar('gateway') };

@@ -3,6 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as geomap from '@grafana/grafana-foundation-sdk/geomap';
 import * as piechart from '@grafana/grafana-foundation-sdk/piechart';
 import {
+  DASHBOARD_UIDS,
   API_PLAN_TRAFFIC_RATE,
   CONSUMER_PLAN_TRAFFIC_RATE,
   COUNTRY_TRAFFIC_RATE,
@@ -35,7 +36,7 @@ import { L, legend } from '../lib/names';
 import { vars } from '../lib/variables';
 import { DEVELOPER_UID } from './developer';
 
-export const PRODUCT_UID = 'apiobs-product';
+export const PRODUCT_UID = DASHBOARD_UIDS.product;
 
 const API = L('api');
 const PLAN = L('plan');

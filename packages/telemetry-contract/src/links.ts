@@ -57,6 +57,17 @@ export function grafanaTraceLink(o: { grafanaUrl: string; tempoUid: string; trac
   return `${baseUrl(o.grafanaUrl, 'grafanaUrl')}/explore?${q}`;
 }
 
+/**
+ * Uids of the pack's Grafana dashboards: the dashboards set them, and Backstage and the Grafana app link
+ * to them, so all read them here.
+ */
+export const DASHBOARD_UIDS = {
+  platform: 'apiobs-platform',
+  product: 'apiobs-product',
+  developer: 'apiobs-developer',
+  canary: 'apiobs-canary',
+} as const;
+
 /** A Grafana dashboard with template variables (`var-<name>`, repeated for multiple values) and time range. */
 export function grafanaDashboardLink(o: {
   grafanaUrl: string;

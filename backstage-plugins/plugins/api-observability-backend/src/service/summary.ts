@@ -4,12 +4,6 @@
  * from the request reaches PromQL except the range, which is a key of RANGES.
  */
 import {
-  CANARY_UID,
-  DEVELOPER_UID,
-  PLATFORM_UID,
-  PRODUCT_UID,
-} from '@api-observatory/dashboards';
-import {
   DEFAULT_GATE_CONFIG,
   DEFAULT_INTERVAL,
   DEFAULT_LOOKBACK,
@@ -21,6 +15,7 @@ import {
   readReport,
 } from '@api-observatory/canary-judge';
 import {
+  DASHBOARD_UIDS,
   ERROR_STATUS_CLASS,
   LABELS,
   PrometheusClient,
@@ -380,11 +375,11 @@ export class SummaryBuilder {
     });
     return {
       dashboards: [
-        dash('developer', 'Developer dashboard', DEVELOPER_UID, { [LABELS.api.label]: api }),
-        dash('product', 'Product dashboard', PRODUCT_UID, { [LABELS.api.label]: api }),
-        dash('canary', 'Canary dashboard', CANARY_UID, { [LABELS.api.label]: api }),
+        dash('developer', 'Developer dashboard', DASHBOARD_UIDS.developer, { [LABELS.api.label]: api }),
+        dash('product', 'Product dashboard', DASHBOARD_UIDS.product, { [LABELS.api.label]: api }),
+        dash('canary', 'Canary dashboard', DASHBOARD_UIDS.canary, { [LABELS.api.label]: api }),
         // The dashboard link takes one value per variable: a single gateway selects it, several leave it at All.
-        dash('platform', 'Platform dashboard', PLATFORM_UID, gateways.length === 1 ? { [LABELS.gateway.label]: gateways[0]! } : {}),
+        dash('platform', 'Platform dashboard', DASHBOARD_UIDS.platform, gateways.length === 1 ? { [LABELS.gateway.label]: gateways[0]! } : {}),
       ],
       grafanaApp: grafanaAppLink({ grafanaUrl: c.grafanaUrl, pluginId: c.grafanaAppPluginId, page: 'developer', vars: { [LABELS.api.label]: api }, range }),
     };
