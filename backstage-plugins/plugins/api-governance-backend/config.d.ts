@@ -48,9 +48,10 @@ export interface Config {
        * Gates an approval needs per tier (the API's annotation api-observatory.io/tier) and target
        * environments (none: every one), e.g. [{ tier: internal, gates: [definition] }, { tier: tier-1,
        * environments: [production], gates: [canary, definition, slo] }]. The `default` tier (no or an
-       * unknown tier) defaults to the gates marked `required` above.
+       * unknown tier) defaults to the gates marked `required` above. Gate names are those of the gate
+       * registry (`GET /api/api-governance/gates`); an unknown name refuses to start.
        */
-      requiredGates?: Array<{ tier: string; environments?: string[]; gates: Array<'definition' | 'canary' | 'slo'> }>;
+      requiredGates?: Array<{ tier: string; environments?: string[]; gates: string[] }>;
       /** Change-freeze windows [start, end) (RFC 3339): no approval or promotion into `environments` (`*`: all) meanwhile, except by `exemptGroups`. */
       freezes?: Array<{ name: string; environments: string[]; start: string; end: string; exemptGroups?: string[] }>;
       /**

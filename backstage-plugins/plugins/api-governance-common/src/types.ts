@@ -13,7 +13,24 @@ export const TRANSITIONS: Record<PromotionAction, { from: PromotionState; to: Pr
   rollback: { from: 'promoted', to: 'rolled_back' },
 };
 
-export type GateName = 'definition' | 'canary' | 'slo';
+/**
+ * A gate's name as the backend's gate registry defines it (`GET /gates`): `definition`, `canary`, `slo`
+ * and whatever gates a deployment adds. The policy's `required_gates` name gates by it.
+ */
+export type GateName = string;
+
+/** A gate of the backend's registry, as `GET /gates` lists it (in the order results list gates). */
+export interface GateInfo {
+  name: GateName;
+  /** Short title to show instead of the name. */
+  title: string;
+  /** When the gate passes. */
+  description: string;
+  /** Whether the `default` tier requires it when the policy names no gates (`apiGovernance.gates.<name>.required`). */
+  requiredByDefault: boolean;
+  /** Environments and tiers whose policy may require the gate; null: every one. */
+  requirableIn: { environments: string[] | null; tiers: string[] | null };
+}
 /** `unknown`: no data or no source configured; it never counts as passed. */
 export type GateStatus = 'passed' | 'failed' | 'unknown';
 

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
-import { ALL_GATES as GATES, RFC3339, type GovernancePolicyData } from './policy-engine';
+import { ALL_GATES, RFC3339, type GovernancePolicyData } from './policy-engine';
+import { GATES } from './gates/registry';
 import { DEFAULT_DECISION_PATH } from './opa-policy';
 
 export interface GovernanceConfig {
@@ -49,7 +50,7 @@ export function policyData(policy: GovernancePolicyConfig, gates: GovernanceConf
     product_managers: policy.productManagers,
     product_leads: policy.productLeads ?? [],
     override_groups: policy.overrideGroups,
-    required_gates: { default: { '*': GATES.filter((g) => gates[g].required) }, ...policy.requiredGates },
+    required_gates: { default: { '*': GATES.filter((g) => g.requiredByDefault(gates)).map((g) => g.name).sort() }, ...policy.requiredGates },
     freezes: policy.freezes ?? [],
   };
 }
@@ -64,9 +65,20 @@ function readRequiredGates(list: Config[] | undefined): GovernancePolicyData['re
   for (const entry of list) {
     const tier = entry.getString('tier');
     const gates = entry.getStringArray('gates');
-    const bad = gates.find((g) => !GATES.includes(g as GateName));
-    if (bad) throw new Error(`apiGovernance.policy.requiredGates (tier ${tier}): unknown gate ${bad}; gates: ${GATES.join(', ')}`);
-    for (const env of entry.getOptionalStringArray('environments') ?? ['*']) {
+    const environments = entry.getOptionalStringArray('environments') ?? ['*'];
+    for (const name of gates) {
+      const gate = GATES.find((g) => g.name === name);
+      if (!gate) throw new Error(`apiGovernance.policy.requiredGates (tier ${tier}): unknown gate ${name}; gates: ${ALL_GATES.join(', ')}`);
+      const only = gate.requirableIn ?? {};
+      if (only.tiers && !only.tiers.includes(tier)) {
+        throw new Error(`apiGovernance.policy.requiredGates (tier ${tier}): the ${name} gate may only be required for tiers ${only.tiers.join(', ')}`);
+      }
+      const outside = only.environments && environments.find((e) => !only.environments!.includes(e));
+      if (outside) {
+        throw new Error(`apiGovernance.policy.requiredGates (tier ${tier}): the ${name} gate may only be required for environments ${only.environments!.join(', ')}, not ${outside}`);
+      }
+    }
+    for (const env of environments) {
       requiredGates[tier] = { ...requiredGates[tier], [env]: gates as GateName[] };
     }
   }

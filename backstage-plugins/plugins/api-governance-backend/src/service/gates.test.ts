@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Entity } from '@backstage/catalog-model';
 import { startCanaryGateServer, pickCanary, type RunningCanaryGate, type SampleSet } from '@api-observatory/canary-judge';
 import { canaryReport, TEST_CONFIG } from './__testutils__/fixtures';
-import { GateEvaluator, httpCanarySource, type CanarySource } from './gates';
+import { GateEvaluator, GATES, httpCanarySource, type CanarySource, type Gate } from './gates';
 import { API_NAME_ANNOTATION } from './slo';
 
 const entity = (api: string): Entity => ({
@@ -131,5 +131,28 @@ describe('canary gate: httpCanarySource against canary-gate serve', () => {
     const down = await canaryGate(httpCanarySource(url, 1_000));
     assert.equal(down.status, 'unknown');
     assert.match(down.summary, /^canary verdict unavailable: canary-gate at http:\/\/127\.0\.0\.1:\d+ is unreachable/);
+  });
+});
+
+describe('gate seam', () => {
+  test('a gate from outside the registry runs like the built-in ones; a check that throws is unknown, never passed', async () => {
+    const seen: string[] = [];
+    const custom = (name: string, check: Gate['create']): Gate => ({ name, title: name, description: name, requiredByDefault: () => name === 'strict', create: check });
+    const gates = [
+      custom('strict', () => async (c) => (seen.push(c.entityRef), { status: 'passed', summary: 'ok', evidence: { n: 1 } })),
+      custom('flaky', () => async () => { throw new Error('backend down'); }),
+    ];
+    const report = await new GateEvaluator(TEST_CONFIG, {}, gates).evaluate(ctx('orders'));
+    assert.deepEqual(seen, ['api:default/orders']);
+    assert.deepEqual(report.gates.map((g) => [g.gate, g.status, g.required]), [['strict', 'passed', true], ['flaky', 'unknown', false]]);
+    assert.match(report.gates[1]!.summary, /flaky gate unavailable: backend down/);
+    assert.equal(report.passed, true);
+  });
+
+  test('the registry: definition, canary, slo in result order, each with a title and a description', async () => {
+    assert.deepEqual(GATES.map((g) => g.name), ['definition', 'canary', 'slo']);
+    for (const g of GATES) assert.ok(g.title && g.description, g.name);
+    const report = await new GateEvaluator({ ...TEST_CONFIG, gates: { ...TEST_CONFIG.gates, slo: { ...TEST_CONFIG.gates.slo, prometheusUrl: undefined } } }).evaluate(ctx('orders'));
+    assert.deepEqual(report.gates.map((g) => g.gate), GATES.map((g) => g.name));
   });
 });

@@ -5,6 +5,7 @@
  * the default, no extra service) and OPA (opa-policy.ts, the policy bundle in OPA).
  */
 import type { GateName, PromotionAction, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
+import { GATE_NAMES } from './gates/registry';
 
 export type PolicyAction = 'create' | PromotionAction;
 
@@ -64,8 +65,8 @@ export interface GovernancePolicyData {
   freezes: Array<{ name: string; environments: string[]; start: string; end: string; exempt_groups?: string[] }>;
 }
 
-/** Every gate, sorted (the order the policy lists required gates in). */
-export const ALL_GATES: readonly GateName[] = ['canary', 'definition', 'slo'];
+/** Every gate of the registry, sorted (the order the policy lists required gates in). */
+export const ALL_GATES: readonly GateName[] = GATE_NAMES;
 
 /** An RFC 3339 time as OPA's time.parse_rfc3339_ns accepts it (Date.parse alone accepts more). */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -12,7 +12,7 @@ import { freePort, repoRoot, startOpa, type RunningOpa } from '@api-observatory/
 import { decidePolicy } from './builtin-policy';
 import { policyData, DEFAULT_CONFIG } from './config';
 import { OpaPolicyEngine } from './opa-policy';
-import type { GovernancePolicyData, PolicyAction, PolicyInput } from './policy-engine';
+import { ALL_GATES, type GovernancePolicyData, type PolicyAction, type PolicyInput } from './policy-engine';
 
 const MATRIX_DATA: GovernancePolicyData = policyData({
   productManagers: { commerce: ['group:default/commerce-pms'], '*': ['group:default/product-managers'] },
@@ -143,6 +143,12 @@ describe('one policy, two engines', () => {
       assert.equal(fromOpa.overridden, false);
       assert.deepStrictEqual(decidePolicy(MATRIX_DATA, input as PolicyInput), fromOpa, JSON.stringify(input));
     }
+  });
+
+  it("the Rego's fail-safe gate list (a tier without any entry requires every gate) is the gate registry's", async () => {
+    const res = await fetch(`${opa.url}/v1/data/api_observatory/governance/gates/all_gates`);
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json() as { result: unknown }).result, [...ALL_GATES]);
   });
 
   it('the shipped data.json decides like the built-in engine over the same settings', async () => {

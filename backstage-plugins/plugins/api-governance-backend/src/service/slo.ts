@@ -16,7 +16,7 @@
  */
 import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, SLO_WINDOWS, eq, sloBurnRate, type Sample, type SloWindow } from '@api-observatory/telemetry-contract';
 import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
-import type { GateContext, SloSource, SloStatus } from './gates';
+import type { GateContext, SloSource, SloStatus } from './gates/gate';
 
 export { API_NAME_ANNOTATION };
 
