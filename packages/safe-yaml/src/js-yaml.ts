@@ -4,10 +4,10 @@
  * carries its dumper (YAML writer) or its prebuilt single-file builds: 0.05 MB less dist in the Grafana
  * app (code and source map) than through `import 'js-yaml'`, with no bundler configuration.
  *
- * js-yaml's `exports` map only exposes its entry, so `js-yaml/lib/...` cannot be imported by name: the
- * files are required by path from this package's own node_modules, where npm installs js-yaml 4.3.2 (the
- * repository root holds js-yaml 5, a dependency of Backstage). test/install.test.ts checks that this is
- * the js-yaml this package resolves.
+ * js-yaml's `exports` map only exposes its entry, so `js-yaml/lib/...` cannot be required by name from
+ * wherever npm installs it: the loader's files ship with this package in `vendor/js-yaml/` (MIT, with
+ * js-yaml's LICENSE), unchanged from js-yaml 4.3.2 (test/install.test.ts compares them with the npm
+ * package). `../vendor` is the same path from `src/` and from `dist/`.
  *
  * Typed here: js-yaml 4 ships no types (the type checker would otherwise pick up js-yaml 5's).
  */
@@ -32,14 +32,14 @@ export interface JsYamlTypeOptions {
   represent?: (value: object) => string;
 }
 
-export const { load } = require('../node_modules/js-yaml/lib/loader.js') as {
+export const { load } = require('../vendor/js-yaml/lib/loader.js') as {
   load(text: string, options?: { schema?: JsYamlSchema; filename?: string; json?: boolean }): unknown;
 };
-export const Type = require('../node_modules/js-yaml/lib/type.js') as new (tag: string, options: JsYamlTypeOptions) => JsYamlType;
-export const FAILSAFE_SCHEMA = require('../node_modules/js-yaml/lib/schema/failsafe.js') as JsYamlSchema;
-export const YAMLException = require('../node_modules/js-yaml/lib/exception.js') as new (...args: never[]) => Error & { reason: string; mark?: JsYamlMark };
+export const Type = require('../vendor/js-yaml/lib/type.js') as new (tag: string, options: JsYamlTypeOptions) => JsYamlType;
+export const FAILSAFE_SCHEMA = require('../vendor/js-yaml/lib/schema/failsafe.js') as JsYamlSchema;
+export const YAMLException = require('../vendor/js-yaml/lib/exception.js') as new (...args: never[]) => Error & { reason: string; mark?: JsYamlMark };
 export const types = {
-  null: require('../node_modules/js-yaml/lib/type/null.js') as JsYamlType,
-  bool: require('../node_modules/js-yaml/lib/type/bool.js') as JsYamlType,
-  float: require('../node_modules/js-yaml/lib/type/float.js') as JsYamlType,
+  null: require('../vendor/js-yaml/lib/type/null.js') as JsYamlType,
+  bool: require('../vendor/js-yaml/lib/type/bool.js') as JsYamlType,
+  float: require('../vendor/js-yaml/lib/type/float.js') as JsYamlType,
 };
