@@ -47,8 +47,9 @@ export class ValidatorWorker {
   }
 
   private spawn(): { w: Worker; ready: Promise<void> } {
-    // Same extension as this file: .ts when running from source (tsx is inherited through execArgv), .js when built.
-    const file = path.join(__dirname, `worker${path.extname(__filename)}`);
+    // Named as this file is: worker.ts from source (tsx is inherited through execArgv), worker.cjs.js as built
+    // by the Backstage CLI (the package's `./worker` entry point, so that the build emits it).
+    const file = path.join(__dirname, path.basename(__filename).replace(/^isolate/, 'worker'));
     const w = new Worker(file, {
       workerData: { options: this.options },
       resourceLimits: { maxOldGenerationSizeMb: this.isolation.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
