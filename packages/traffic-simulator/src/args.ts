@@ -1,4 +1,5 @@
-/** Command-line parsing with one-line errors that name the offending flag. */
+/** Command-line parsing (node:util parseArgs) with one-line errors that name the offending flag. */
+import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {
   constructor(readonly flag: string | undefined, message: string) {
@@ -6,49 +7,61 @@ export class UsageError extends Error {
   }
 }
 
-export interface FlagSpec {
-  /** 'value' flags take the next argument (or `--flag=value`); 'bool' flags also accept `--no-flag`. */
-  kind: 'value' | 'bool';
-}
+/** A flag of a command: parseArgs' option config ('boolean' flags also accept `--no-flag` and `--flag=true|false`). */
+export type FlagSpec = { type: 'string' } | { type: 'boolean' };
 
 export type ParsedFlags = Map<string, string | boolean>;
 
+/** The flag parseArgs complains about: the first `'-x'` / `'--name'` (without `<value>`) in its message. */
+function flagOf(e: Error): string | undefined {
+  return /'(--?[^'\s<]+)/.exec(e.message)?.[1];
+}
+
+/**
+ * Parses argv with node:util parseArgs (strict, negatable booleans) into one value per flag. Before it:
+ * `--bool=true|false` becomes `--bool` / `--no-bool`, and a string flag's separate value is attached
+ * (`--start -6h` → `--start=-6h`), since parseArgs refuses a value that starts with a dash. Errors are
+ * UsageErrors naming the flag.
+ */
 export function parseFlags(argv: readonly string[], specs: Readonly<Record<string, FlagSpec>>): { flags: ParsedFlags; positionals: string[] } {
-  const flags: ParsedFlags = new Map();
-  const positionals: string[] = [];
+  const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
     }
-    const eq = arg.indexOf('=');
-    const rawName = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const negated = rawName.startsWith('no-') && specs[rawName.slice(3)]?.kind === 'bool';
-    const name = negated ? rawName.slice(3) : rawName;
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`--${rawName}`, 'unknown flag (see --help)');
-    if (flags.has(name)) throw new UsageError(`--${name}`, 'given more than once');
-    if (spec.kind === 'bool') {
-      if (eq >= 0) {
-        const v = arg.slice(eq + 1);
-        if (v !== 'true' && v !== 'false') throw new UsageError(`--${name}`, `expected true or false, got ${JSON.stringify(v)}`);
-        flags.set(name, (v === 'true') !== negated);
-      } else {
-        flags.set(name, !negated);
-      }
-      continue;
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    const spec = m ? specs[m[1]!] : undefined;
+    if (m && spec?.type === 'boolean' && m[2] !== undefined) {
+      if (m[2] !== 'true' && m[2] !== 'false') throw new UsageError(`--${m[1]}`, `expected true or false, got ${JSON.stringify(m[2])}`);
+      args.push(m[2] === 'true' ? `--${m[1]}` : `--no-${m[1]}`);
+    } else if (m && spec?.type === 'string' && m[2] === undefined) {
+      const value = argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${m[1]}`, 'needs a value');
+      args.push(`--${m[1]}=${value}`);
+    } else {
+      args.push(arg);
     }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
-    if (value === undefined || value === '') throw new UsageError(`--${name}`, 'needs a value');
-    flags.set(name, value);
   }
-  return { flags, positionals };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: specs, strict: true, allowPositionals: true, allowNegative: true, tokens: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const flag = flagOf(e as Error);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(flag, 'unknown flag (see --help)');
+    throw new UsageError(flag, (e as Error).message);
+  }
+  const flags: ParsedFlags = new Map();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    if (flags.has(t.name)) throw new UsageError(`--${t.name}`, 'given more than once');
+    const value = parsed.values[t.name];
+    if (value === '') throw new UsageError(`--${t.name}`, 'needs a value');
+    flags.set(t.name, value as string | boolean);
+  }
+  return { flags, positionals: parsed.positionals };
 }
 
 export function str(flags: ParsedFlags, name: string): string | undefined {

@@ -5,58 +5,58 @@ import { bool, number, parseDurationMs, parseFlags, parseTimeMs, str, UsageError
 import { writeBackfill } from './backfill';
 import { apiNames } from './catalog';
 import { PortInUseError, startLiveSimulator, type GatewayChoice } from './live';
-import { parseGatewaySpec, PROFILE_NAMES } from './profiles';
+import { GATEWAY_CHOICES, parseGatewaySpec, PROFILE_NAMES } from './profiles';
 import { isScenario, SCENARIOS, SCENARIO_SPECS, type ScenarioName } from './scenarios';
 import type { TrafficOptions } from './traffic';
 
 const PROG = 'api-traffic-sim';
 
 const COMMON: Record<string, FlagSpec> = {
-  gateway: { kind: 'value' },
-  seed: { kind: 'value' },
-  scenario: { kind: 'value' },
-  'scenario-param': { kind: 'value' },
-  'canary-api': { kind: 'value' },
-  'canary-share': { kind: 'value' },
-  'baseline-share': { kind: 'value' },
-  apis: { kind: 'value' },
-  consumers: { kind: 'value' },
-  rps: { kind: 'value' },
-  help: { kind: 'bool' },
+  gateway: { type: 'string' },
+  seed: { type: 'string' },
+  scenario: { type: 'string' },
+  'scenario-param': { type: 'string' },
+  'canary-api': { type: 'string' },
+  'canary-share': { type: 'string' },
+  'baseline-share': { type: 'string' },
+  apis: { type: 'string' },
+  consumers: { type: 'string' },
+  rps: { type: 'string' },
+  help: { type: 'boolean' },
 };
 const LIVE: Record<string, FlagSpec> = {
   ...COMMON,
-  port: { kind: 'value' },
-  host: { kind: 'value' },
-  'otlp-endpoint': { kind: 'value' },
-  duration: { kind: 'value' },
-  'summary-file': { kind: 'value' },
-  'progress-interval': { kind: 'value' },
-  'leak-credentials': { kind: 'bool' },
-  'child-spans': { kind: 'bool' },
-  diurnal: { kind: 'bool' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'otlp-endpoint': { type: 'string' },
+  duration: { type: 'string' },
+  'summary-file': { type: 'string' },
+  'progress-interval': { type: 'string' },
+  'leak-credentials': { type: 'boolean' },
+  'child-spans': { type: 'boolean' },
+  diurnal: { type: 'boolean' },
 };
 const BACKFILL: Record<string, FlagSpec> = {
   ...COMMON,
-  out: { kind: 'value' },
-  start: { kind: 'value' },
-  end: { kind: 'value' },
-  step: { kind: 'value' },
-  'series-target': { kind: 'value' },
-  'progress-interval': { kind: 'value' },
+  out: { type: 'string' },
+  start: { type: 'string' },
+  end: { type: 'string' },
+  step: { type: 'string' },
+  'series-target': { type: 'string' },
+  'progress-interval': { type: 'string' },
 };
 
 export const USAGE = `Usage:
-  ${PROG} live --gateway kong|apisix|both|<gateway>@<version>[,…] [--port 9542] [--host 127.0.0.1]
+  ${PROG} live --gateway ${GATEWAYS.join('|')}|both|<gateway>@<version>[,…] [--port 9542] [--host 127.0.0.1]
       [--otlp-endpoint http://127.0.0.1:4318|none] [--rps 50] [--seed 1] [--duration 60s]
       [--scenario ${SCENARIOS.join('|')}] [--scenario-param N]
       [--canary-api orders|none] [--canary-share 10] [--baseline-share 10] [--apis 6] [--consumers 40]
       [--summary-file out.json] [--progress-interval 5s] [--no-leak-credentials] [--no-child-spans] [--diurnal]
-  ${PROG} backfill --out file.om --gateway kong|apisix|both|<gateway>@<version>[,…] [--start -6h] [--end now] [--step 15s]
+  ${PROG} backfill --out file.om --gateway ${GATEWAYS.join('|')}|both|<gateway>@<version>[,…] [--start -6h] [--end now] [--step 15s]
       [--series-target 100000] [--seed 1] [--rps 200] [scenario and catalog flags as for live]
 
 Gateway versions: ${PROFILE_NAMES.join(', ')}; a gateway without a version plays its newest.
-With two gateways, Kong's /metrics is on --port and APISIX's on --port + 1.
+With two gateways, ${GATEWAYS[0]}'s /metrics is on --port and ${GATEWAYS[1]}'s on --port + 1.
 Exit status 2 on a usage error.`;
 
 interface GatewaySelection {
@@ -67,7 +67,7 @@ interface GatewaySelection {
 
 function gatewayChoice(flags: ParsedFlags): GatewaySelection {
   const spec = str(flags, 'gateway');
-  if (spec === undefined) throw new UsageError('--gateway', `is required (kong, apisix, both, or one of ${PROFILE_NAMES.join(', ')})`);
+  if (spec === undefined) throw new UsageError('--gateway', `is required (${GATEWAY_CHOICES})`);
   let chosen;
   try {
     chosen = parseGatewaySpec(spec);

@@ -8,7 +8,7 @@ export {
   KONG_UPSTREAM_LATENCY_BUCKETS_MS,
   KONG_2_LATENCY_BUCKETS_MS,
   APISIX_LATENCY_BUCKETS_MS,
-} from './gateway-buckets';
+} from './profiles/buckets';
 export {
   PROFILES,
   PROFILE_NAMES,
@@ -16,6 +16,10 @@ export {
   findProfile,
   parseGatewaySpec,
   profileName,
+  resourceIdentity,
+  SPAN_KEYS,
+  GATEWAY_RESOURCE_SERVICE_NAME,
+  GATEWAY_CHOICES,
   type GatewayProfile,
   type GatewayExposition,
   type ResourceIdentity,
@@ -23,14 +27,13 @@ export {
 } from './profiles';
 export { KongExposition, KONG_WORKSPACE, kongSpans } from './profiles/kong-3';
 export { Kong2Exposition } from './profiles/kong-2.8';
-export { ApisixExposition, apisixLatencies } from './profiles/apisix';
+export { ApisixExposition, apisixLatencies, apisixId } from './profiles/apisix';
 export { CounterVec, GaugeVec, HistogramVec, Registry, escapeExpositionValue } from './prom-registry';
 export { SIMULATED_SECRET_MARKER, jwtFor, apiKeyFor, cookieFor, leakedEmail, claimsOf, decodeJwtPayload } from './credentials';
-export { SPAN_KEYS, GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KIND_SERVER, SPAN_KIND_CLIENT, type GatewaySpanKeys } from './span-keys';
+export { SPAN_KIND_SERVER, SPAN_KIND_CLIENT, type GatewaySpanKeys } from './span-keys';
 export {
   buildTraceExport,
   countSpans,
-  apisixId,
   PUBLIC_HOST,
   type ExportTraceServiceRequest,
   type OtlpSpan,

@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { Gateway } from '@api-observatory/telemetry-contract';
+import { GATEWAYS, type Gateway } from '@api-observatory/telemetry-contract';
 import { GroundTruth, type Summary } from './ground-truth';
 import { pushTraces } from './otlp-exporter';
 import { buildTraceExport, countSpans, type TimedRequest } from './otlp-spans';
-import { findProfile, type GatewayExposition, type GatewayProfile, type ResourceIdentity } from './profiles';
-import { Rng } from './prng';
+import { findProfile, resourceIdentity, type GatewayExposition, type GatewayProfile } from './profiles';
 import { diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
 
 export type GatewayChoice = Gateway | 'both';
@@ -15,7 +14,7 @@ export interface LiveOptions extends Partial<TrafficOptions> {
   /** Version profile per gateway (`{ kong: '2.8' }`); a gateway not listed plays its newest profile. */
   versions?: Partial<Record<Gateway, string>>;
   host?: string;
-  /** Port of the (first) gateway's /metrics; with `both`, APISIX listens on port + 1. 0 picks free ports. */
+  /** Port of the first gateway's /metrics; with `both`, the second listens on port + 1. 0 picks free ports. */
   port?: number;
   /** OTLP/HTTP base URL (spans go to `<endpoint>/v1/traces`); null disables pushing. */
   otlpEndpoint?: string | null;
@@ -87,21 +86,15 @@ function close(server: Server): Promise<void> {
   });
 }
 
-function uuidFrom(rng: Rng): string {
-  const h = rng.hex(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimulator> {
-  const gateways: Gateway[] = options.gateway === 'both' ? ['kong', 'apisix'] : [options.gateway];
+  const gateways: Gateway[] = options.gateway === 'both' ? [...GATEWAYS] : [options.gateway];
   const host = options.host ?? '127.0.0.1';
   const basePort = options.port ?? 9542;
   const rps = options.rps ?? 50;
   if (!(rps > 0)) throw new RangeError(`rps must be positive, got ${rps}`);
   const seed = options.seed ?? 1;
   const generator = new TrafficGenerator({ ...options, gateways, seed });
-  const idRng = Rng.derive(seed, 'identity');
-  const identity: ResourceIdentity = { kongNodeId: uuidFrom(idRng), apisixHostname: `apisix-sim-${idRng.hex(3)}` };
+  const identity = resourceIdentity(seed);
   const profiles = new Map<Gateway, GatewayProfile>(gateways.map((g) => [g, findProfile(g, options.versions?.[g])]));
   const profileOf = (g: Gateway): GatewayProfile => profiles.get(g)!;
   const expositions = new Map<Gateway, GatewayExposition>(gateways.map((g) => [g, profileOf(g).exposition(identity)]));

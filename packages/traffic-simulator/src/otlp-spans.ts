@@ -81,11 +81,6 @@ export function spanEnd(t: TimedRequest): bigint {
   return t.startUnixNano + BigInt(t.request.requestMs) * MS + BigInt(t.request.seq % 997) * 1000n;
 }
 
-/** Stable APISIX route / service ids (APISIX ids are strings; the simulator derives them from names). */
-export function apisixId(name: string): string {
-  return String(hash32(`id|${name}`) % 1_000_000).padStart(6, '0');
-}
-
 /** One ExportTraceServiceRequest for a batch of requests (one resourceSpans per gateway present). */
 export function buildTraceExport(
   batch: readonly TimedRequest[],

@@ -62,7 +62,8 @@ export interface TrafficOptions {
 
 export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
   seed: 1,
-  gateways: ['kong'],
+  // The contract's first gateway; `both` and the CLI's --gateway choose others.
+  gateways: [GATEWAYS[0]],
   apis: 6,
   consumers: 40,
   canaryApi: 'orders',

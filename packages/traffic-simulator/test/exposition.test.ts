@@ -7,7 +7,7 @@ import {
   KONG_LATENCY_BUCKETS_MS,
   KONG_LATENCY_BUCKETS_MS_3_9,
   KONG_UPSTREAM_LATENCY_BUCKETS_MS,
-} from '../src/gateway-buckets';
+} from '../src/profiles/buckets';
 import { GroundTruth } from '../src/ground-truth';
 import { findProfile, PROFILES, profileName, type GatewayProfile } from '../src/profiles';
 import { escapeExpositionValue } from '../src/prom-registry';

@@ -4,8 +4,7 @@ import { parseGatewayService } from '@api-observatory/telemetry-contract';
 import { decodeJwtPayload, SIMULATED_SECRET_MARKER } from '../src/credentials';
 import { tracesUrl } from '../src/otlp-exporter';
 import { buildTraceExport, type ExportTraceServiceRequest, type KeyValue, type OtlpSpan } from '../src/otlp-spans';
-import { GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KEYS } from '../src/span-keys';
-import { defaultProfile, findProfile } from '../src/profiles';
+import { defaultProfile, findProfile, GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KEYS } from '../src/profiles';
 import { authenticated, TrafficGenerator, type SimRequest } from '../src/traffic';
 
 const T0 = 1_764_374_400_000_000_000n;

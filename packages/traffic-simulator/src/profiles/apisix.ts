@@ -1,11 +1,36 @@
-import { APISIX_LATENCY_BUCKETS_MS } from '../gateway-buckets';
+import { APISIX_LATENCY_BUCKETS_MS } from './buckets';
 import { cookieFor, jwtFor } from '../credentials';
-import { apisixId, enrichment, int, PUBLIC_HOST, query, spanEnd, str, userAgent, type KeyValue, type OtlpSpan, type SpanOptions, type TimedRequest } from '../otlp-spans';
+import { enrichment, int, PUBLIC_HOST, query, spanEnd, str, userAgent, type KeyValue, type OtlpSpan, type SpanOptions, type TimedRequest } from '../otlp-spans';
 import { hash32 } from '../prng';
 import { CounterVec, GaugeVec, HistogramVec, Registry } from '../prom-registry';
-import { GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KEYS, SPAN_KIND_SERVER, STATUS_CODE_ERROR, STATUS_CODE_UNSET } from '../span-keys';
+import { SPAN_KIND_SERVER, STATUS_CODE_ERROR, STATUS_CODE_UNSET, type GatewaySpanKeys } from '../span-keys';
 import { authenticated, type SimRequest } from '../traffic';
 import type { GatewayExposition, GatewayProfile, ResourceIdentity } from './types';
+
+/** Resource `service.name` of APISIX's OpenTelemetry plugin. */
+export const APISIX_SERVICE_NAME = 'APISIX';
+
+/** Span attribute keys of APISIX's OpenTelemetry plugin and the pack's serverless-post-function enrichment. */
+export const APISIX_SPAN_KEYS: GatewaySpanKeys = {
+  service: 'apisix.service_name',
+  routeName: 'apisix.route_name',
+  consumer: 'apisix.consumer_name',
+  method: 'http.method',
+  statusCode: 'http.response.status_code',
+  country: 'http_x_client_country',
+  jwtSub: 'jwt.sub',
+  jwtAzp: 'jwt.azp',
+  jwtPlan: 'jwt.plan',
+  url: 'http.target',
+  authorization: 'authorization',
+  cookie: 'cookie',
+  email: 'enduser.id',
+};
+
+/** Stable APISIX route / service ids (APISIX ids are strings; the simulator derives them from names). */
+export function apisixId(name: string): string {
+  return String(hash32(`id|${name}`) % 1_000_000).padStart(6, '0');
+}
 
 /**
  * Apache APISIX 3.x: the prometheus plugin (`apisix/plugins/prometheus/exporter.lua`, `prefer_name: true`)
@@ -99,7 +124,7 @@ function apisixMetricConsumer(r: SimRequest): string {
 export function apisixSpans(o: ApisixOptions): (t: TimedRequest, so: SpanOptions) => OtlpSpan[] {
   return (t, so) => {
     const r = t.request;
-    const k = SPAN_KEYS.apisix;
+    const k = APISIX_SPAN_KEYS;
     const attrs: KeyValue[] = [
       str('net.host.name', PUBLIC_HOST),
       str('http.method', r.method),
@@ -150,11 +175,13 @@ export function apisixProfile(o: ApisixOptions): GatewayProfile {
     version: o.version,
     release: o.release,
     metricsPath: '/apisix/prometheus/metrics',
+    serviceName: APISIX_SERVICE_NAME,
+    spanKeys: APISIX_SPAN_KEYS,
     exposition: (id: ResourceIdentity) => new ApisixExposition(id.apisixHostname, o),
     otelPlugin: true,
     spans: apisixSpans(o),
     resource: (id) => ({
-      attributes: [str('hostname', id.apisixHostname), str('service.name', GATEWAY_RESOURCE_SERVICE_NAME.apisix)],
+      attributes: [str('hostname', id.apisixHostname), str('service.name', APISIX_SERVICE_NAME)],
       scope: { name: 'opentelemetry-lua' },
     }),
     metricConsumer: apisixMetricConsumer,

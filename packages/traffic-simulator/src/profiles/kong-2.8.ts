@@ -1,8 +1,8 @@
-import { KONG_2_LATENCY_BUCKETS_MS } from '../gateway-buckets';
+import { KONG_2_LATENCY_BUCKETS_MS } from './buckets';
 import { str } from '../otlp-spans';
 import { CounterVec, GaugeVec, HistogramVec, Registry } from '../prom-registry';
-import { GATEWAY_RESOURCE_SERVICE_NAME } from '../span-keys';
 import { authenticated, type SimRequest } from '../traffic';
+import { KONG_SERVICE_NAME, KONG_SPAN_KEYS } from './kong-3';
 import type { GatewayExposition, GatewayProfile } from './types';
 
 const RELEASE = '2.8.5';
@@ -57,10 +57,12 @@ export const KONG_2_8: GatewayProfile = {
   version: '2.8',
   release: RELEASE,
   metricsPath: '/metrics',
+  serviceName: KONG_SERVICE_NAME,
+  spanKeys: KONG_SPAN_KEYS,
   exposition: () => new Kong2Exposition(),
   otelPlugin: false,
   spans: () => [],
-  resource: (id) => ({ attributes: [str('service.name', GATEWAY_RESOURCE_SERVICE_NAME.kong), str('service.instance.id', id.kongNodeId)], scope: { name: 'kong-internal' } }),
+  resource: (id) => ({ attributes: [str('service.name', KONG_SERVICE_NAME), str('service.instance.id', id.kongNodeId)], scope: { name: 'kong-internal' } }),
   metricConsumer: (r) => (authenticated(r) ? r.consumer.name : ''),
   spanIdentity: () => 'none',
   latencyBucketsMs: { requestDuration: KONG_2_LATENCY_BUCKETS_MS, upstreamDuration: KONG_2_LATENCY_BUCKETS_MS, gatewayDuration: KONG_2_LATENCY_BUCKETS_MS },

@@ -1,4 +1,4 @@
-import { KONG_LATENCY_BUCKETS_MS } from '../gateway-buckets';
+import { KONG_LATENCY_BUCKETS_MS } from './buckets';
 import { kong3Profile } from './kong-3';
 
 /** Kong 3.4 – 3.6 (source: Kong/kong tag 3.4.2): no workspace label, kong_kong_latency_ms up to 1000 ms. */

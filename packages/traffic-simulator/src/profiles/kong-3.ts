@@ -1,10 +1,30 @@
-import { KONG_UPSTREAM_LATENCY_BUCKETS_MS } from '../gateway-buckets';
+import { KONG_UPSTREAM_LATENCY_BUCKETS_MS } from './buckets';
 import { cookieFor, jwtFor } from '../credentials';
 import { dbl, enrichment, int, MS, PUBLIC_HOST, query, spanEnd, str, type KeyValue, type OtlpSpan, type SpanOptions, type TimedRequest } from '../otlp-spans';
 import { CounterVec, GaugeVec, HistogramVec, Registry } from '../prom-registry';
-import { GATEWAY_RESOURCE_SERVICE_NAME, SPAN_KEYS, SPAN_KIND_CLIENT, SPAN_KIND_SERVER, STATUS_CODE_ERROR } from '../span-keys';
+import { SPAN_KIND_CLIENT, SPAN_KIND_SERVER, STATUS_CODE_ERROR, type GatewaySpanKeys } from '../span-keys';
 import { authenticated, type SimRequest } from '../traffic';
 import type { GatewayExposition, GatewayProfile, ResourceIdentity } from './types';
+
+/** Resource `service.name` of Kong's OpenTelemetry plugin. */
+export const KONG_SERVICE_NAME = 'kong';
+
+/** Span attribute keys of Kong's OpenTelemetry plugin and the pack's pre-function enrichment. */
+export const KONG_SPAN_KEYS: GatewaySpanKeys = {
+  service: 'kong.service.name',
+  routeName: 'kong.route.name',
+  consumer: 'kong.consumer.username',
+  method: 'http.method',
+  statusCode: 'http.status_code',
+  country: 'http.request.header.x_client_country',
+  jwtSub: 'jwt.sub',
+  jwtAzp: 'jwt.azp',
+  jwtPlan: 'jwt.plan',
+  url: 'http.url',
+  authorization: 'http.request.header.authorization',
+  cookie: 'http.request.header.cookie',
+  email: 'enduser.id',
+};
 
 /**
  * Kong Gateway 3.x: the prometheus plugin (`kong/plugins/prometheus/exporter.lua`) with `per_consumer`,
@@ -80,7 +100,7 @@ function kong3MetricConsumer(r: SimRequest): string {
  */
 export function kongSpans(t: TimedRequest, o: SpanOptions): OtlpSpan[] {
   const r = t.request;
-  const k = SPAN_KEYS.kong;
+  const k = KONG_SPAN_KEYS;
   const start = t.startUnixNano;
   const attrs: KeyValue[] = [
     str('http.method', r.method),
@@ -132,11 +152,13 @@ export function kong3Profile(o: Kong3Options): GatewayProfile {
     version: o.version,
     release: o.release,
     metricsPath: '/metrics',
+    serviceName: KONG_SERVICE_NAME,
+    spanKeys: KONG_SPAN_KEYS,
     exposition: (id: ResourceIdentity) => new KongExposition(id.kongNodeId, o),
     otelPlugin: true,
     spans: kongSpans,
     resource: (id) => ({
-      attributes: [str('service.name', GATEWAY_RESOURCE_SERVICE_NAME.kong), str('service.instance.id', id.kongNodeId), str('service.version', o.release)],
+      attributes: [str('service.name', KONG_SERVICE_NAME), str('service.instance.id', id.kongNodeId), str('service.version', o.release)],
       scope: { name: 'kong-internal', version: '0.1.0' },
     }),
     metricConsumer: kong3MetricConsumer,

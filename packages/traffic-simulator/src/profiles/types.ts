@@ -1,5 +1,6 @@
 import type { Gateway } from '@api-observatory/telemetry-contract';
 import type { KeyValue, OtlpSpan, SpanOptions, TimedRequest } from '../otlp-spans';
+import type { GatewaySpanKeys } from '../span-keys';
 import type { SimRequest } from '../traffic';
 
 /** Identity of the simulated gateway nodes (Kong node id, APISIX hostname), derived from the seed. */
@@ -31,6 +32,10 @@ export interface GatewayProfile {
   readonly release: string;
   /** Path of the gateway's Prometheus endpoint (the simulator also serves it at /metrics). */
   readonly metricsPath: string;
+  /** Resource `service.name` the gateway's OpenTelemetry plugin reports. */
+  readonly serviceName: string;
+  /** Span attribute keys of the gateway (its plugin's and the pack's enrichment). */
+  readonly spanKeys: GatewaySpanKeys;
   exposition(id: ResourceIdentity): GatewayExposition;
   /** Whether this version has an OpenTelemetry plugin (sends spans) at all. */
   readonly otelPlugin: boolean;
