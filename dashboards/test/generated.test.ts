@@ -109,12 +109,12 @@ test('every series a query reads is a contract, recorded or platform-component s
   }
 });
 
-test('no metric name is typed in the dashboard sources', () => {
+test('no metric name is typed in the dashboard sources or the panel catalogue', () => {
   const components = Object.keys(PLATFORM_COMPONENT_METRICS).flatMap((k) => componentSeriesNames(k as ComponentMetricKey));
   // Names of one English word (`up`) are left out: they occur in prose.
   const names = [...new Set([...CONTRACT_SERIES, ...RECORDED_SERIES, ...components])].filter((n) => /[_:]/.test(n));
-  const dir = path.join(packageDir, 'src');
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'));
+  const dirs = [path.join(packageDir, 'src'), path.join(packageDir, '..', 'packages', 'telemetry-contract', 'src', 'grafana')];
+  const files = dirs.flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts')));
   for (const f of files) {
     const text = readFileSync(path.join(f.parentPath, f.name), 'utf8');
     for (const n of names) {

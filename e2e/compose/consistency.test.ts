@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { COMPONENT_JOBS, LABELS, LABEL_NAMES, METRICS, promSeriesNames } from '@api-observatory/telemetry-contract';
-import { LOKI_LABELS } from '../../dashboards/src/lib/logql';
+import { LOKI_LABELS } from '@api-observatory/telemetry-contract/grafana';
 import {
   ANY_HOSTS, LOOPBACK_HOSTS, ROOT, address, argv, backstageRefs, collectorDefaults, collectorRefs, declaredPorts, environment,
   expandGrafanaIni, flag, grafanaIniRefs, grafanaProvisioningRefs, hostPathFor, isDir, isPinnedImage, keycloakRefs, loadCompose,

@@ -1,41 +1,12 @@
-import {
-  DASHBOARD_UIDS,
-  CANARY_DECISION_CODES,
-  CANARY_METRIC_RESULT_CODES,
-  PROM,
-  canaryDecisionCode,
-  canaryMetricResultCode,
-  errorRatio,
-  grafanaVar,
-  increase,
-  latencyQuantile,
-  metricSelector,
-  oneOf,
-  requestRate,
-  sum,
-  type Matchers,
-} from '@api-observatory/telemetry-contract';
-import { DashboardDoc, codeMappings } from '../lib/spec';
+import { DASHBOARD_UIDS } from '@api-observatory/telemetry-contract';
+import { CANARY_PANELS } from '@api-observatory/telemetry-contract/grafana';
+import { DashboardDoc } from '../lib/spec';
 import { PACK_TAG, packLinks } from '../lib/links';
-import { L, legend } from '../lib/names';
 import { vars } from '../lib/variables';
 
 export const CANARY_UID = DASHBOARD_UIDS.canary;
 
-const API = L('api');
-const VERSION = L('apiVersion');
-const BASELINE = L('baselineVersion');
-const ROLE = L('deploymentRole');
-const DECISION = L('decision');
-const GATE_METRIC = L('gateMetric');
-
-const apiFilter: Matchers = { [API]: grafanaVar('api') };
-/** The two sides the gate compares (the stable deployment takes no part). */
-const sides: Matchers = { ...apiFilter, [ROLE]: oneOf(['baseline', 'canary']) };
-const sideBy = [API, VERSION, ROLE];
-
-const DECISION_COLORS: Record<(typeof CANARY_DECISION_CODES)[number], string> = { rollback: 'red', continue: 'yellow', promote: 'green' };
-const RESULT_COLORS: Record<(typeof CANARY_METRIC_RESULT_CODES)[number], string> = { nodata: 'text', pass: 'green', high: 'red', low: 'blue' };
+const P = CANARY_PANELS.panels;
 
 export function canaryDashboard(): DashboardDoc {
   const d = new DashboardDoc({
@@ -50,78 +21,15 @@ export function canaryDashboard(): DashboardDoc {
   for (const l of packLinks({ backstage: true })) d.builder.link(l);
 
   d.row('Gate verdicts');
-  d.statetimeline({
-    title: 'Gate decision',
-    doc: {
-      what: `The canary gate’s latest decision per canary version over time: ${CANARY_DECISION_CODES.join(', ')} (a state set the gate exports; one row per API, canary version and baseline version).`,
-      unit: 'state',
-      window: 'as exported at each evaluation',
-      source: `${PROM.canaryDecision} (canary gate)`,
-    },
-    w: 24,
-    h: 6,
-    queries: [{ expr: canaryDecisionCode({ filter: apiFilter }), legend: `${legend([API, VERSION])} vs ${legend([BASELINE])}` }],
-    configure: (b) => b.mappings(codeMappings(CANARY_DECISION_CODES.map((s, i) => ({ code: i + 1, text: s, color: DECISION_COLORS[s] })))),
-  });
-  d.statetimeline({
-    title: 'Per-metric results',
-    doc: {
-      what: `The gate’s latest result per gate metric: ${CANARY_METRIC_RESULT_CODES.join(', ')} (high = canary worse than baseline beyond tolerance for an “increase is bad” metric).`,
-      unit: 'state',
-      window: 'as exported at each evaluation',
-      source: `${PROM.canaryMetricResult} (canary gate)`,
-    },
-    w: 16,
-    h: 8,
-    queries: [{ expr: canaryMetricResultCode({ filter: apiFilter }), legend: legend([API, VERSION, GATE_METRIC]) }],
-    configure: (b) => b.mappings(codeMappings(CANARY_METRIC_RESULT_CODES.map((s, i) => ({ code: i + 1, text: s, color: RESULT_COLORS[s] })))),
-  });
-  d.timeseries({
-    title: 'Gate score',
-    doc: { what: 'The gate’s latest score per canary (0–100; at or above the pass threshold the interval passes).', unit: 'score 0–100', window: 'as exported at each evaluation', source: `${PROM.canaryScore} (canary gate)` },
-    unit: 'none',
-    w: 8,
-    h: 8,
-    queries: [{ expr: sum(metricSelector('canaryScore', apiFilter), [API, VERSION, BASELINE]), legend: legend([API, VERSION]) }],
-    configure: (b) => b.min(0).max(100),
-  });
+  d.statetimeline(P.gateDecision);
+  d.statetimeline(P.perMetricResults);
+  d.timeseries(P.gateScore, (b) => b.min(0).max(100));
 
   d.row('Canary vs baseline');
-  d.timeseries({
-    title: 'Error ratio: canary vs baseline',
-    doc: { what: 'Share of responses answered 5xx for the canary and its baseline (0–100 %): the gate’s error_ratio metric.', unit: 'percent of requests', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape), deployment_role baseline / canary` },
-    unit: 'percentunit',
-    w: 8,
-    queries: [{ expr: errorRatio({ filter: sides, by: sideBy }), legend: legend([ROLE, VERSION]) }],
-  });
-  d.timeseries({
-    title: 'p99 latency: canary vs baseline',
-    doc: { what: '99th percentile of total request latency for the canary and its baseline: the gate’s latency_p99_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
-    unit: 's',
-    w: 8,
-    queries: [{ expr: latencyQuantile(0.99, 'request', { filter: sides, by: sideBy }), legend: legend([ROLE, VERSION]) }],
-  });
-  d.timeseries({
-    title: 'p50 latency: canary vs baseline',
-    doc: { what: 'Median total request latency for the canary and its baseline: the gate’s latency_p50_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
-    unit: 's',
-    w: 8,
-    queries: [{ expr: latencyQuantile(0.5, 'request', { filter: sides, by: sideBy }), legend: legend([ROLE, VERSION]) }],
-  });
-  d.timeseries({
-    title: 'Traffic split: requests per second by role',
-    doc: { what: 'Requests per second per rollout role (stable, baseline, canary) of the selected APIs: the canary and baseline must get traffic for the gate to judge.', unit: 'requests per second', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
-    unit: 'reqps',
-    w: 12,
-    queries: [{ expr: requestRate({ filter: apiFilter, by: sideBy }), legend: legend([ROLE, VERSION]) }],
-  });
-  d.stat({
-    title: 'Gate evaluations in range by decision',
-    doc: { what: 'Evaluations the gate ran within the dashboard time range, by the decision they produced.', unit: 'evaluations', window: 'increase over $__range', source: `${PROM.canaryEvaluations} (canary gate)` },
-    unit: 'short',
-    w: 12,
-    queries: [{ expr: sum(increase(metricSelector('canaryEvaluations', apiFilter), '$__range'), [DECISION]), legend: legend([DECISION]), instant: true }],
-    configure: (b) => b.decimals(0),
-  });
+  d.timeseries(P.errorRatio);
+  d.timeseries(P.p99Latency);
+  d.timeseries(P.p50Latency);
+  d.timeseries(P.trafficSplit);
+  d.stat(P.evaluationsByDecision, (b) => b.decimals(0));
   return d;
 }

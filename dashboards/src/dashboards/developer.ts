@@ -1,66 +1,13 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import {
-  DASHBOARD_UIDS,
-  API_ROUTE_REQUEST_RATE,
-  API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE,
-  API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE,
-  GATEWAYS,
-  API_ROUTE_STATUS_CLASS_REQUEST_RATE,
-  LABELS,
-  LATENCY_BUCKETS_SECONDS,
-  PROM,
-  apiLatencyQuantile,
-  errorRatio,
-  grafanaVar,
-  latencyQuantile,
-  oneOf,
-  recordedErrorRatio,
-  recordedQuantile,
-  recordedSelector,
-  recordedSum,
-  requestRate,
-  routeErrorRatio,
-  SUCCESS_STATUS_CLASS,
-  successTrafficTailQuantile,
-  trafficLatencyQuantile,
-  type LatencyKind,
-  type Matchers,
-} from '@api-observatory/telemetry-contract';
+import { DASHBOARD_UIDS } from '@api-observatory/telemetry-contract';
+import { DEVELOPER_PANELS } from '@api-observatory/telemetry-contract/grafana';
 import { DashboardDoc } from '../lib/spec';
 import { PACK_TAG, packLinks } from '../lib/links';
-import { L, legend } from '../lib/names';
-import { LOKI_LABELS, labelFilter, logOneOf, logQuery, logVar } from '../lib/logql';
-import { spanAttr, spanSet, traceEq, traceVar } from '../lib/traceql';
 import { vars } from '../lib/variables';
-import { EXEMPLAR_FROM_SECONDS } from '../config';
 
 export const DEVELOPER_UID = DASHBOARD_UIDS.developer;
 
-const GATEWAY = L('gateway');
-const API = L('api');
-const ROUTE = L('route');
-const CONSUMER = L('consumer');
-const VERSION = L('apiVersion');
-const ROLE = L('deploymentRole');
-const STATUS_CLASS = L('statusClass');
-const STATUS_CODE = L('statusCode');
-
-const v = (name: string) => grafanaVar(name);
-/** Gateway counters carry gateway, api, route and consumer. */
-const requestFilter: Matchers = { [GATEWAY]: v('gateway'), [API]: v('api'), [ROUTE]: v('route'), [CONSUMER]: v('consumer') };
-/** Gateway latency histograms carry no consumer. */
-const latencyFilter: Matchers = { [GATEWAY]: v('gateway'), [API]: v('api'), [ROUTE]: v('route') };
-/** Recorded per-route series carry api and route only. */
-const routeFilter: Matchers = { [API]: v('api'), [ROUTE]: v('route') };
-
-const QUANTILES = [0.5, 0.95, 0.99] as const;
-const pct = (q: number) => `p${Math.round(q * 100)}`;
-
-const KIND_DOC: Record<LatencyKind, { title: string; what: string; metric: string }> = {
-  request: { title: 'Request latency (total)', what: 'Total latency the gateway measured (client in to client out) for the selected gateways, APIs and routes', metric: PROM.requestDuration },
-  upstream: { title: 'Upstream latency', what: 'Time the gateway waited for the upstream service (the API’s own latency)', metric: PROM.upstreamDuration },
-  gateway: { title: 'Gateway latency', what: 'Time spent inside the gateway (plugins, routing), excluding the upstream', metric: PROM.gatewayDuration },
-};
+const P = DEVELOPER_PANELS.panels;
 
 export function developerDashboard(): DashboardDoc {
   const d = new DashboardDoc({
@@ -78,196 +25,28 @@ export function developerDashboard(): DashboardDoc {
 
   // ── Traffic and errors ────────────────────────────────────────────────────────────────────────
   d.row('Traffic and errors');
-  d.timeseries({
-    title: 'Requests per second by route',
-    doc: { what: 'Requests per second per route of the selected APIs, all gateways and consumers.', unit: 'requests per second', window: '5m rate (recorded series)', source: `${API_ROUTE_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)` },
-    unit: 'reqps',
-    w: 8,
-    queries: [{ expr: recordedSum(API_ROUTE_REQUEST_RATE, { filter: routeFilter, by: [API, ROUTE] }), raw: requestRate({ filter: routeFilter, by: [API, ROUTE], window: '5m' }), legend: legend([ROUTE]) }],
-  });
-  d.timeseries({
-    title: 'Responses by status class',
-    doc: { what: 'Responses per second by status class (2xx … 5xx) for the selected APIs and routes, all gateways and consumers.', unit: 'requests per second', window: '5m rate (recorded series)', source: `${API_ROUTE_STATUS_CLASS_REQUEST_RATE} (recorded, gateway scrape)` },
-    unit: 'reqps',
-    w: 8,
-    queries: [
-      {
-        expr: recordedSum(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { filter: routeFilter, by: [STATUS_CLASS] }),
-        raw: requestRate({ filter: routeFilter, by: [STATUS_CLASS], window: '5m' }),
-        legend: legend([STATUS_CLASS]),
-      },
-    ],
-    configure: (b) => b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)),
-  });
-  d.timeseries({
-    title: 'Errors by status code',
-    doc: { what: 'Client (4xx) and server (5xx) error responses per second by status code, for the selected gateways, APIs, routes and consumers (401/403/429 come from the gateway itself).', unit: 'requests per second', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
-    unit: 'reqps',
-    w: 8,
-    queries: [
-      {
-        expr: requestRate({ filter: { ...requestFilter, [STATUS_CLASS]: oneOf(['4xx', '5xx']) }, by: [STATUS_CODE] }),
-        legend: legend([STATUS_CODE]),
-        sparse: 'one consumer on one route can go several minutes without an error',
-      },
-    ],
-  });
-  d.timeseries({
-    title: '5xx share',
-    doc: {
-      what: 'Share of responses answered 5xx for the selected APIs and routes, all gateways and consumers (0–100 %); no line without traffic. Use “Errors by status code” for one gateway or consumer.',
-      unit: 'percent of requests',
-      window: '5m rate (recorded series)',
-      source: `${API_ROUTE_STATUS_CLASS_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)`,
-    },
-    unit: 'percentunit',
-    w: 12,
-    queries: [{ expr: routeErrorRatio({ filter: routeFilter, by: [API] }), raw: errorRatio({ filter: routeFilter, by: [API], window: '5m' }), legend: legend([API]) }],
-  });
-  d.stat({
-    title: 'API p99 latency: total, upstream, gateway (all routes)',
-    doc: { what: '99th percentile latency of the selected APIs over all routes and gateways: total, upstream and gateway part.', unit: 'seconds', window: '5m rate (recorded series), at the end of the range', source: `${apiLatencyQuantile(0.99, 'request')}, ${apiLatencyQuantile(0.99, 'upstream')}, ${apiLatencyQuantile(0.99, 'gateway')} (recorded)` },
-    unit: 's',
-    w: 12,
-    queries: (['request', 'upstream', 'gateway'] as const).map((kind) => ({
-      expr: recordedSelector(apiLatencyQuantile(0.99, kind), { [API]: v('api') }),
-      raw: latencyQuantile(0.99, kind, { filter: { [API]: v('api') }, by: [API], window: '5m' }),
-      legend: legend([API], kind),
-      instant: true,
-    })),
-  });
+  d.timeseries(P.requestsPerSecondByRoute);
+  d.timeseries(P.responsesByStatusClass, (b) => b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)));
+  d.timeseries(P.errorsByStatusCode);
+  d.timeseries(P.errorShare);
+  d.stat(P.apiP99Latency);
 
   // ── Latency ───────────────────────────────────────────────────────────────────────────────────
   d.row('Latency: gateway vs upstream');
-  for (const kind of ['request', 'upstream', 'gateway'] as const) {
-    const k = KIND_DOC[kind];
-    d.timeseries({
-      title: `${k.title} p50 / p95 / p99`,
-      doc: { what: `${k.what}: 50th, 95th and 99th percentile.`, unit: 'seconds', window: '$__rate_interval', source: `${k.metric}_bucket (gateway scrape; recorded series have no route, so this panel reads the raw histogram)` },
-      unit: 's',
-      w: 8,
-      queries: QUANTILES.map((q) => ({ expr: latencyQuantile(q, kind, { filter: latencyFilter }), legend: pct(q) })),
-    });
-  }
-  // Span latency of successful calls. The per-route p95 reads the recorded bucket rates (api, route,
-  // le). Recorded series carry no exemplars, so the exemplars come from a raw target on the span
-  // histogram; its cost is the number of raw series it selects (about the same instant or range), so
-  // it reads only the buckets at and above EXEMPLAR_FROM_SECONDS and draws the p99 over all selected
-  // routes where that is exact. It comes first: Grafana skips a target's exemplars when an earlier
-  // target's query already names the same histogram.
-  const spanFilter: Matchers = { [API]: v('api'), [ROUTE]: v('route') };
-  const exemplarsAbove = LATENCY_BUCKETS_SECONDS[LATENCY_BUCKETS_SECONDS.indexOf(EXEMPLAR_FROM_SECONDS as (typeof LATENCY_BUCKETS_SECONDS)[number]) - 1]!;
-  const ms = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
-  d.timeseries({
-    title: 'Span latency of successful calls: p95 by route, overall p99 with exemplars',
-    doc: {
-      what: `Latency of successful (2xx) calls from the gateways’ spans for the selected APIs and routes, all gateways and consumers; errors are left out, as latency SLIs do. Lines per route: 95th percentile. Dashed line: 99th percentile over all selected routes, drawn where it is above ${ms(EXEMPLAR_FROM_SECONDS)} (there it is exact; it reads only the buckets from ${ms(EXEMPLAR_FROM_SECONDS)} up, which keeps the panel fast). The dots are exemplars of successful calls slower than ${ms(exemplarsAbove)}: click one to open its trace in Tempo.`,
-      unit: 'seconds',
-      window: 'p95: 5m rate (recorded series); p99 and exemplars: $__rate_interval',
-      source: `p95: ${API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE} (recorded from ${PROM.trafficDuration}_bucket, span metrics); p99 and exemplars: ${PROM.trafficDuration}_bucket from le ${EXEMPLAR_FROM_SECONDS} up (span metrics, exemplars with trace ids)`,
-    },
-    unit: 's',
-    w: 24,
-    queries: [
-      {
-        expr: successTrafficTailQuantile(0.99, EXEMPLAR_FROM_SECONDS, { filter: spanFilter }),
-        legend: 'p99, all selected routes',
-        exemplar: true,
-        sparse: `drawn only where the p99 is above ${ms(EXEMPLAR_FROM_SECONDS)}; one fast route can stay below it`,
-      },
-      {
-        expr: recordedQuantile(0.95, API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, { filter: spanFilter, by: [ROUTE] }),
-        raw: trafficLatencyQuantile(0.95, { filter: { ...spanFilter, [STATUS_CLASS]: SUCCESS_STATUS_CLASS }, by: [ROUTE], window: '5m' }),
-        legend: legend([ROUTE]),
-      },
-    ],
-    configure: (b) => b.overrideByName('p99, all selected routes', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]),
-  });
+  d.timeseries(P.requestLatency);
+  d.timeseries(P.upstreamLatency);
+  d.timeseries(P.gatewayLatency);
+  d.timeseries(P.spanLatency, (b) => b.overrideByName('p99, all selected routes', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]));
 
   // ── Versions ──────────────────────────────────────────────────────────────────────────────────
   d.row('Version comparison');
-  const versionBy = [API, VERSION, ROLE];
-  d.timeseries({
-    title: 'Requests per second by version and role',
-    doc: { what: 'Requests per second per deployed version and rollout role (stable, baseline, canary) of the selected APIs: the traffic split.', unit: 'requests per second', window: '$__rate_interval', source: `${PROM.requests} (gateway scrape)` },
-    unit: 'reqps',
-    w: 8,
-    queries: [{ expr: requestRate({ filter: requestFilter, by: versionBy }), legend: legend(versionBy) }],
-  });
-  // Recorded per version, role and status class: no gateway, route or consumer label, so this panel
-  // follows the API selection only (the raw per-consumer query was over the panel budget at All).
-  const versionFilter: Matchers = { [API]: v('api') };
-  d.timeseries({
-    title: '5xx share by version and role',
-    doc: {
-      what: 'Share of responses answered 5xx per version and role (0–100 %) of the selected APIs, all gateways, routes and consumers; no line for a version without traffic or without a 5xx series yet.',
-      unit: 'percent of requests',
-      window: '5m rate (recorded series)',
-      source: `${API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE} (recorded from ${PROM.requests}, gateway scrape)`,
-    },
-    unit: 'percentunit',
-    w: 8,
-    queries: [
-      {
-        expr: recordedErrorRatio(API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, { filter: versionFilter, by: versionBy }),
-        raw: errorRatio({ filter: versionFilter, by: versionBy, window: '5m' }),
-        legend: legend(versionBy),
-        sparse: 'a new canary version has no 5xx series until its first 5xx',
-      },
-    ],
-  });
-  d.timeseries({
-    title: 'p99 latency by version and role',
-    doc: { what: '99th percentile of total request latency per version and role.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
-    unit: 's',
-    w: 8,
-    queries: [{ expr: latencyQuantile(0.99, 'request', { filter: latencyFilter, by: versionBy }), legend: legend(versionBy) }],
-  });
+  d.timeseries(P.requestsPerSecondByVersionAndRole);
+  d.timeseries(P.errorShareByVersionAndRole);
+  d.timeseries(P.p99LatencyByVersionAndRole);
 
   // ── Logs and traces ───────────────────────────────────────────────────────────────────────────
   d.row('Logs and traces');
-  d.logs({
-    title: 'Gateway logs for the trace id',
-    doc: {
-      what: 'Log lines of the selected gateways that carry the trace id in the “Trace id” variable (paste one from an exemplar or the traces table; the default .+ shows every line with a trace id).',
-      unit: 'log lines',
-      window: 'the dashboard time range',
-      source: `Loki: stream label ${LOKI_LABELS.serviceName} (OTLP resource service.name), structured metadata ${LOKI_LABELS.traceId}`,
-    },
-    w: 12,
-    h: 10,
-    // The stream selector names every gateway (Loki needs a matcher that cannot match the empty
-    // string, and the variable's "All" is .*); the gateway variable then filters the streams.
-    queries: [
-      {
-        logql: logQuery(
-          { [LOKI_LABELS.serviceName]: logOneOf(GATEWAYS, { caseInsensitive: true }) },
-          labelFilter({ [LOKI_LABELS.serviceName]: logVar('${gateway:regex}', { caseInsensitive: true }) }),
-          labelFilter({ [LOKI_LABELS.traceId]: logVar('trace_id') }),
-        ),
-      },
-    ],
-  });
-  d.traces({
-    title: 'Recent 5xx traces',
-    doc: {
-      what: 'Traces of the selected APIs and routes whose gateway span answered 5xx; open one to see where time went.',
-      unit: 'traces',
-      window: 'the dashboard time range',
-      source: `Tempo: span attributes ${LABELS.api.attribute}, ${LABELS.route.attribute}, ${LABELS.statusClass.attribute} (set by the collector)`,
-    },
-    w: 12,
-    h: 10,
-    queries: [
-      {
-        traceql: spanSet([
-          traceVar(spanAttr(LABELS.api.attribute), '${api:regex}'),
-          traceVar(spanAttr(LABELS.route.attribute), '${route:regex}'),
-          traceEq(spanAttr(LABELS.statusClass.attribute), '5xx'),
-        ]),
-        limit: 20,
-      },
-    ],
-  });
+  d.logs(P.gatewayLogs);
+  d.traces(P.recentErrorTraces);
   return d;
 }

@@ -12,12 +12,15 @@ import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as geomap from '@grafana/grafana-foundation-sdk/geomap';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import { DASHBOARD_UIDS } from '@api-observatory/telemetry-contract';
+import { dashboardTemplateUrl, describe, isLoki, isProm, type CatalogPanel, type Kind, type Query, type ValueMapping } from '@api-observatory/telemetry-contract/grafana';
 
 /**
- * The dashboards' small layer over the Foundation SDK: every panel is declared with its queries, its
- * description (what the number means, unit, window, source) and, for queries that read recorded
- * series, the raw equivalent. The layer builds the SDK panel and records each query in a catalog that
- * the tests (every target against a real Prometheus) and the benchmark (shipped vs raw) iterate.
+ * The dashboards' small layer over the Foundation SDK: it renders panels of the telemetry contract's
+ * panel catalogue (`@api-observatory/telemetry-contract/grafana`: title, description, unit, queries
+ * with their raw equivalents, mappings, links), adding only layout and the SDK's visual options, and
+ * records each query in a catalog that the tests (every target against a real Prometheus) and the
+ * benchmark (shipped vs raw) iterate.
  */
 
 /** Datasource references: every panel reads the dashboard's datasource variables. */
@@ -26,49 +29,6 @@ export const DS = {
   loki: { type: 'loki', uid: '${loki_datasource}' },
   tempo: { type: 'tempo', uid: '${tempo_datasource}' },
 } as const satisfies Record<string, common.DataSourceRef>;
-
-export interface PromQuery {
-  expr: string;
-  /** Raw equivalent over the contract's raw series, when `expr` reads recorded series. */
-  raw?: string;
-  legend?: string;
-  /** Instant query (stat, table, pie, geomap); else a range query. */
-  instant?: boolean;
-  /** Ask Grafana for exemplars (span-derived histogram queries: exemplars carry trace ids). */
-  exemplar?: boolean;
-  /** Table format (one row per series, labels as columns). */
-  table?: boolean;
-  /**
-   * Why this query may return nothing for a narrow variable selection (e.g. a single consumer's 5xx
-   * in a short window); the tests still require data with every variable at "All".
-   */
-  sparse?: string;
-}
-export interface LokiQuery {
-  logql: string;
-}
-export interface TempoQuery {
-  traceql: string;
-  limit?: number;
-}
-export type Query = PromQuery | LokiQuery | TempoQuery;
-
-const isProm = (q: Query): q is PromQuery => 'expr' in q;
-const isLoki = (q: Query): q is LokiQuery => 'logql' in q;
-
-export interface PanelDoc {
-  /** What each number means, in one or two sentences. */
-  what: string;
-  unit: string;
-  /** Rate / aggregation window, e.g. "5m rate (recorded series)" or "$__rate_interval". */
-  window: string;
-  /** Series read and where they come from. */
-  source: string;
-}
-
-export function describe(d: PanelDoc): string {
-  return `${d.what.trim()} Unit: ${d.unit}. Window: ${d.window}. Source: ${d.source}.`;
-}
 
 /** One query of one panel, as shipped, with its raw equivalent. */
 export interface CatalogEntry {
@@ -82,22 +42,6 @@ export interface CatalogEntry {
   instant: boolean;
   exemplar: boolean;
   sparse?: string;
-}
-
-export type Kind = 'timeseries' | 'stat' | 'table' | 'piechart' | 'bargauge' | 'geomap' | 'statetimeline' | 'logs' | 'traces';
-
-export interface PanelSpec<B> {
-  title: string;
-  doc: PanelDoc;
-  /** Grafana unit id (`reqps`, `percentunit`, `s`, `short`, `bytes`, `Bps`, ...). */
-  unit?: string;
-  queries: readonly Query[];
-  /** Width (of 24) and height in grid units. */
-  w?: number;
-  h?: number;
-  links?: ReadonlyArray<{ title: string; url: string }>;
-  /** Kind-specific options on the SDK builder. */
-  configure?: (b: B) => void;
 }
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -173,77 +117,87 @@ export class DashboardDoc {
     return this;
   }
 
-  timeseries(spec: PanelSpec<timeseries.PanelBuilder>): this {
-    return this.add('timeseries', new timeseries.PanelBuilder().lineWidth(1).fillOpacity(10).showPoints(common.VisibilityMode.Never).legend(listLegend()), spec);
+  timeseries(panel: CatalogPanel, configure?: Configure<timeseries.PanelBuilder>): this {
+    return this.add('timeseries', new timeseries.PanelBuilder().lineWidth(1).fillOpacity(10).showPoints(common.VisibilityMode.Never).legend(listLegend()), panel, configure);
   }
-  stat(spec: PanelSpec<stat.PanelBuilder>): this {
-    return this.add('stat', new stat.PanelBuilder().graphMode(common.BigValueGraphMode.Area).reduceOptions(lastValue()), spec);
+  stat(panel: CatalogPanel, configure?: Configure<stat.PanelBuilder>): this {
+    return this.add('stat', new stat.PanelBuilder().graphMode(common.BigValueGraphMode.Area).reduceOptions(lastValue()), panel, configure);
   }
-  table(spec: PanelSpec<table.PanelBuilder>): this {
-    return this.add('table', new table.PanelBuilder(), spec);
+  table(panel: CatalogPanel, configure?: Configure<table.PanelBuilder>): this {
+    return this.add('table', new table.PanelBuilder(), panel, configure);
   }
-  piechart(spec: PanelSpec<piechart.PanelBuilder>): this {
-    return this.add('piechart', new piechart.PanelBuilder().reduceOptions(lastValue()).legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]).calcs([])), spec);
+  piechart(panel: CatalogPanel, configure?: Configure<piechart.PanelBuilder>): this {
+    return this.add('piechart', new piechart.PanelBuilder().reduceOptions(lastValue()).legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]).calcs([])), panel, configure);
   }
-  bargauge(spec: PanelSpec<bargauge.PanelBuilder>): this {
-    return this.add('bargauge', new bargauge.PanelBuilder().reduceOptions(lastValue()), spec);
+  bargauge(panel: CatalogPanel, configure?: Configure<bargauge.PanelBuilder>): this {
+    return this.add('bargauge', new bargauge.PanelBuilder().reduceOptions(lastValue()), panel, configure);
   }
-  geomap(spec: PanelSpec<geomap.PanelBuilder>): this {
-    return this.add('geomap', new geomap.PanelBuilder(), spec);
+  geomap(panel: CatalogPanel, configure?: Configure<geomap.PanelBuilder>): this {
+    return this.add('geomap', new geomap.PanelBuilder(), panel, configure);
   }
-  statetimeline(spec: PanelSpec<statetimeline.PanelBuilder>): this {
-    return this.add('statetimeline', new statetimeline.PanelBuilder().showValue(common.VisibilityMode.Auto).mergeValues(true).legend(listLegend()), spec);
+  statetimeline(panel: CatalogPanel, configure?: Configure<statetimeline.PanelBuilder>): this {
+    return this.add('statetimeline', new statetimeline.PanelBuilder().showValue(common.VisibilityMode.Auto).mergeValues(true).legend(listLegend()), panel, configure);
   }
-  logs(spec: PanelSpec<logs.PanelBuilder>): this {
-    return this.add('logs', new logs.PanelBuilder().showTime(true).wrapLogMessage(true).enableLogDetails(true).sortOrder(common.LogsSortOrder.Descending), spec);
+  logs(panel: CatalogPanel, configure?: Configure<logs.PanelBuilder>): this {
+    return this.add('logs', new logs.PanelBuilder().showTime(true).wrapLogMessage(true).enableLogDetails(true).sortOrder(common.LogsSortOrder.Descending), panel, configure);
   }
   /** Tempo search results as a table (Tempo returns a traces table frame). */
-  traces(spec: PanelSpec<table.PanelBuilder>): this {
-    return this.add('traces', new table.PanelBuilder(), spec);
+  traces(panel: CatalogPanel, configure?: Configure<table.PanelBuilder>): this {
+    return this.add('traces', new table.PanelBuilder(), panel, configure);
   }
 
-  private add<B extends AnyPanelBuilder>(kind: Kind, b: B, spec: PanelSpec<B>): this {
+  private add<B extends AnyPanelBuilder>(kind: Kind, b: B, spec: CatalogPanel, configure?: Configure<B>): this {
+    if (spec.kind !== kind) throw new Error(`${this.meta.uid}/${spec.title}: a ${spec.kind} panel drawn as ${kind}`);
     if (this.titles.has(spec.title)) throw new Error(`${this.meta.uid}: duplicate panel title ${JSON.stringify(spec.title)}`);
     this.titles.add(spec.title);
     if (spec.queries.length === 0) throw new Error(`${this.meta.uid}/${spec.title}: a panel needs a query`);
     const ds = kind === 'logs' ? DS.loki : kind === 'traces' ? DS.tempo : DS.prometheus;
     b.title(spec.title).description(describe(spec.doc)).datasource(ds).span(spec.w ?? 12).height(spec.h ?? 8);
     if (spec.unit) b.unit(spec.unit);
-    if (spec.links?.length) b.links(spec.links.map((l) => new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(l.url)));
     spec.queries.forEach((q, i) => {
       const refId = REF_IDS[i]!;
       b.withTarget(targetOf(q, refId));
-      this.catalog.push(
-        isProm(q)
-          ? {
-              dashboard: this.meta.uid,
-              panel: spec.title,
-              refId,
-              datasource: 'prometheus',
-              expr: q.expr,
-              raw: q.raw ?? q.expr,
-              recorded: q.raw !== undefined,
-              instant: q.instant === true,
-              exemplar: q.exemplar === true,
-              ...(q.sparse ? { sparse: q.sparse } : {}),
-            }
-          : isLoki(q)
-            ? { dashboard: this.meta.uid, panel: spec.title, refId, datasource: 'loki', expr: q.logql, raw: q.logql, recorded: false, instant: false, exemplar: false }
-            : { dashboard: this.meta.uid, panel: spec.title, refId, datasource: 'tempo', expr: q.traceql, raw: q.traceql, recorded: false, instant: false, exemplar: false },
-      );
+      this.catalog.push(catalogEntry(this.meta.uid, spec.title, refId, q));
     });
-    spec.configure?.(b);
+    if (spec.mappings?.length) b.mappings(codeMappings(spec.mappings));
+    configure?.(b);
+    for (const l of spec.fieldLinks ?? []) {
+      const uid = (DASHBOARD_UIDS as Record<string, string>)[l.persona];
+      if (!uid) throw new Error(`${this.meta.uid}/${spec.title}: no dashboard for persona ${l.persona}`);
+      b.overrideByName(l.field, [{ id: 'links', value: [{ title: l.title, url: dashboardTemplateUrl(uid, l.vars) }] }]);
+    }
     this.builder.withPanel(b);
     return this;
   }
 }
 
+type Configure<B> = (b: B) => void;
+
+function catalogEntry(dashboard: string, panel: string, refId: string, q: Query): CatalogEntry {
+  if (isProm(q)) {
+    return {
+      dashboard,
+      panel,
+      refId,
+      datasource: 'prometheus',
+      expr: q.expr,
+      raw: q.raw ?? q.expr,
+      recorded: q.raw !== undefined,
+      instant: q.instant === true,
+      exemplar: q.exemplar === true,
+      ...(q.sparse ? { sparse: q.sparse } : {}),
+    };
+  }
+  const expr = isLoki(q) ? q.logql : q.traceql;
+  return { dashboard, panel, refId, datasource: isLoki(q) ? 'loki' : 'tempo', expr, raw: expr, recorded: false, instant: false, exemplar: false };
+}
+
 /** Value mapping from codes to state names and colours (state timelines of encoded state sets). */
-export function codeMappings(states: ReadonlyArray<{ code: number; text: string; color: string }>): dashboard.ValueMapping[] {
+export function codeMappings(states: readonly ValueMapping[]): dashboard.ValueMapping[] {
   return [
     {
       type: dashboard.MappingType.ValueToText,
-      options: Object.fromEntries(states.map((s, index) => [String(s.code), { text: s.text, color: s.color, index }])),
+      options: Object.fromEntries(states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }])),
     },
   ];
 }

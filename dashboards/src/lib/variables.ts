@@ -1,39 +1,13 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  API_ROUTE_REQUEST_RATE,
-  CONSUMER_PLAN_TRAFFIC_RATE,
-  GATEWAY_REQUEST_RATE,
-  LABELS,
-  PLAN_TRAFFIC_RATE,
-  PROM,
-  apiRequestRate,
-  grafanaVar,
-  metricSelector,
-  recordedSelector,
-} from '@api-observatory/telemetry-contract';
+import { PROM } from '@api-observatory/telemetry-contract';
+import { ALL_VALUE, VARIABLE_QUERIES, labelValues, type VariableQuery } from '@api-observatory/telemetry-contract/grafana';
 import { DS } from './spec';
 
 /**
- * Template variables. Query variables read `label_values(<selector>, <label>)` over contract series
- * (recorded series where one has the label: far fewer series to scan), built with the contract's
- * selectors; chained variables (route after api, consumer after plan) filter with the parent variable.
- * Multi-value variables with "All" use `.*` as the all value so that a long value list is never
- * expanded into a huge regex.
+ * Template variables: the catalogue's variable queries (`label_values` over contract series, recorded
+ * series where one has the label) as the dashboards' query variables, multi-value with "All" sent as
+ * ALL_VALUE (`.*`) so that a long value list is never expanded into a huge regex.
  */
-
-export interface VariableQuery {
-  name: string;
-  /** Series selector given to label_values (Grafana variables inside are interpolated first). */
-  selector: string;
-  label: string;
-}
-
-export const ALL_VALUE = '.*';
-
-/** `label_values(<selector>, <label>)`, Grafana's Prometheus variable query. */
-export function labelValues(selector: string, label: string): string {
-  return `label_values(${selector}, ${label})`;
-}
 
 function queryVariable(v: VariableQuery & { title: string; description: string }): dashboard.QueryVariableBuilder {
   const q = labelValues(v.selector, v.label);
@@ -50,18 +24,6 @@ function queryVariable(v: VariableQuery & { title: string; description: string }
     .allValue(ALL_VALUE)
     .current({ text: 'All', value: '$__all' });
 }
-
-export const VARIABLE_QUERIES = {
-  gateway: { name: 'gateway', selector: recordedSelector(GATEWAY_REQUEST_RATE), label: LABELS.gateway.label },
-  api: { name: 'api', selector: recordedSelector(apiRequestRate('5m')), label: LABELS.api.label },
-  route: { name: 'route', selector: recordedSelector(API_ROUTE_REQUEST_RATE, { [LABELS.api.label]: grafanaVar('api') }), label: LABELS.route.label },
-  plan: { name: 'plan', selector: recordedSelector(PLAN_TRAFFIC_RATE), label: LABELS.plan.label },
-  consumer: { name: 'consumer', selector: recordedSelector(CONSUMER_PLAN_TRAFFIC_RATE, { [LABELS.plan.label]: grafanaVar('plan') }), label: LABELS.consumer.label },
-  /** Consumer on dashboards without a plan variable. */
-  consumerAnyPlan: { name: 'consumer', selector: recordedSelector(CONSUMER_PLAN_TRAFFIC_RATE), label: LABELS.consumer.label },
-  tenant: { name: 'tenant', selector: metricSelector('trafficCalls', { [LABELS.plan.label]: grafanaVar('plan') }), label: LABELS.tenant.label },
-  canaryApi: { name: 'api', selector: metricSelector('canaryDecision'), label: LABELS.api.label },
-} as const satisfies Record<string, VariableQuery>;
 
 export const vars = {
   prometheus: () => new dashboard.DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus').description('Prometheus (or compatible) datasource holding the pack’s series and recording rules.'),
