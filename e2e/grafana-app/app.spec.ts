@@ -4,7 +4,7 @@
  * on machines without Grafana; they are type-checked with the plugin (`npm run typecheck`).
  */
 import { PAGES } from '../../grafana-plugins/api-observatory-app/src/constants';
-import { pagePanels } from '../../grafana-plugins/api-observatory-app/src/queries';
+import { pagePanels } from '../../grafana-plugins/api-observatory-app/src/panels';
 import { test, expect } from './fixtures';
 
 test.describe('API Observatory pages', () => {

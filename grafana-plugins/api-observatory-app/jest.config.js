@@ -46,9 +46,9 @@ module.exports = {
     ...base.moduleNameMapper,
     // The workspace packages from their TypeScript sources (their `source` export condition).
     '^@api-observatory/(telemetry-contract|canary-judge)$': '<rootDir>/../../packages/$1/src/index.ts',
+    '^@api-observatory/telemetry-contract/grafana$': '<rootDir>/../../packages/telemetry-contract/src/grafana/index.ts',
     '^@api-observatory/canary-judge/browser$': '<rootDir>/../../packages/canary-judge/src/browser.ts',
     '^@api-observatory/safe-yaml$': '<rootDir>/../../packages/safe-yaml/src/index.ts',
-    '^@api-observatory/dashboards$': '<rootDir>/../../dashboards/src/index.ts',
   },
   testMatch: ['<rootDir>/src/**/*.{spec,test}.{ts,tsx}'],
   testTimeout: 60000,

@@ -1,9 +1,9 @@
 /**
  * Extends the create-plugin webpack config (`.config/`, kept as generated) for this monorepo:
- * - resolve the workspace packages (telemetry contract, canary judge, safe-yaml, dashboards) from their TypeScript
+ * - resolve the workspace packages (telemetry contract, canary judge, safe-yaml) from their TypeScript
  *   sources (what their `source` export condition points at), so the plugin never bundles a stale `dist/`;
  * - mark those sources side-effect free, so only what the plugin imports is bundled (the canary judge's
- *   HTTP server, CLI helpers and the dashboards' Foundation SDK layer drop out);
+ *   HTTP server and CLI helpers drop out);
  * - the canary judge through its browser entry (`@api-observatory/canary-judge/browser`: judge, live
  *   evaluation and gate-config validation, none of its Node-only service / CLI code), and its two @stdlib
  *   normal-distribution functions from their `lib/main.js` (same code, without the packages' extras);
@@ -21,7 +21,7 @@ import { merge } from 'webpack-merge';
 import { copyFilePatterns } from './.config/bundler/copyFiles';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
 
-const WORKSPACE_SOURCES = /[\\/](?:packages[\\/](?:telemetry-contract|canary-judge|safe-yaml)|dashboards)[\\/]src[\\/]/;
+const WORKSPACE_SOURCES = /[\\/]packages[\\/](?:telemetry-contract|canary-judge|safe-yaml)[\\/]src[\\/]/;
 const STDLIB_MAIN = ['@stdlib/stats-base-dists-normal-cdf', '@stdlib/stats-base-dists-normal-quantile'];
 /**
  * @stdlib's typed-array constructors and `defineProperty` pick the built-in (what every browser Grafana
@@ -56,13 +56,13 @@ const config = async (env: Env): Promise<Configuration> => {
       // The `source` condition for the workspace packages only (other packages' `source` entries are not built for bundling).
       alias: {
         '@api-observatory/telemetry-contract$': path.resolve(__dirname, '../../packages/telemetry-contract/src/index.ts'),
+        '@api-observatory/telemetry-contract/grafana$': path.resolve(__dirname, '../../packages/telemetry-contract/src/grafana/index.ts'),
         '@api-observatory/canary-judge/browser$': path.resolve(__dirname, '../../packages/canary-judge/src/browser.ts'),
         '@api-observatory/safe-yaml$': path.resolve(__dirname, '../../packages/safe-yaml/src/index.ts'),
         // The judge's normal CDF / quantile: the same @stdlib functions (lib/main.js) without the packages'
         // index, which only attaches a `.factory` (and its helpers) that the judge never calls.
         ...Object.fromEntries(STDLIB_MAIN.map((p) => [`${p}$`, require.resolve(`${p}/lib/main.js`)])),
         ...Object.fromEntries(Object.entries(STDLIB_BUILTIN).map(([p, file]) => [`${p}$`, require.resolve(`${p}/${file}`)])),
-        '@api-observatory/dashboards$': path.resolve(__dirname, '../../dashboards/src/index.ts'),
       },
       fallback: Object.fromEntries(NODE_BUILTINS.map((m) => [m, false])),
     },

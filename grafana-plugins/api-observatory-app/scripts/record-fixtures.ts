@@ -39,12 +39,10 @@ import {
 } from '@api-observatory/canary-judge';
 // The CLI's own entry point (argv parsing and all), with an injected clock; not part of the package's exports.
 import { runCli } from '../../../packages/canary-judge/src/cli';
-import { pagePanels } from '../src/queries';
-import { PLUGIN_VARIABLE_QUERIES } from '../src/queries/variables';
+import { ALL_VALUE, L, activeCanariesQuery } from '@api-observatory/telemetry-contract/grafana';
+import { pagePanels } from '../src/panels';
+import { PLUGIN_VARIABLE_QUERIES } from '../src/variableQueries';
 import { plannedQueries, alignedWindow } from '../src/lib/canaryPlan';
-import { activeCanariesQuery } from '../src/queries/canary';
-import { L } from '../src/queries/filters';
-import { ALL_VALUE } from '../src/constants';
 
 const STEP_MS = 30_000;
 const RANGE_MS = 2 * 3600_000;
@@ -251,7 +249,7 @@ async function main() {
       metrics.record(evaluationReport(e, c, gate, new Date(t)));
     }
     let family = '';
-    for (const line of metrics.render().split('\n')) {
+    for (const line of (await metrics.render()).split('\n')) {
       const m = /^# (TYPE|HELP) (\S+)/.exec(line);
       if (m) {
         family = m[2]!;
@@ -280,7 +278,7 @@ async function main() {
   const byExpr: Record<string, string> = {};
   for (const [page, specs] of Object.entries(pagePanels())) {
     for (const spec of specs) {
-      if (spec.datasource && spec.datasource !== 'prometheus') continue;
+      if (spec.datasource !== 'prometheus') continue;
       for (const t of spec.targets) {
         const key = `${spec.key}/${t.refId}`;
         const interpolated = interpolate(t.expr, rangeSeconds);
@@ -310,7 +308,7 @@ async function main() {
   for (const c of canaries) {
     const w = { intervalMs: CANARY_INTERVAL_MS, lookbackMs: CANARY_LOOKBACK_MS, end: new Date(endMs) };
     const { start, end } = alignedWindow(endMs, CANARY_INTERVAL_MS, CANARY_LOOKBACK_MS);
-    const discoverExpr = activeCanariesQuery({ [L.api]: { op: '=', value: c.api } }, `${CANARY_LOOKBACK_MS / 1000}s`);
+    const discoverExpr = activeCanariesQuery({ [L('api')]: { op: '=', value: c.api } }, `${CANARY_LOOKBACK_MS / 1000}s`);
     const discover = await api(url, '/api/v1/query', { query: discoverExpr, time: String(end.getTime() / 1000) });
     const samples: Record<string, unknown> = {};
     for (const p of plannedQueries(c, gate, w)) {

@@ -6,7 +6,7 @@ import React from 'react';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { sceneGraph, sceneUtils, SceneQueryRunner, type EmbeddedScene, type SceneObject } from '@grafana/scenes';
 import { PAGES, type PageId } from './constants';
-import { pagePanels } from './queries';
+import { pagePanels } from './panels';
 import { pageScene } from './scenes/pages';
 import { DEFAULT_SETTINGS } from './settings';
 import { fixture } from './test/fixtures';
@@ -39,9 +39,9 @@ describe('page scenes', () => {
     const keys = sceneGraph.getVariables(scene).state.variables.flatMap((v) => v.urlSync?.getKeys() ?? []);
     const expected: Record<PageId, string[]> = {
       overview: ['var-api'],
-      platform: [],
-      product: ['var-plan', 'var-consumer', 'var-api'],
-      developer: ['var-api', 'var-version', 'var-route', 'var-consumer', 'var-trace_id'],
+      platform: ['var-gateway'],
+      product: ['var-plan', 'var-tenant', 'var-consumer', 'var-api'],
+      developer: ['var-gateway', 'var-api', 'var-route', 'var-consumer', 'var-trace_id'],
       canary: ['var-api', 'var-version'],
     };
     expect(keys).toEqual(expected[id]);
@@ -51,7 +51,7 @@ describe('page scenes', () => {
   it('every Prometheus target of every page was recorded from the real Prometheus and accepted by it', () => {
     for (const specs of Object.values(pagePanels())) {
       for (const s of specs) {
-        if (s.datasource && s.datasource !== 'prometheus') {
+        if (s.datasource !== 'prometheus') {
           continue;
         }
         for (const t of s.targets) {
@@ -75,7 +75,7 @@ describe('page scenes', () => {
 // and canary.test.tsx (which renders the verdict with RTL) run.
 describe.each(PAGE_IDS)('%s page (RTL)', (id) => {
   const specs = pagePanels()[id];
-  const promSpecs = specs.filter((s) => !s.datasource || s.datasource === 'prometheus');
+  const promSpecs = specs.filter((s) => s.datasource === 'prometheus');
 
   it('renders every panel with the recorded data', async () => {
     await renderPage(id);

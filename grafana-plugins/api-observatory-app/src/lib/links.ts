@@ -1,31 +1,14 @@
-/**
- * Links, in the URL shapes of the telemetry contract's link builders (`grafanaAppLink`,
- * `backstageEntityLink`, `grafanaTraceLink`). Those builders validate and encode their inputs, so a
- * Grafana template expression (`${__data.fields.plan}`) would be encoded away: the shape is built with
- * placeholders and the expressions are put in afterwards, as the dashboards do.
- */
+/** Links to the app's pages and to Backstage, built with the telemetry contract's link builders. */
 import { backstageEntityLink, grafanaAppLink } from '@api-observatory/telemetry-contract';
+import { appPageTemplateUrl } from '@api-observatory/telemetry-contract/grafana';
 import { PLUGIN_ID, type PageId } from '../constants';
-
-const PLACEHOLDER_BASE = 'http://placeholder.invalid';
-const token = (i: number) => `__t${i}__`;
-const substitute = (url: string, values: readonly string[]) => values.reduce((u, val, i) => u.split(token(i)).join(val), url);
 
 /**
  * Relative link to an app page with variables set from Grafana expressions (data links), keeping the
  * time range: `/a/api-observatory-app/<page>?var-x=<expr>&from=${__from}&to=${__to}`.
  */
 export function appPageDataLink(page: PageId, vars: Readonly<Record<string, string>>): string {
-  const names = Object.keys(vars);
-  const exprs = [...names.map((n) => vars[n]!), '${__from}', '${__to}'];
-  const shape = grafanaAppLink({
-    grafanaUrl: PLACEHOLDER_BASE,
-    pluginId: PLUGIN_ID,
-    page,
-    vars: Object.fromEntries(names.map((n, i) => [n, token(i)])),
-    range: { from: token(names.length), to: token(names.length + 1) },
-  });
-  return substitute(shape.slice(PLACEHOLDER_BASE.length), exprs);
+  return appPageTemplateUrl(PLUGIN_ID, page, vars);
 }
 
 /** Absolute deep link to an app page with concrete values (what Backstage builds with grafanaAppLink). */

@@ -9,7 +9,7 @@ import {
   type VizPanel,
 } from '@grafana/scenes';
 import type { AppSettings } from '../settings';
-import type { PanelSpec, PromTarget } from '../queries/spec';
+import type { PanelSpec, PromTarget } from '../panels';
 
 export interface DatasourceRef {
   type: string;
@@ -29,7 +29,7 @@ function query(spec: PanelSpec, t: PromTarget, ds: DatasourceRef): SceneDataQuer
     return { refId: t.refId, datasource: ds, expr: t.expr, queryType: 'range' };
   }
   if (spec.datasource === 'tempo') {
-    return { refId: t.refId, datasource: ds, queryType: 'traceql', query: t.expr, limit: 20, tableType: 'traces' };
+    return { refId: t.refId, datasource: ds, queryType: 'traceql', query: t.expr, limit: t.limit ?? 20, tableType: 'traces' };
   }
   return {
     refId: t.refId,
@@ -46,7 +46,7 @@ function query(spec: PanelSpec, t: PromTarget, ds: DatasourceRef): SceneDataQuer
 
 /** The query runner of a panel spec, against the configured datasource. */
 export function queryRunner(spec: PanelSpec, settings: AppSettings): SceneQueryRunner {
-  const ds = datasources(settings)[spec.datasource ?? 'prometheus'];
+  const ds = datasources(settings)[spec.datasource];
   return new SceneQueryRunner({ key: `${spec.key}.data`, datasource: ds, queries: spec.targets.map((t) => query(spec, t, ds)), maxDataPoints: 500 });
 }
 
@@ -65,31 +65,20 @@ function valueMappings(spec: PanelSpec): ValueMapping[] {
 /** A VizPanel for a panel spec, with its own query runner. */
 export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
   const data = queryRunner(spec, settings);
-  const common = <B extends { setTitle(t: string): B; setDescription(d: string): B; setData(d: SceneQueryRunner): B }>(b: B): B =>
-    b.setTitle(spec.title).setDescription(spec.description).setData(data);
+  const common = <B extends { setTitle(t: string): B; setDescription(d: string): B; setData(d: SceneQueryRunner): B; setUnit(u: string | undefined): B }>(b: B): B =>
+    b.setTitle(spec.title).setDescription(spec.description).setData(data).setUnit(spec.unit);
   const mappings = valueMappings(spec);
   switch (spec.viz) {
     case 'stat': {
-      const b = common(PanelBuilders.stat());
-      if (spec.unit) {
-        b.setUnit(spec.unit);
-      }
-      return b.build();
+      return common(PanelBuilders.stat()).build();
     }
     case 'bargauge': {
-      const b = common(PanelBuilders.bargauge()).setOption('displayMode', 'lcd' as never);
-      if (spec.unit) {
-        b.setUnit(spec.unit);
-      }
-      return b.build();
+      return common(PanelBuilders.bargauge()).setOption('displayMode', 'lcd' as never).build();
     }
     case 'piechart':
       return common(PanelBuilders.piechart()).build();
     case 'table': {
       const b = common(PanelBuilders.table());
-      if (spec.unit) {
-        b.setUnit(spec.unit);
-      }
       if (mappings.length) {
         b.setMappings(mappings);
       }
@@ -114,9 +103,6 @@ export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
             tooltip: true,
           },
         ] as never);
-      if (spec.unit) {
-        b.setUnit(spec.unit);
-      }
       return b.build();
     }
     case 'statetimeline': {
@@ -131,13 +117,8 @@ export function vizPanel(spec: PanelSpec, settings: AppSettings): VizPanel {
     case 'traces':
       return common(PanelBuilders.table()).build();
     case 'timeseries':
-    default: {
-      const b = common(PanelBuilders.timeseries());
-      if (spec.unit) {
-        b.setUnit(spec.unit);
-      }
-      return b.build();
-    }
+    default:
+      return common(PanelBuilders.timeseries()).build();
   }
 }
 

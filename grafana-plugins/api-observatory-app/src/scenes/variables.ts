@@ -1,16 +1,28 @@
-import { labelValues } from '@api-observatory/dashboards';
-import { PLUGIN_VARIABLE_QUERIES } from '../queries/variables';
-import { QueryVariable, SceneTimeRange, TextBoxVariable } from '@grafana/scenes';
+import { ALL_VALUE, labelValues } from '@api-observatory/telemetry-contract/grafana';
+import { QueryVariable, SceneTimeRange, TextBoxVariable, type SceneVariable } from '@grafana/scenes';
 import { VariableRefresh, VariableSort } from '@grafana/schema';
-import { ALL_VALUE, VAR } from '../constants';
+import { VAR } from '../constants';
+import type { PageDef } from '../pages';
+import type { AppSettings } from '../settings';
+import { PLUGIN_VARIABLE_QUERIES } from '../variableQueries';
+import { datasources } from './panels';
 
 export { PLUGIN_VARIABLE_QUERIES };
-import type { AppSettings } from '../settings';
-import { datasources } from './panels';
 
 type Key = keyof typeof PLUGIN_VARIABLE_QUERIES;
 
-const TITLES: Record<Key, string> = { api: 'API', route: 'Route', plan: 'Plan', consumer: 'Consumer', version: 'Version', canaryApi: 'API', canaryVersion: 'Canary version' };
+const TITLES: Record<Key, string> = {
+  gateway: 'Gateway',
+  api: 'API',
+  route: 'Route',
+  plan: 'Plan',
+  tenant: 'Tenant',
+  consumer: 'Consumer',
+  consumerAnyPlan: 'Consumer',
+  version: 'Version',
+  canaryApi: 'API',
+  canaryVersion: 'Canary version',
+};
 
 export function queryVariable(key: Key, settings: AppSettings, o: { multi?: boolean } = {}): QueryVariable {
   const q = PLUGIN_VARIABLE_QUERIES[key];
@@ -31,6 +43,17 @@ export function queryVariable(key: Key, settings: AppSettings, o: { multi?: bool
 
 export function traceIdVariable(): TextBoxVariable {
   return new TextBoxVariable({ name: VAR.traceId, label: 'Trace id', value: '.+' });
+}
+
+/** A page's variables, in the registry's order. */
+export function pageVariables(def: PageDef, settings: AppSettings): SceneVariable[] {
+  return def.variables.map((v) => {
+    const key = typeof v === 'string' ? v : v.key;
+    if (key === 'traceId') {
+      return traceIdVariable();
+    }
+    return queryVariable(key, settings, { multi: typeof v === 'string' });
+  });
 }
 
 export function timeRange(from = 'now-3h'): SceneTimeRange {

@@ -20,8 +20,8 @@ import {
 } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 import { setDataSourceSrv, setPluginImportUtils, setRunRequest, type DataSourceSrv } from '@grafana/runtime';
-import { labelValues } from '@api-observatory/dashboards';
-import { PLUGIN_VARIABLE_QUERIES } from '../queries/variables';
+import { labelValues } from '@api-observatory/telemetry-contract/grafana';
+import { PLUGIN_VARIABLE_QUERIES } from '../variableQueries';
 import { canaryFixture, fixture, recorded } from './fixtures';
 import { promFrames } from './frames';
 
