@@ -1,5 +1,4 @@
-import { LABELS, eq, metricSelector, requestRate, type CanaryDecision, type CanaryMetricResult, type DeploymentRole } from '@api-observatory/telemetry-contract';
-import { aggregate, cmp, unless } from './promql-ops';
+import { LABELS, aggregate, cmp, eq, metricSelector, requestRate, unless, type CanaryDecision, type CanaryMetricResult, type DeploymentRole } from '@api-observatory/telemetry-contract';
 import { label, type AlertRule, type RuleFile, type Runbook } from './model';
 
 const API = LABELS.api.label;

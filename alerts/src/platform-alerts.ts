@@ -1,8 +1,7 @@
 import {
   GATEWAY_REQUEST_RATE, LABELS, PLATFORM_METRICS, apiRequestRate, increase, rate, recordedSelector, selector, sum,
-  requestRate, eq,
+  requestRate, eq, aggregate, cmp, div, maxOverTime, offsetSelector, or, plus, unless,
 } from '@api-observatory/telemetry-contract';
-import { aggregate, cmp, div, maxOverTime, offset, or, plus, unless } from './promql-ops';
 import { label, type AlertRule, type RuleFile, type Runbook } from './model';
 
 const P = PLATFORM_METRICS;
@@ -59,7 +58,7 @@ export const PLATFORM_ALERTS: Record<string, AlertRule> = {
   ApiNoTraffic: {
     alert: 'ApiNoTraffic',
     expr: unless(
-      cmp(offset(recordedSelector(apiRequestRate('1h')), '1h'), '>=', PLATFORM_SETTINGS.noTrafficMinRate),
+      cmp(offsetSelector(recordedSelector(apiRequestRate('1h')), '1h'), '>=', PLATFORM_SETTINGS.noTrafficMinRate),
       cmp(recordedSelector(apiRequestRate('5m')), '>', 0),
     ),
     for: '15m',
@@ -197,7 +196,7 @@ export function platformRunbooks(): Record<string, Runbook> {
       meaning: `An API that averaged at least ${PLATFORM_SETTINGS.noTrafficMinRate} requests/s an hour ago has served none for about 20 minutes.`,
       impact: 'Consumers may not reach the API (routing, DNS, auth) or a client integration broke; revenue-relevant for paid plans.',
       diagnosis: [
-        `Compare now and an hour ago: ${q(recordedSelector(apiRequestRate('5m'), { [API]: eq('<api>') }))} and ${q(offset(recordedSelector(apiRequestRate('1h'), { [API]: eq('<api>') }), '1h'))}.`,
+        `Compare now and an hour ago: ${q(recordedSelector(apiRequestRate('5m'), { [API]: eq('<api>') }))} and ${q(offsetSelector(recordedSelector(apiRequestRate('1h'), { [API]: eq('<api>') }), '1h'))}.`,
         'Check gateway route and service configuration changes for the API, and whether GatewayDown fires too (then the metrics, not the traffic, are missing).',
         `See which consumers stopped: ${q(requestRate({ filter: { [API]: eq('<api>') }, by: [LABELS.consumer.label], window: '1h' }))}.`,
       ],

@@ -4,9 +4,8 @@ import {
   GATEWAY_REQUEST_RATE, LABELS, LATENCY_KINDS, LATENCY_QUANTILES, PLAN_TRAFFIC_RATE, SLO_WINDOWS, SUCCESS_STATUS_CLASS,
   apiErrorRate, apiErrorRatio, apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate,
   apiRequestRate, bandwidthRate, histogramQuantile, metricSelector, rate, recordedLabels, recordedSelector, requestRate,
-  sum, trafficRate, type LatencyKind,
+  sum, trafficRate, avgOverTime, div, or, times, type LatencyKind,
 } from '@api-observatory/telemetry-contract';
-import { avgOverTime, div, or, times } from './promql-ops';
 import type { RecordingRule, RuleFile } from './model';
 
 /**

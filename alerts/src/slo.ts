@@ -1,9 +1,9 @@
 import {
   API_ROUTE_STATUS_CLASS_REQUEST_RATE, BASE_WINDOW, BURN_RATE_TIERS, ERROR_STATUS_CLASS, LABELS, SLO_ERRORS_RATE, SLO_LABEL, SLO_OBJECTIVE, SLO_PERIOD_HOURS, SLO_REQUESTS_RATE, SLO_WINDOWS,
   apiErrorRatio, apiLatencyBucketRate, apiRequestRate, eq, oneOf, recordedSelector, sloErrorRatio, sum,
+  and, avgOverTime, cmp, div, minus, num, or, plus, times, unless,
   type BurnRateTier, type Matcher, type Sli,
 } from '@api-observatory/telemetry-contract';
-import { and, avgOverTime, cmp, div, minus, num, or, plus, times, unless } from './promql-ops';
 import { label, type AlertRule, type RecordingRule, type RuleFile, type RuleGroup, type Runbook } from './model';
 import { SLO_OBJECTIVE_LABEL, SLO_THRESHOLD_LABEL, sloTargets, type SloConfig, type SloTarget } from './slo-config';
 

@@ -1,20 +1,15 @@
+import { CANARY_DECISIONS, CANARY_METRIC_RESULTS, LABELS } from './labels';
 import type { MetricKey } from './metrics';
-import { histogramQuantile, metricSelector, rate, sum, topk, RATE_INTERVAL, type Matchers, type Window } from './promql';
+import { histogramQuantile, increase, metricSelector, neq, rate, sum, topk, window as checkWindow, type Matchers, type Window } from './promql';
+import { rangeWindow as win, type QueryOptions } from './query-options';
+import { ERROR_STATUS_CLASS } from './rules';
 
 /**
- * The pack's named queries. Dashboards, rules, the Grafana app, the Backstage backend and the canary
- * gate call these instead of writing PromQL, so one change here reaches every consumer.
+ * The pack's named queries over the raw contract series (gateway scrapes, span metrics, the canary
+ * gate's state sets). Dashboards, rules, the Grafana app, the Backstage backend and the canary gate call
+ * these instead of writing PromQL, so one change here reaches every consumer. The fast equivalents over
+ * recorded series are in recorded-queries.ts, the platform's own series in platform-queries.ts.
  */
-export interface QueryOptions {
-  /** Label matchers (contract labels only). */
-  filter?: Matchers;
-  /** Labels to keep in the result. */
-  by?: readonly string[];
-  /** Range window; defaults to Grafana's $__rate_interval. */
-  window?: Window;
-}
-
-const win = (o: QueryOptions): Window => o.window ?? RATE_INTERVAL;
 
 /** Requests per second from the gateways' counters. */
 export function requestRate(o: QueryOptions = {}): string {
@@ -45,7 +40,17 @@ export function latencyQuantile(q: number, kind: LatencyKind = 'request', o: Que
  * quantile: the canary gate tests the counts above a bucket boundary like error counts.
  */
 export function latencyBucketIncrease(kind: LatencyKind, o: QueryOptions & { window: Window }): string {
-  return sum(increaseOf(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), o.window), ['le', ...(o.by ?? [])]);
+  return sum(increase(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), o.window), ['le', ...(o.by ?? [])]);
+}
+
+/** requestRate shifted back in time (`rate(...[w] offset 1w)`): the raw equivalent of a recorded rate with an offset. */
+export function requestRateOffset(offset: Window, o: QueryOptions = {}): string {
+  return sum(`rate(${metricSelector('requests', o.filter)}[${checkWindow(win(o))}] offset ${checkWindow(offset)})`, o.by);
+}
+
+/** 1 per gateway whose request rate over the window (default 5m) is above 0, 0 when it is 0. */
+export function gatewaysReportingRaw(o: { filter?: Matchers; window?: Window } = {}): string {
+  return `${requestRate({ filter: o.filter, by: [LABELS.gateway.label], window: o.window ?? '5m' })} > bool 0`;
 }
 
 /** Span-derived request rate: the only source with plan, tenant and country. */
@@ -63,32 +68,6 @@ export function bandwidthRate(o: QueryOptions = {}): string {
   return sum(rate(metricSelector('bandwidth', o.filter), win(o)), o.by ?? ['direction']);
 }
 
-// ─── Dashboard queries (appended for @api-observatory/dashboards) ──────────────────────────────────
-// Business KPIs, span-derived latency, week-over-week and canary state-set encodings. Each builds on
-// the builders above and on the recorded series of rules.ts, so dashboards never write PromQL.
-import { increase as increaseOf, neq, window as checkWindow } from './promql';
-import { CONSUMER_PLAN_TRAFFIC_RATE, ERROR_STATUS_CLASS, recordedSelector } from './rules';
-import { CANARY_DECISIONS, CANARY_METRIC_RESULTS, LABELS } from './labels';
-
-/** `selector offset w`: shifts a selector (e.g. `1w` for week-over-week); no offset when `w` is undefined. */
-export function offsetSelector(sel: string, w?: Window): string {
-  return w === undefined ? sel : `${sel} offset ${checkWindow(w)}`;
-}
-
-export interface RecordedQueryOptions {
-  /** Matchers on the recorded series' labels. */
-  filter?: Matchers;
-  /** Labels to keep (must be labels the recorded series has). */
-  by?: readonly string[];
-  /** Shift back in time, e.g. `1w` for week-over-week. */
-  offset?: Window;
-}
-
-/** Sum of a recorded series (a rules.ts name) by labels, optionally shifted back: what fast panels read. */
-export function recordedSum(series: string, o: RecordedQueryOptions = {}): string {
-  return sum(offsetSelector(recordedSelector(series, o.filter), o.offset), o.by);
-}
-
 /** Span-derived requests per second answered 5xx, by the given labels (absent where there is none). */
 export function trafficErrorRate(o: QueryOptions = {}): string {
   return trafficRate({ ...o, filter: { ...o.filter, [LABELS.statusClass.label]: ERROR_STATUS_CLASS } });
@@ -101,15 +80,10 @@ export function trafficLatencyQuantile(q: number, o: QueryOptions = {}): string 
 
 /** Span-derived requests counted over a window (metering-ready counts), e.g. over Grafana's `$__range`. */
 export function trafficIncrease(o: QueryOptions & { window: Window }): string {
-  return sum(increaseOf(metricSelector('trafficCalls', o.filter), o.window), o.by);
+  return sum(increase(metricSelector('trafficCalls', o.filter), o.window), o.by);
 }
 
-/** Consumers with traffic, from the recorded consumer × plan rates (optionally shifted, e.g. `1w`). */
-export function activeConsumers(o: { filter?: Matchers; offset?: Window } = {}): string {
-  return `count(${recordedSum(CONSUMER_PLAN_TRAFFIC_RATE, { filter: o.filter, offset: o.offset, by: [LABELS.consumer.label] })} > 0)`;
-}
-
-/** Raw equivalent of activeConsumers: consumers whose span-derived rate over the window is above 0. */
+/** Consumers whose span-derived rate over the window is above 0 (optionally shifted, e.g. `1w`). */
 export function activeConsumersRaw(o: QueryOptions & { offset?: Window } = {}): string {
   const sel = metricSelector('trafficCalls', o.filter);
   const r = `rate(${sel}[${checkWindow(win(o))}]${o.offset ? ` offset ${checkWindow(o.offset)}` : ''})`;
@@ -117,17 +91,9 @@ export function activeConsumersRaw(o: QueryOptions & { offset?: Window } = {}): 
 }
 
 /**
- * Consumers with traffic within `range` (e.g. `$__range`) that had none in the `lookback` before it
- * (e.g. `1w`), from the recorded consumer × plan rates. 0 (not empty) when there is none.
+ * Consumers with span-derived traffic within `range` (e.g. `$__range`) that had none in the `lookback`
+ * before it (e.g. `1w`). 0 (not empty) when there is none.
  */
-export function newConsumers(o: { filter?: Matchers; range: Window; lookback: Window }): string {
-  const sel = recordedSelector(CONSUMER_PLAN_TRAFFIC_RATE, o.filter);
-  const now = sum(`max_over_time(${sel}[${checkWindow(o.range)}])`, [LABELS.consumer.label]);
-  const before = sum(`max_over_time(${sel}[${checkWindow(o.lookback)}] offset ${checkWindow(o.range)})`, [LABELS.consumer.label]);
-  return `count((${now} > 0) unless (${before} > 0)) or vector(0)`;
-}
-
-/** Raw equivalent of newConsumers, from the span-derived counters. */
 export function newConsumersRaw(o: { filter?: Matchers; range: Window; lookback: Window }): string {
   const sel = metricSelector('trafficCalls', o.filter);
   const now = sum(`increase(${sel}[${checkWindow(o.range)}])`, [LABELS.consumer.label]);
@@ -169,69 +135,3 @@ export function canaryMetricResultCode(o: { filter?: Matchers; by?: readonly str
   const by = o.by ?? [LABELS.api.label, LABELS.apiVersion.label, LABELS.gateMetric.label];
   return stateSetCode('canaryMetricResult', LABELS.result.label, CANARY_METRIC_RESULT_CODES, o.filter ?? {}, by);
 }
-
-// Platform series (platform.ts) and gateway reporting, for the platform dashboard.
-import { PLATFORM_METRICS, type PlatformMetricKey } from './platform';
-import { selector as seriesSelector } from './promql';
-import { GATEWAY_REQUEST_RATE } from './rules';
-
-export type Aggregation = 'sum' | 'min' | 'max' | 'avg';
-function aggregate(agg: Aggregation, expr: string, by: readonly string[]): string {
-  // sum() checks the labels against the contract (platform labels included); reuse its rendering.
-  const summed = sum(expr, by);
-  return agg === 'sum' ? summed : `${agg}${summed.slice('sum'.length)}`;
-}
-
-/** Per-second rate of a platform counter (collector, Prometheus self-telemetry), aggregated by labels. */
-export function platformRate(key: PlatformMetricKey, o: QueryOptions = {}): string {
-  const m = PLATFORM_METRICS[key];
-  if (m.type !== 'counter') throw new RangeError(`${key} is a ${m.type}, not a counter`);
-  return sum(rate(seriesSelector(m.name, o.filter), win(o)), o.by);
-}
-
-/** A platform gauge aggregated by labels (`min by (job, instance) (up)` for scrape health). */
-export function platformGauge(key: PlatformMetricKey, o: { filter?: Matchers; by?: readonly string[]; agg?: Aggregation } = {}): string {
-  const m = PLATFORM_METRICS[key];
-  if (m.type !== 'gauge') throw new RangeError(`${key} is a ${m.type}, not a gauge`);
-  return aggregate(o.agg ?? 'sum', seriesSelector(m.name, o.filter), o.by ?? []);
-}
-
-/** Ratio of two platform gauges matched on the same labels (queue size / capacity), 0..1. */
-export function platformGaugeRatio(numerator: PlatformMetricKey, denominator: PlatformMetricKey, o: { filter?: Matchers; by?: readonly string[] } = {}): string {
-  return `${platformGauge(numerator, { ...o, agg: 'max' })} / ${platformGauge(denominator, { ...o, agg: 'max' })}`;
-}
-
-/** 1 per gateway whose recorded request rate is above 0, 0 when it is 0 (absent when its series are). */
-export function gatewaysReporting(o: { filter?: Matchers } = {}): string {
-  return `${recordedSelector(GATEWAY_REQUEST_RATE, o.filter)} > bool 0`;
-}
-/** Raw equivalent of gatewaysReporting. */
-export function gatewaysReportingRaw(o: { filter?: Matchers; window?: Window } = {}): string {
-  return `${requestRate({ filter: o.filter, by: [LABELS.gateway.label], window: o.window ?? '5m' })} > bool 0`;
-}
-
-/** requestRate shifted back in time (`rate(...[w] offset 1w)`): the raw equivalent of a recorded rate with an offset. */
-export function requestRateOffset(offset: Window, o: QueryOptions = {}): string {
-  return sum(`rate(${metricSelector('requests', o.filter)}[${checkWindow(win(o))}] offset ${checkWindow(offset)})`, o.by);
-}
-
-/**
- * 5xx share per gateway (0..1) over the recorded 5m window: the raw 5xx rate (few series) divided by
- * the recorded per-gateway request rate, so the panel does not scan every request series. Equals
- * errorRatio({ by: ['gateway'], window: '5m' }) at the rule's evaluation times.
- */
-export function gatewayErrorRatio(o: { filter?: Matchers } = {}): string {
-  const gw = LABELS.gateway.label;
-  const errors = sum(rate(metricSelector('requests', { ...o.filter, [LABELS.statusClass.label]: ERROR_STATUS_CLASS }), '5m'), [gw]);
-  return `${errors} / on (${gw}) ${recordedSelector(GATEWAY_REQUEST_RATE, o.filter)}`;
-}
-
-/**
- * 5xx share (0..1) from the recorded per-route status-class rates, by API and/or route: the fast
- * equivalent of errorRatio({ filter: { api, http_route }, window: '5m' }) (all gateways and consumers).
- */
-export function routeErrorRatio(o: { filter?: Matchers; by?: readonly string[] } = {}): string {
-  const errors = recordedSum(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { filter: { ...o.filter, [LABELS.statusClass.label]: ERROR_STATUS_CLASS }, by: o.by });
-  return `${errors} / ${recordedSum(API_ROUTE_STATUS_CLASS_REQUEST_RATE, { filter: o.filter, by: o.by })}`;
-}
-import { API_ROUTE_STATUS_CLASS_REQUEST_RATE } from './rules';

@@ -1,6 +1,8 @@
 /**
- * Unit tests of what this package added to the telemetry contract (platform-components.ts and the
- * dashboard queries appended to queries.ts). The real-Prometheus test runs all of them as well.
+ * The queries the dashboards read: platform components (platform-components.ts), recorded series
+ * (recorded-queries.ts), the platform's own series (platform-queries.ts) and the span-derived and
+ * canary queries of queries.ts. dashboards/test/prometheus.test.ts runs every panel query built from them
+ * against a real Prometheus.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -26,7 +28,7 @@ import {
   slaAttainment,
   trafficIncrease,
   GATEWAY_REQUEST_RATE,
-} from '@api-observatory/telemetry-contract';
+} from '../src';
 
 describe('platform components', () => {
   test('selectors default to the component job and escape values', () => {
@@ -50,10 +52,12 @@ describe('platform components', () => {
   });
 });
 
-describe('dashboard queries appended to queries.ts', () => {
+describe('dashboard queries', () => {
   test('offsets and recorded sums', () => {
     assert.equal(offsetSelector('x', '1w'), 'x offset 1w');
+    assert.equal(offsetSelector('x{a="b"}'), 'x{a="b"}');
     assert.throws(() => offsetSelector('x', '1 week'), /duration/);
+    assert.throws(() => offsetSelector('rate(x[5m])', '1w'), /plain selector/);
     assert.equal(recordedSum(GATEWAY_REQUEST_RATE, { by: ['gateway'], offset: '1w' }), 'sum by (gateway) (gateway:apigw_requests:rate5m offset 1w)');
     assert.throws(() => recordedSum('not:a:rule'), /not a recorded series/);
     assert.equal(requestRateOffset('1w', { window: '5m' }), 'sum (rate(apigw_requests_total[5m] offset 1w))');
