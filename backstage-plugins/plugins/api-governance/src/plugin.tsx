@@ -28,7 +28,7 @@ const governanceEntityCard = EntityCardBlueprint.make({
   name: 'promotion',
   params: {
     filter: { kind: 'api' },
-    loader: () => import('./components/wired').then((m) => <m.GovernanceCard />),
+    loader: () => import('./components/GovernanceCard').then((m) => <m.GovernanceCard />),
   },
 });
 
@@ -39,7 +39,7 @@ const governanceEntityContent = EntityContentBlueprint.make({
     path: '/governance',
     title: 'Governance',
     filter: { kind: 'api' },
-    loader: () => import('./components/wired').then((m) => <m.GovernanceContent />),
+    loader: () => import('./components/GovernanceContent').then((m) => <m.GovernanceContent />),
   },
 });
 
@@ -50,7 +50,7 @@ const approvalsPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     title: 'API approvals',
     icon: <Gavel fontSize="inherit" />,
-    loader: () => import('./components/wired').then((m) => <m.ApprovalsPage />),
+    loader: () => import('./components/ApprovalsPage').then((m) => <m.ApprovalsPage />),
   },
 });
 

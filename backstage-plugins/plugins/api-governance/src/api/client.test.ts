@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
-import { req } from '../__tests__/fixtures';
+import { req } from '../testUtils/fixtures';
 import { ApiGovernanceClient, GovernanceApiError } from './client';
 
 const BASE = 'http://backstage.test/api/api-governance';

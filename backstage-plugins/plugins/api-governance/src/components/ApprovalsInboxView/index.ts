@@ -1,0 +1,1 @@
+export { AGE_FILTERS, ApprovalsInboxView, type EntityInfo, type ApprovalsInboxViewProps } from './ApprovalsInboxView';

@@ -1,0 +1,1 @@
+export { DecisionDialog, type DialogMode, type DecisionDialogProps } from './DecisionDialog';

@@ -1,0 +1,1 @@
+export { DecisionSummary } from './DecisionSummary';

@@ -1,0 +1,1 @@
+export { requirementNote, GateList } from './GateList';

@@ -1,0 +1,1 @@
+export { GatedButton, type GatedButtonProps } from './GatedButton';

@@ -1,0 +1,1 @@
+export { GovernanceCardView, type GovernanceCardViewProps } from './GovernanceCardView';

@@ -1,0 +1,1 @@
+export { GovernanceTabView, type GovernanceTabViewProps } from './GovernanceTabView';

@@ -1,0 +1,1 @@
+export { HistoryTimelineView, loadHistory, HistoryTimeline, type TimelineEntry } from './HistoryTimelineView';

@@ -1,0 +1,1 @@
+export { wrapStyle, PlainText } from './PlainText';

@@ -1,0 +1,1 @@
+export { CanaryVerdict } from './CanaryVerdict';

@@ -1,0 +1,1 @@
+export { NoDataState } from './NoDataState';

@@ -1,0 +1,1 @@
+export { RequestsTable, type TraceLink } from './RequestsTable';

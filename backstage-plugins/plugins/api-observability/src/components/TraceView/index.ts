@@ -1,0 +1,1 @@
+export { TraceWaterfall, TracePageView, type RenderLink, type TraceLoadState } from './TraceView';

@@ -1,0 +1,1 @@
+export { windowText, WindowNote } from './WindowNote';

@@ -1,0 +1,1 @@
+export { SchemaView } from './SchemaView';
