@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { GRAFANA_APP, MIXIN, NPM_PACKAGES, RULES_DASHBOARDS } from './pack';
+import { COLLECTOR, GRAFANA_APP, MIXIN, NPM_PACKAGES, RULES_DASHBOARDS } from './pack';
 
 const root = path.resolve(__dirname, '..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'pack-test-'));
@@ -38,7 +38,7 @@ test('packs every artifact into the output folder, printing each with its size',
   assert.equal(r.status, 0, r.stderr);
   const version = JSON.parse(readFileSync(path.join(root, GRAFANA_APP, 'package.json'), 'utf8')).version;
   const tgz = NPM_PACKAGES.map((d) => `npm/${npmName(d).replace(/^@/, '').replace('/', '-')}-${JSON.parse(readFileSync(path.join(root, d, 'package.json'), 'utf8')).version}.tgz`);
-  const expected = [`grafana/api-observatory-app-${version}.zip`, `${MIXIN}.tar.gz`, `${RULES_DASHBOARDS}.tar.gz`, ...tgz];
+  const expected = [`grafana/api-observatory-app-${version}.zip`, `${MIXIN}.tar.gz`, `${RULES_DASHBOARDS}.tar.gz`, ...tgz, `${COLLECTOR}.tar.gz`];
   for (const f of expected) {
     assert.ok(existsSync(path.join(out, f)), f);
     assert.match(r.stdout, new RegExp(`^${f.replace(/[.]/g, '\\.')} +\\d+(\\.\\d+)? (B|KiB|MiB)$`, 'm'), `${f} not listed with a size:\n${r.stdout}`);
@@ -49,6 +49,9 @@ test('packs every artifact into the output folder, printing each with its size',
 
 test('the bundles hold the mixin and the plain files as generated', () => {
   const out = path.join(work, 'out');
+  sh('tar', ['-xzf', path.join(out, `${COLLECTOR}.tar.gz`), '-C', work]);
+  for (const f of ['config.yaml', 'builder-config.yaml']) assert.equal(readFileSync(path.join(work, COLLECTOR, f), 'utf8'), readFileSync(path.join(root, 'collector', f), 'utf8'), f);
+  assert.match(readFileSync(path.join(work, COLLECTOR, 'kubernetes', 'opentelemetrycollector.yaml'), 'utf8'), /^kind: OpenTelemetryCollector$/m);
   sh('tar', ['-xzf', path.join(out, `${MIXIN}.tar.gz`), '-C', work]);
   sh('tar', ['-xzf', path.join(out, `${RULES_DASHBOARDS}.tar.gz`), '-C', work]);
   for (const f of ['kustomization.yaml', 'prometheus-rules/recording.yaml', 'dashboards/platform/apiobs-platform.yaml']) {

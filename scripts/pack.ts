@@ -3,6 +3,8 @@
  *   grafana/<id>-<version>.zip and grafana/<id>/   the Grafana app archive and its unzipped folder
  *   api-observatory-mixin.tar.gz                   PrometheusRules + dashboard ConfigMaps (mixin/)
  *   api-observatory-rules-dashboards.tar.gz        the plain rule files and dashboard JSON
+ *   api-observatory-collector.tar.gz               the collector bundle (collector/bundle.ts): manifest, Dockerfile,
+ *                                                  config, Operator resource, Helm values
  *   npm/<package>-<version>.tgz                    `npm pack` of the publishable packages
  * Prints each file with its size; the first failing step stops the run, naming the package.
  *
@@ -14,13 +16,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { packagePlugin } from '../grafana-plugins/api-observatory-app/scripts/package-plugin';
 import { DASHBOARDS_DIR, RULES_DIR, mixinFiles } from '../mixin/src/mixin';
+import { writeCollectorBundle } from '../collector/bundle';
 
 export const GRAFANA_APP = 'grafana-plugins/api-observatory-app';
 /** Packages published to npm as they are: their package.json `files` select dist/ (built by `tsc -b`). */
 export const NPM_PACKAGES = ['packages/telemetry-contract', 'packages/safe-yaml', 'packages/canary-judge'];
 export const MIXIN = 'api-observatory-mixin';
 export const RULES_DASHBOARDS = 'api-observatory-rules-dashboards';
-export const STEPS = ['grafana-app', 'mixin', 'rules-dashboards', 'npm'] as const;
+export const COLLECTOR = 'api-observatory-collector';
+export const STEPS = ['grafana-app', 'mixin', 'rules-dashboards', 'npm', 'collector'] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface PackOptions {
@@ -118,6 +122,21 @@ function rulesDashboards(o: PackOptions): Written[] {
   }
 }
 
+function collectorBundle(o: PackOptions): Written[] {
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'pack-collector-'));
+  try {
+    try {
+      writeCollectorBundle(o.root, path.join(stage, COLLECTOR));
+    } catch (e) {
+      throw new PackError('collector', (e as Error).message);
+    }
+    const file = tarGz('collector', stage, COLLECTOR, o.out);
+    return [{ file, bytes: statSync(file).size }];
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
 interface NpmPackResult {
   filename: string;
   size: number;
@@ -149,6 +168,7 @@ const STEP_RUNNERS: Record<Step, (o: PackOptions) => Written[]> = {
   mixin,
   'rules-dashboards': rulesDashboards,
   npm: npmPackages,
+  collector: collectorBundle,
 };
 
 /** Marks a folder pack wrote, so a later run may empty it (and never a folder it did not write). */

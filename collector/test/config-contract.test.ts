@@ -204,7 +204,7 @@ test('first occurrences: scraped metrics go over remote write 2 (start times) in
 
 test('exporters: remote write with contract naming, queue and retry; traces with queue and retry', () => {
   const prw = cfg.exporters.prometheus_remote_write;
-  assert.equal(prw.http.endpoint, '${env:PROMETHEUS_REMOTE_WRITE_URL}');
+  assert.equal(prw.http.endpoint, '${env:PROMETHEUS_REMOTE_WRITE_URL:-http://127.0.0.1:9090/api/v1/write}');
   assert.equal(prw.translation_strategy, 'UnderscoreEscapingWithSuffixes');
   assert.equal(prw.target_info.enabled, false);
   assert.equal(prw.disable_scope_info, true);
@@ -213,7 +213,7 @@ test('exporters: remote write with contract naming, queue and retry; traces with
   // The exporter's retries run inside its timeout: both must be the same budget.
   assert.equal(prw.timeout, prw.retry_on_failure.max_elapsed_time);
   const tr = cfg.exporters['otlp_grpc/traces'];
-  assert.equal(tr.endpoint, '${env:TRACES_OTLP_ENDPOINT}');
+  assert.equal(tr.endpoint, '${env:TRACES_OTLP_ENDPOINT:-127.0.0.1:14317}');
   assert.equal(tr.sending_queue.enabled, true);
   assert.equal(tr.retry_on_failure.enabled, true);
   assert.match(cfg.receivers.otlp.protocols.grpc.endpoint, /^\$\{env:OTLP_GRPC_ENDPOINT/);

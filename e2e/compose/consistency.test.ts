@@ -424,8 +424,9 @@ describe('collector', () => {
 
   test('every variable collector/config.yaml (and the overlay) requires is set for the collector service', () => {
     const e = env('collector');
-    const required = files.flatMap((f) => collectorRefs(readText(f), rel(f))).filter((r) => !r.hasDefault);
-    assert.ok(required.some((r) => r.name === 'PROMETHEUS_REMOTE_WRITE_URL'));
+    const refs = files.flatMap((f) => collectorRefs(readText(f), rel(f)));
+    assert.ok(refs.some((r) => r.name === 'PROMETHEUS_REMOTE_WRITE_URL'), 'the config files are read');
+    const required = refs.filter((r) => !r.hasDefault);
     for (const r of required) assert.ok(e[r.name], `${r.where} requires ${r.name}; the collector service does not set it`);
   });
 
