@@ -442,4 +442,59 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     const apisixDur = find(dur, { gateway: 'apisix' })[0]!;
     assert.ok(Math.abs(apisixDur.sum! - 0.12) < 1e-6, 'duration in seconds');
   });
+
+  test('by default (REDACTION_SUMMARY=info) redaction reports on the span what it masked', () => {
+    const kong = spans().find((s) => s.attributes.gateway === 'kong' && s.kind === 2)!.attributes;
+    assert.ok(Object.keys(kong).some((k) => k.startsWith('redaction.')), Object.keys(kong).join(', '));
+  });
+});
+
+describe('tenant, plan and redaction settings from the environment', { skip }, () => {
+  let capture: OtlpCapture;
+  let collector: RunningCollector;
+  const tmp = tempDir('otelcol-settings-');
+
+  before(async () => {
+    capture = await otlpCapture();
+    const overlay = captureOverlay(tmp.dir, capture, ['traces/store']);
+    const [grpc, httpPort, health] = await freePorts(3);
+    collector = await startCollector([configPath, overlay], {
+      OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
+      OTLP_HTTP_ENDPOINT: `127.0.0.1:${httpPort}`,
+      HEALTH_CHECK_ENDPOINT: `127.0.0.1:${health}`,
+      TENANT_CLAIM: 'sub',
+      TENANT_FALLBACK_CLAIM: 'azp',
+      PLAN_CLAIM: 'azp',
+      REDACTION_IGNORED_KEYS: '[http.request.header.cookie]',
+      REDACTION_SUMMARY: 'silent',
+    }, `http://127.0.0.1:${health}/`);
+    for (const doc of [kongTraces, apisixTraces]) {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+      assert.equal(res.status, 200, await res.text());
+    }
+    await waitFor('spans', () => (flatSpans(capture.traces).length >= SERVER_SPANS + 1 ? true : undefined), 40_000);
+  });
+
+  after(async () => {
+    await collector?.stop();
+    await capture?.close();
+    tmp.cleanup();
+  });
+
+  test('the tenant and plan come from the claims the environment names; raw claims are still removed', () => {
+    const kong = flatSpans(capture.traces).find((s) => s.attributes.gateway === 'kong' && s.kind === 2)!.attributes;
+    assert.equal(kong.tenant, 'u-1', 'TENANT_CLAIM=sub');
+    assert.equal(kong.plan, 'acme', 'PLAN_CLAIM=azp');
+    const apisix = flatSpans(capture.traces).find((s) => s.attributes.gateway === 'apisix')!.attributes;
+    assert.equal(apisix.tenant, 'svc-batch', 'sub is there: the fallback (azp) is not needed');
+    assert.equal(apisix.plan, undefined, 'no azp claim: no plan');
+    for (const s of flatSpans(capture.traces)) assert.ok(!Object.keys(s.attributes).some((k) => k.startsWith('jwt.')), s.name);
+  });
+
+  test('an ignored key is left as it is, every other credential is still masked, and the summary is off', () => {
+    const kong = flatSpans(capture.traces).find((s) => s.attributes.gateway === 'kong' && s.kind === 2)!.attributes;
+    assert.equal(kong['http.request.header.cookie'], `session=${SECRET}.abc; theme=dark`, 'REDACTION_IGNORED_KEYS');
+    assert.equal(kong['http.request.header.authorization'], '****');
+    assert.ok(!Object.keys(kong).some((k) => k.startsWith('redaction.')), 'REDACTION_SUMMARY=silent');
+  });
 });
