@@ -2,6 +2,7 @@ export * from './labels';
 export * from './naming';
 export * from './metrics';
 export * from './promql';
+export * from './exposition';
 export * from './operators';
 export type { QueryOptions } from './query-options';
 export * from './queries';

@@ -5,10 +5,10 @@
  * lines, then all `_sum` lines.
  */
 
-/** Escapes a label value for the text exposition format (backslash, double quote, newline). */
-export function escapeExpositionValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+import { escapeExpositionValue } from '@api-observatory/telemetry-contract';
+
+/** The contract's text-format escaping of label values; backfill.ts and test fixtures import it from here too. */
+export { escapeExpositionValue };
 
 export function formatLabels(names: readonly string[], values: readonly string[], extra?: readonly [string, string]): string {
   const parts = names.map((n, i) => `${n}="${escapeExpositionValue(values[i] ?? '')}"`);
