@@ -33,6 +33,32 @@ export interface Config {
         timeoutMs?: number;
       };
     };
+    /**
+     * Relays every governance event from the outbox to Kafka, keyed by the API entity ref, at least once
+     * (AsyncAPI: the catalog's governance-events API, channel governanceEvents). Without it: no relay.
+     */
+    kafka?: {
+      /** Bootstrap servers, `host:port`. */
+      brokers: string[];
+      /** Default backstage-api-governance. */
+      clientId?: string;
+      /** Default api-governance.events. */
+      topic?: string;
+      /** Create the topic when missing (needs the create permission on the cluster). Default false. */
+      createTopic?: boolean;
+      /** Partitions of a topic the relay creates. Default 3. */
+      partitions?: number;
+      /** Connect with TLS. Default false. */
+      ssl?: boolean;
+      sasl?: {
+        mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+        username: string;
+        /** @visibility secret */
+        password: string;
+      };
+      /** How often the outbox is checked for events to relay, in ms. Default 1000. */
+      pollIntervalMs?: number;
+    };
     /** Default permission policy settings (createApiGovernancePolicy / the policy module). */
     policy?: {
       /**

@@ -97,8 +97,8 @@ export async function startKafka(o: KafkaOptions): Promise<RunningKafka> {
   const ports = await freePorts(2 * n);
   const specs: BrokerSpec[] = Array.from({ length: n }, (_, i) => ({
     id: i + 1,
-    port: ports[2 * i],
-    controllerPort: ports[2 * i + 1],
+    port: ports[2 * i]!,
+    controllerPort: ports[2 * i + 1]!,
     dir: path.join(o.dataDir, `broker-${i + 1}`),
   }));
   const voters = specs.map((b) => `${b.id}@127.0.0.1:${b.controllerPort}`).join(',');

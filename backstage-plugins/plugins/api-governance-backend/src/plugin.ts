@@ -7,6 +7,7 @@ import { BuiltinPolicyEngine } from './service/builtin-policy';
 import { policyData, readGovernanceConfig } from './service/config';
 import { OpaPolicyEngine } from './service/opa-policy';
 import { GateEvaluator } from './service/gates';
+import { KafkaRelay, readKafkaRelayConfig } from './service/kafka-relay';
 import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
 import { useSqliteWal } from './service/sqlite';
@@ -47,6 +48,14 @@ export const apiGovernancePlugin = createBackendPlugin({
         const outbox = new EventOutbox({ store, logger, events, notifications: settings.notifyConsumers ? notifications : undefined });
         // Events recorded but not published before a crash or a stop go out at start-up (same eventId).
         lifecycle.addStartupHook(() => outbox.flush());
+        // The outbox relayed to Kafka (apiGovernance.kafka), independently of the EventsService publish.
+        const kafka = readKafkaRelayConfig(config);
+        if (kafka) {
+          const relay = new KafkaRelay({ db, logger, ...kafka });
+          lifecycle.addStartupHook(() => relay.start());
+          lifecycle.addShutdownHook(() => relay.stop());
+          logger.info(`api-governance: relaying events to Kafka topic ${relay.topic} at ${kafka.brokers.join(',')}`);
+        }
         const policy = settings.engine.engine === 'opa' ? new OpaPolicyEngine(settings.engine.opa) : new BuiltinPolicyEngine(policyData(settings.policy, settings.gates));
         httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates, outbox, policy, userInfo }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
