@@ -111,6 +111,12 @@ export type ErrorCode =
   /** A change freeze is in force for this transition. */
   | 'CHANGE_FREEZE';
 
+/**
+ * An error answer: the body Backstage's error middleware writes (`ErrorResponseBody` of @backstage/errors),
+ * whose serialized error carries the machine-readable `code` and, for some codes, `details`.
+ */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
+  error: { name: string; message: string; code: ErrorCode; details?: unknown };
+  request?: { method: string; url: string };
+  response: { statusCode: number };
 }

@@ -11,6 +11,12 @@ export const API_NAME_ANNOTATION = 'api-observatory.io/api-name';
 export const GATEWAY_ANNOTATION = 'api-observatory.io/gateway';
 
 /**
+ * Span attribute of the pack's own spans (governance transitions, observability summaries) naming the
+ * catalog entity they are about, e.g. `api:default/orders`: find an API's spans in the trace store by it.
+ */
+export const ENTITY_REF_SPAN_ATTRIBUTE = 'backstage.entity.ref';
+
+/**
  * The gateways a gateway annotation names: comma-separated, spaces around names ignored, empty entries and
  * repeats dropped. Each name is used only as one escaped label value (never as PromQL).
  */
@@ -45,8 +51,14 @@ export type ErrorCode =
   | 'TRACE_STORE_UNREACHABLE'
   | 'TRACE_STORE_FAILED';
 
+/**
+ * An error answer: the body Backstage's error middleware writes (`ErrorResponseBody` of @backstage/errors),
+ * whose serialized error carries the machine-readable `code`.
+ */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: { name: string; message: string; code: ErrorCode };
+  request?: { method: string; url: string };
+  response: { statusCode: number };
 }
 
 /** `[unix seconds, value]` */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
-import type { ApiDeprecation, AuditEntry, PromotionEventPayload, PromotionRequest, RecordedEvent } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { ApiDeprecation, AuditEntry, ErrorBody, GateInfo, PromotionEventPayload, PromotionRequest, RecordedEvent } from '@api-observatory/backstage-plugin-api-governance-common';
 import { dropDatabases, pgQuery, postgresFromEnv, postgresSkipReason, startLocalPostgres, type LocalPostgres, type PostgresConnection } from '../../../../e2e-tests/harness';
 import {
   call, fakePermissions, fresh, logger, migrate, ORDERS_CONSUMER_OWNERS, ORDERS_CONSUMERS, RecordingEvents, RecordingNotifications, serve, sqliteDb, TEST_CONFIG, type TestDb,
@@ -194,6 +194,54 @@ function suite(name: string, open: () => Promise<Ctx>, skip?: string) {
           assert.equal(last.evidence!.gates.find((g) => g.gate === gate)!.status, status);
         });
       }
+    });
+
+    describe('gate registry and error bodies', () => {
+      test('GET /gates: the registry in result order, with titles and descriptions; credentials required', async () => {
+        const r = await call<{ gates: GateInfo[] }>(c.url, 'GET', '/gates', 'eve');
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.body.gates.map((g) => g.name), ['definition', 'canary', 'slo']);
+        for (const g of r.body.gates) {
+          assert.ok(g.title && g.title !== g.name && g.description.length > 20, JSON.stringify(g));
+          assert.equal(g.requiredByDefault, true);
+          assert.deepEqual(g.requirableIn, { environments: null, tiers: null });
+        }
+        const created = (await create(c, 'alice')).body;
+        assert.deepEqual(created.gates!.gates.map((g) => g.gate), r.body.gates.map((g) => g.name));
+        assert.equal((await call(c.url, 'GET', '/gates', null)).status, 401);
+      });
+      test("errors are Backstage's error bodies (name, message, request, response) carrying the code", async () => {
+        const r = await create(c, 'alice', 'api:default/no-such-api');
+        assert.equal(r.status, 404);
+        const body = r.body as unknown as ErrorBody;
+        assert.deepEqual([body.error.name, body.error.code, body.response.statusCode, body.request?.method, body.request?.url], ['NotFoundError', 'ENTITY_NOT_FOUND', 404, 'POST', '/requests']);
+        assert.equal((body.error as { stack?: unknown }).stack, undefined);
+        const big = (await create(c, 'alice', 'api:default/orders', { comment: 'x'.repeat(501) })).body as unknown as ErrorBody;
+        assert.deepEqual([big.error.name, big.error.code, big.response.statusCode], ['PayloadTooLargeError', 'PAYLOAD_TOO_LARGE', 413]);
+        const id = (await create(c, 'alice')).body.id;
+        const self = (await act(c, 'alice', id, 'approve')).body as unknown as ErrorBody;
+        assert.deepEqual([self.error.name, self.error.code, self.response.statusCode], ['NotAllowedError', 'SELF_APPROVAL', 403]);
+        const gated = await act(c, 'carla', (await create(c, 'alice', fresh('burning'))).body.id, 'approve');
+        const g = gated.body as unknown as ErrorBody;
+        assert.deepEqual([g.error.name, g.error.code, g.response.statusCode], ['UnprocessableError', 'GATES_NOT_PASSED', 422]);
+        assert.equal((g.error.details as { gates: { passed: boolean } }).gates.passed, false);
+      });
+      test('schema checks name the field', async () => {
+        const msg = async (p: Promise<{ body: Body }>) => (await p).body.error.message;
+        assert.equal(await msg(create(c, 'alice', 'api:default/orders', { toEnvironment: 7 })), 'toEnvironment must be a string');
+        assert.equal(await msg(create(c, 'alice', 'api:default/orders', { comment: ['x'] })), 'comment must be a string');
+        assert.equal(await msg(create(c, 'alice', 'api:default/orders', { fromEnvironment: false })), 'fromEnvironment must be a string');
+        const id = (await create(c, 'alice')).body.id;
+        assert.equal(await msg(act(c, 'carla', id, 'approve', { version: 1.5 })), 'version must be a positive integer');
+        assert.equal(await msg(act(c, 'carla', id, 'approve', { version: 0 })), 'version must be a positive integer');
+        assert.equal(await msg(act(c, 'olga', id, 'approve', { override: 'because' })), 'override must be an object { reason }');
+        assert.equal(await msg(act(c, 'olga', id, 'approve', { override: { reason: 3 } })), 'override.reason must be a string');
+        assert.match(await msg(act(c, 'olga', id, 'approve', { override: { reason: 'y'.repeat(501) } })), /^override\.reason is 501 characters; the maximum is 500$/);
+        assert.equal((await call(c.url, 'GET', '/events?limit=0', 'alice')).body.error.message, 'limit must be an integer from 1 to 500');
+        assert.equal((await call(c.url, 'GET', '/events?after=-1', 'alice')).body.error.message, 'after must be an integer from 0 to 9007199254740991');
+        assert.equal((await call(c.url, 'GET', '/requests?entityRef=a&entityRef=b', 'alice')).body.error.message, 'entityRef must be one string');
+        assert.match((await call(c.url, 'GET', '/apis/deprecations?entityRef=api:a:b:/', 'alice')).body.error.message, /^entityRef is not a valid entity reference/);
+      });
     });
 
     describe('bad input: 4xx naming the problem', () => {

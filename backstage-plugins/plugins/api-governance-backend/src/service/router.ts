@@ -1,9 +1,12 @@
 /**
- * Routes of the `api-governance` backend plugin (mounted at /api/api-governance). Errors are
- * `{ error: { code, message } }` (ErrorBody in -common).
+ * Routes of the `api-governance` backend plugin (mounted at /api/api-governance). Errors are thrown as
+ * @backstage/errors classes carrying a machine-readable `code` (errors.ts) and answered by the backend's
+ * error middleware: `{ error: { name, message, code, details? }, request, response }` (ErrorBody in
+ * -common). Bodies and queries are checked with zod schemas (validation.ts).
  *
  *   GET  /health                         → { status: 'ok' } (unauthenticated)
  *   GET  /environments                   → { environments }
+ *   GET  /gates                          → { gates: GateInfo[] } (the gate registry: name, title, description)
  *   POST /requests                       { entityRef, toEnvironment, fromEnvironment?, comment? } → 201 PromotionRequest
  *   GET  /requests?entityRef=&state=     → { items }
  *   GET  /requests/:id                   → PromotionRequest
@@ -30,21 +33,25 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   apiDeprecatePermission, apiPromotionApprovePermission, apiPromotionCancelPermission, apiPromotionCreatePermission, apiPromotionOverridePermission,
   apiPromotionPromotePermission, apiPromotionRejectPermission, apiPromotionRollbackPermission, TRANSITIONS,
-  type ErrorBody, type ErrorCode, type GateName, type GateReport, type PromotionAction, type PromotionState,
+  type ErrorCode, type GateName, type GateReport, type PromotionAction,
 } from '@api-observatory/backstage-plugin-api-governance-common';
 import { BuiltinPolicyEngine } from './builtin-policy';
 import { policyData, type GovernanceConfig } from './config';
-import type { GateEvaluator } from './gates';
+import { badRequest, conflict, ERROR_OF_STATUS, forbidden, notFound, tooLarge, unavailable, unprocessable } from './errors';
+import { GATES, gateInfo, type GateEvaluator } from './gates';
 import { EventOutbox } from './outbox';
 import { PolicyUnavailableError, TIER_ANNOTATION, type PolicyAction, type PolicyEngine, type PolicyInput, type RecordedDecision, type ViolationCode } from './policy-engine';
 import { ConflictError, fingerprint, GovernanceStore, IdempotencyMismatchError, RequestAlreadyOpenError, type Idempotency } from './store';
+import { SPAN_ATTRIBUTES, traced } from './tracing';
+import { bodySchemas, parse, querySchemas } from './validation';
+import type { Span } from '@opentelemetry/api';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -96,19 +103,21 @@ const ACTION_PERMISSION: Record<PromotionAction, ResourcePermission<'catalog-ent
   rollback: apiPromotionRollbackPermission,
 };
 
-const STATES = new Set<PromotionState>(['requested', 'approved', 'rejected', 'cancelled', 'promoted', 'rolled_back']);
 const ID = /^[0-9a-f-]{36}$/;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
-class HttpFail extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly details?: unknown) {
-    super(message);
+/** The store's refusals as coded errors (anything else unchanged). */
+function fromStoreError(err: unknown): unknown {
+  if (err instanceof ConflictError) {
+    const { id, state, version, decidedBy } = err.current;
+    return conflict(err.message, err.code, { current: { id, state, version, decidedBy } });
   }
-}
-
-function fail(res: express.Response, status: number, code: ErrorCode, message: string, details?: unknown) {
-  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-  res.status(status).json(body);
+  if (err instanceof RequestAlreadyOpenError) {
+    const { id, state, version, entityRef, toEnvironment } = err.open;
+    return conflict(err.message, 'REQUEST_ALREADY_OPEN', { openRequestId: id, current: { id, state, version, entityRef, toEnvironment } });
+  }
+  if (err instanceof IdempotencyMismatchError) return unprocessable(err.message, 'IDEMPOTENCY_KEY_REUSED');
+  return err;
 }
 
 function actorOf(credentials: BackstageCredentials): string {
@@ -116,32 +125,26 @@ function actorOf(credentials: BackstageCredentials): string {
   return p.type === 'user' ? p.userEntityRef! : `service:${p.subject}`;
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { logger, config, httpAuth, permissions, catalog, store, gates } = options;
   const outbox = options.outbox ?? new EventOutbox({ store, logger, events: options.events, notifications: options.notifications });
   const policy = options.policy ?? new BuiltinPolicyEngine(policyData(config.policy, config.gates));
   const clock = options.clock ?? (() => new Date());
+  const bodies = bodySchemas(config.maxCommentLength);
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
-
-  const text = (body: Record<string, unknown>, field: string): string | null => {
-    const v = body[field];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string') throw new HttpFail(400, 'BAD_REQUEST', `${field} must be a string`);
-    if (v.length > config.maxCommentLength) {
-      throw new HttpFail(413, 'PAYLOAD_TOO_LARGE', `${field} is ${v.length} characters; the maximum is ${config.maxCommentLength}`);
-    }
-    return v.trim() === '' ? null : v;
-  };
+  // body-parser's own errors, as coded errors for the error middleware.
+  router.use((err: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const e = err as { type?: string; message?: string };
+    if (e?.type === 'entity.too.large') return next(tooLarge('the request body is larger than 64 kB'));
+    if (e?.type === 'entity.parse.failed') return next(badRequest(`the body is not valid JSON: ${e.message}`));
+    return next(err);
+  });
 
   const idempotency = (req: express.Request, actor: string, parts: unknown): Idempotency | undefined => {
     const key = req.header('idempotency-key');
     if (key === undefined) return undefined;
-    if (!KEY.test(key)) throw new HttpFail(400, 'BAD_REQUEST', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters');
     return { actor, key, fingerprint: fingerprint([req.method, req.path, parts]) };
   };
 
@@ -152,8 +155,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   const loadEntity = async (entityRef: string, credentials: BackstageCredentials) => {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new HttpFail(404, 'ENTITY_NOT_FOUND', `no entity ${entityRef} in the catalog`);
-    if (entity.kind.toLowerCase() !== 'api') throw new HttpFail(400, 'NOT_AN_API', `${entityRef} is a ${entity.kind}, not an API`);
+    if (!entity) throw notFound(`no entity ${entityRef} in the catalog`, 'ENTITY_NOT_FOUND');
+    if (entity.kind.toLowerCase() !== 'api') throw badRequest(`${entityRef} is a ${entity.kind}, not an API`, 'NOT_AN_API');
     return entity;
   };
 
@@ -188,7 +191,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       if (e instanceof PolicyUnavailableError) {
         logger.warn(`policy decision unavailable, ${input.action} of ${input.entity.ref} refused: ${e.message}`);
-        throw new HttpFail(503, 'POLICY_UNAVAILABLE', `no policy decision, nothing was changed: ${e.message}`);
+        throw unavailable(`no policy decision, nothing was changed: ${e.message}`, 'POLICY_UNAVAILABLE');
       }
       throw e;
     }
@@ -199,10 +202,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const [code, status, errorCode] = VIOLATION_ANSWER.find(([c]) => d.violations.some((v) => v.code === c)) ?? ['', 403, 'FORBIDDEN' as ErrorCode];
     const first = d.violations.find((v) => v.code === code) ?? d.violations[0];
     const policyDetails = { engine: d.engine, decisionId: d.decisionId, violations: d.violations };
-    throw new HttpFail(status, errorCode, first?.message ?? 'denied by the governance policy', { policy: policyDetails, ...(report ? { gates: report } : {}) });
+    throw ERROR_OF_STATUS[status]!(first?.message ?? 'denied by the governance policy', errorCode, { policy: policyDetails, ...(report ? { gates: report } : {}) });
   };
 
-  const send = async (res: express.Response, out: { status: number; body: unknown; replayed: boolean }) => {
+  const send = async (res: express.Response, out: { status: number; body: unknown; replayed: boolean }, span: Span) => {
+    const body = out.body as { id?: unknown; state?: unknown; overridden?: unknown };
+    span.setAttributes({
+      [SPAN_ATTRIBUTES.decision]: out.replayed ? 'replay' : 'allow',
+      ...(typeof body?.state === 'string' ? { [SPAN_ATTRIBUTES.requestId]: String(body.id), [SPAN_ATTRIBUTES.state]: body.state } : {}),
+      ...(typeof body?.overridden === 'boolean' ? { [SPAN_ATTRIBUTES.overridden]: body.overridden } : {}),
+    });
     // Publish what this change recorded (and anything left unpublished) before answering; a failed
     // publish does not fail the committed change: the event stays recorded and is retried.
     if (!out.replayed) await outbox.flush();
@@ -210,14 +219,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.status(out.status).json(out.body);
   };
 
-  const parseRef = (rawRef: unknown): string => {
-    if (typeof rawRef !== 'string' || rawRef.length > 512) throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be an entity reference string, e.g. api:default/orders');
-    try {
-      return stringifyEntityRef(parseEntityRef(rawRef, { defaultKind: 'api', defaultNamespace: 'default' }));
-    } catch (e) {
-      throw new HttpFail(400, 'BAD_REQUEST', `entityRef is not a valid entity reference: ${(e as Error).message}`);
-    }
-  };
+  /** A change, in a span (tracing.ts); the store's refusals become coded errors. */
+  const change = <T>(action: string, fn: (span: Span) => Promise<T>) =>
+    traced(action, {}, async (span) => {
+      try {
+        return await fn(span);
+      } catch (e) {
+        throw fromStoreError(e);
+      }
+    });
+
+  /** The policy's decision on the span. */
+  const traceDecision = (span: Span, d: RecordedDecision) =>
+    span.setAttributes({ [SPAN_ATTRIBUTES.policyEngine]: d.engine, ...(d.decisionId ? { [SPAN_ATTRIBUTES.policyDecisionId]: d.decisionId } : {}) });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -228,63 +242,63 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ environments: config.environments });
   });
 
-  router.post('/requests', async (req, res) => {
+  router.get('/gates', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ gates: gateInfo(GATES, config.gates) });
+  });
+
+  router.post('/requests', (req, res) => change('create', async (span) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const actor = actorOf(credentials);
-    const body = req.body as unknown;
-    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
-    const { entityRef: rawRef, toEnvironment, fromEnvironment: rawFrom } = body;
-    const entityRef = parseRef(rawRef);
-    if (typeof toEnvironment !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'toEnvironment must be a string');
+    span.setAttribute(SPAN_ATTRIBUTES.actor, actor);
+    const { entityRef, toEnvironment, fromEnvironment: rawFrom, comment } = parse(bodies.create, req.body);
+    span.setAttributes({ [SPAN_ATTRIBUTES.entityRef]: entityRef, [SPAN_ATTRIBUTES.toEnvironment]: toEnvironment });
     const to = config.environments.indexOf(toEnvironment);
-    if (to < 0) throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `unknown environment ${JSON.stringify(toEnvironment)}; environments in order: ${config.environments.join(' → ')}`);
-    if (to === 0) throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `${toEnvironment} is the first environment; nothing promotes into it`);
-    const fromEnvironment = rawFrom === undefined ? config.environments[to - 1]! : rawFrom;
-    if (typeof fromEnvironment !== 'string' || config.environments.indexOf(fromEnvironment) !== to - 1) {
-      throw new HttpFail(400, 'UNKNOWN_ENVIRONMENT', `fromEnvironment must be ${config.environments[to - 1]} (the environment before ${toEnvironment})`);
+    if (to < 0) throw badRequest(`unknown environment ${JSON.stringify(toEnvironment)}; environments in order: ${config.environments.join(' → ')}`, 'UNKNOWN_ENVIRONMENT');
+    if (to === 0) throw badRequest(`${toEnvironment} is the first environment; nothing promotes into it`, 'UNKNOWN_ENVIRONMENT');
+    const fromEnvironment = rawFrom ?? config.environments[to - 1]!;
+    if (config.environments.indexOf(fromEnvironment) !== to - 1) {
+      throw badRequest(`fromEnvironment must be ${config.environments[to - 1]} (the environment before ${toEnvironment})`, 'UNKNOWN_ENVIRONMENT');
     }
-    const comment = text(body, 'comment');
+    span.setAttribute(SPAN_ATTRIBUTES.fromEnvironment, fromEnvironment);
     const idem = idempotency(req, actor, { entityRef, fromEnvironment, toEnvironment, comment });
     if (idem) {
       const stored = await store.lookupIdempotent(idem);
-      if (stored) return send(res, { ...stored, replayed: true });
+      if (stored) return send(res, { ...stored, replayed: true }, span);
     }
     const entity = await loadEntity(entityRef, credentials);
     if (!(await allowed(apiPromotionCreatePermission, entityRef, credentials))) {
-      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not request promotions of ${entityRef}`);
+      throw forbidden(`${actor} may not request promotions of ${entityRef}`);
     }
     // One open request per API and target environment (also a unique index: a concurrent create loses).
     // (Checked before the gates are evaluated; a retry whose first attempt is what is open replays it.)
     const open = await store.openRequest(entityRef, toEnvironment);
     if (open) {
       const stored = idem ? await store.lookupIdempotent(idem) : undefined;
-      if (stored) return send(res, { ...stored, replayed: true });
+      if (stored) return send(res, { ...stored, replayed: true }, span);
       throw new RequestAlreadyOpenError(open);
     }
     const evaluated = await gates.evaluate({ entity, entityRef, fromEnvironment, toEnvironment });
     const request = { id: null, requested_by: actor, from_environment: fromEnvironment, to_environment: toEnvironment, state: null };
     const decision = await decide(await policyInput('create', credentials, entity, entityRef, request, evaluated, null));
+    traceDecision(span, decision);
     const report = withRequired(evaluated, decision.required_gates);
     enforce(decision, null);
     const out = await store.create({ entityRef, fromEnvironment, toEnvironment, actor, comment, gates: report, policy: decision }, idem);
     if (!out.replayed) logger.info(`promotion requested: ${entityRef} ${fromEnvironment} → ${toEnvironment} by ${actor}`);
-    return send(res, out);
-  });
+    return send(res, out, span);
+  }));
 
   router.get('/requests', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef, state } = req.query;
-    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
-    if (state !== undefined && (typeof state !== 'string' || !STATES.has(state as PromotionState))) {
-      throw new HttpFail(400, 'BAD_REQUEST', `state must be one of ${[...STATES].join(', ')}`);
-    }
-    res.json({ items: await store.listRequests({ entityRef, state: state as PromotionState | undefined }) });
+    const { entityRef, state } = parse(querySchemas.requests, req.query, 'the query');
+    res.json({ items: await store.listRequests({ entityRef, state }) });
   });
 
   const getRequest = async (id: string) => {
-    if (!ID.test(id)) throw new HttpFail(400, 'BAD_REQUEST', 'request ids are UUIDs');
+    if (!ID.test(id)) throw badRequest('request ids are UUIDs');
     const r = await store.getRequest(id);
-    if (!r) throw new HttpFail(404, 'REQUEST_NOT_FOUND', `no promotion request ${id}`);
+    if (!r) throw notFound(`no promotion request ${id}`, 'REQUEST_NOT_FOUND');
     return r;
   };
 
@@ -302,41 +316,42 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/requests/:id/:action', async (req, res) => {
     const action = req.params.action as PromotionAction;
     if (!Object.prototype.hasOwnProperty.call(TRANSITIONS, action)) {
-      throw new HttpFail(404, 'BAD_REQUEST', `unknown action ${JSON.stringify(req.params.action)}; actions: ${Object.keys(TRANSITIONS).join(', ')}`);
+      throw notFound(`unknown action ${JSON.stringify(req.params.action)}; actions: ${Object.keys(TRANSITIONS).join(', ')}`, 'BAD_REQUEST');
     }
-    const credentials = await httpAuth.credentials(req, { allow: action === 'promote' || action === 'rollback' ? ['user', 'service'] : ['user'] });
-    const actor = actorOf(credentials);
-    const body = (req.body ?? {}) as unknown;
-    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
-    const { version, override } = body;
-    if (version !== undefined && !(Number.isInteger(version) && (version as number) > 0)) throw new HttpFail(400, 'BAD_REQUEST', 'version must be a positive integer');
-    const reason = text(body, 'reason');
-    let overrideReason: string | null = null;
-    if (override !== undefined && override !== null) {
-      if (action !== 'approve') throw new HttpFail(400, 'BAD_REQUEST', 'override applies to approve only');
-      if (!isObject(override)) throw new HttpFail(400, 'BAD_REQUEST', 'override must be an object { reason }');
-      overrideReason = text(override, 'reason');
-      if (!overrideReason) throw new HttpFail(400, 'OVERRIDE_REASON_REQUIRED', 'an override needs a non-empty override.reason');
-    }
-    if (action === 'reject' && !reason) throw new HttpFail(400, 'BAD_REQUEST', 'a rejection needs a reason');
-    const request = await getRequest(req.params.id!);
+    return change(action, async (span) => {
+      const credentials = await httpAuth.credentials(req, { allow: action === 'promote' || action === 'rollback' ? ['user', 'service'] : ['user'] });
+      const actor = actorOf(credentials);
+      span.setAttribute(SPAN_ATTRIBUTES.actor, actor);
+      const { version, reason, override } = parse(bodies.transition, req.body ?? {});
+      let overrideReason: string | null = null;
+      if (override !== undefined && override !== null) {
+        if (action !== 'approve') throw badRequest('override applies to approve only');
+        overrideReason = override.reason;
+        if (!overrideReason) throw badRequest('an override needs a non-empty override.reason', 'OVERRIDE_REASON_REQUIRED');
+      }
+      if (action === 'reject' && !reason) throw badRequest('a rejection needs a reason');
+      const request = await getRequest(req.params.id!);
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.entityRef]: request.entityRef, [SPAN_ATTRIBUTES.requestId]: request.id,
+        [SPAN_ATTRIBUTES.fromEnvironment]: request.fromEnvironment, [SPAN_ATTRIBUTES.toEnvironment]: request.toEnvironment,
+    });
     const idem = idempotency(req, actor, { id: request.id, action, version, reason, overrideReason });
     if (idem) {
       const stored = await store.lookupIdempotent(idem);
-      if (stored) return send(res, { ...stored, replayed: true });
+      if (stored) return send(res, { ...stored, replayed: true }, span);
     }
     const isRequester = actor === request.requestedBy;
     // Separation of duties: whatever the policy says, nobody decides on their own request.
     if ((action === 'approve' || action === 'reject') && isRequester) {
-      throw new HttpFail(403, 'SELF_APPROVAL', `${actor} requested this promotion and cannot ${action} it (separation of duties)`);
+      throw forbidden(`${actor} requested this promotion and cannot ${action} it (separation of duties)`, 'SELF_APPROVAL');
     }
     // The requester may always cancel their own request; others need the cancel permission.
     if (!(action === 'cancel' && isRequester) && !(await allowed(ACTION_PERMISSION[action], request.entityRef, credentials))) {
-      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not ${action} promotions of ${request.entityRef}`);
+      throw forbidden(`${actor} may not ${action} promotions of ${request.entityRef}`);
     }
     const { from } = TRANSITIONS[action];
     if (request.state !== from) {
-      throw new HttpFail(409, 'INVALID_TRANSITION', `cannot ${action} a request in state ${request.state} (only from ${from})`, { current: { id: request.id, state: request.state, version: request.version, decidedBy: request.decidedBy } });
+      throw conflict(`cannot ${action} a request in state ${request.state} (only from ${from})`, 'INVALID_TRANSITION', { current: { id: request.id, state: request.state, version: request.version, decidedBy: request.decidedBy } });
     }
     const entity = await loadEntity(request.entityRef, credentials);
     let report: GateReport | null = null;
@@ -346,50 +361,43 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const asked = { id: request.id, requested_by: request.requestedBy, from_environment: request.fromEnvironment, to_environment: request.toEnvironment, state: request.state };
     const decision = await decide(await policyInput(action, credentials, entity, request.entityRef, asked, report, overrideReason));
+    traceDecision(span, decision);
     if (report) {
       report = withRequired(report, decision.required_gates);
       if (!report.passed) {
         const open = report.gates.filter((g) => g.required && g.status !== 'passed').map((g) => `${g.gate}: ${g.status} (${g.summary})`);
         if (!overrideReason) {
-          throw new HttpFail(422, 'GATES_NOT_PASSED', `gates not passed: ${open.join('; ')}. An authorized override with a reason is required`, { gates: report });
+          throw unprocessable(`gates not passed: ${open.join('; ')}. An authorized override with a reason is required`, 'GATES_NOT_PASSED', { gates: report });
         }
         if (!(await allowed(apiPromotionOverridePermission, request.entityRef, credentials))) {
-          throw new HttpFail(403, 'FORBIDDEN', `${actor} may not override failed gates of ${request.entityRef}`);
+          throw forbidden(`${actor} may not override failed gates of ${request.entityRef}`);
         }
         overridden = true;
       }
     }
     enforce(decision, report);
     const why = overridden ? `override: ${overrideReason}${reason ? ` / ${reason}` : ''}` : reason;
-    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version as number | undefined, reason: why, override: overridden, gates: report, policy: decision }, idem);
+    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version, reason: why, override: overridden, gates: report, policy: decision }, idem);
     if (!out.replayed) logger.info(`promotion ${request.id} (${request.entityRef}): ${action} by ${actor}${overridden ? ' (gate override)' : ''}`);
-    return send(res, out);
+    return send(res, out, span);
+    });
   });
 
-  router.post('/apis/deprecate', async (req, res) => {
+  router.post('/apis/deprecate', (req, res) => change('deprecate', async (span) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const actor = actorOf(credentials);
-    const body = req.body as unknown;
-    if (!isObject(body)) throw new HttpFail(400, 'BAD_REQUEST', 'the body must be a JSON object');
-    const entityRef = parseRef(body.entityRef);
-    const reason = text(body, 'reason');
-    if (!reason) throw new HttpFail(400, 'BAD_REQUEST', 'a deprecation needs a reason');
-    const { sunsetDate } = body;
-    if (sunsetDate !== undefined && sunsetDate !== null) {
-      if (typeof sunsetDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(sunsetDate) || Number.isNaN(Date.parse(`${sunsetDate}T00:00:00Z`))
-        || new Date(`${sunsetDate}T00:00:00Z`).toISOString().slice(0, 10) !== sunsetDate) {
-        throw new HttpFail(400, 'BAD_REQUEST', 'sunsetDate must be a date YYYY-MM-DD');
-      }
-    }
-    const sunset = (sunsetDate as string | undefined) ?? null;
+    span.setAttribute(SPAN_ATTRIBUTES.actor, actor);
+    const { entityRef, reason, sunsetDate: sunset } = parse(bodies.deprecate, req.body);
+    span.setAttribute(SPAN_ATTRIBUTES.entityRef, entityRef);
+    if (!reason) throw badRequest('a deprecation needs a reason');
     const idem = idempotency(req, actor, { entityRef, reason, sunsetDate: sunset });
     if (idem) {
       const stored = await store.lookupIdempotent(idem);
-      if (stored) return send(res, { ...stored, replayed: true });
+      if (stored) return send(res, { ...stored, replayed: true }, span);
     }
     const entity = await loadEntity(entityRef, credentials);
     if (!(await allowed(apiDeprecatePermission, entityRef, credentials))) {
-      throw new HttpFail(403, 'FORBIDDEN', `${actor} may not deprecate ${entityRef}`);
+      throw forbidden(`${actor} may not deprecate ${entityRef}`);
     }
     // Consumers: entities with a consumesApis relation to the API (the catalog's apiConsumedBy on the
     // API); their owners are notified.
@@ -401,55 +409,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const out = await store.deprecate({ entityRef, reason, sunsetDate: sunset, actor, consumers, notifiedOwners: [...owners].sort() }, idem);
     if (!out.replayed && out.status === 201) logger.info(`api deprecated: ${entityRef} by ${actor}; ${consumers.length} consumers, ${owners.size} owners notified`);
-    return send(res, out);
-  });
+    return send(res, out, span);
+  }));
 
   router.get('/apis/deprecations', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef } = req.query;
-    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
-    res.json({ items: await store.listDeprecations({ entityRef: entityRef === undefined ? undefined : parseRef(entityRef) }) });
+    const { entityRef } = parse(querySchemas.deprecations, req.query, 'the query');
+    res.json({ items: await store.listDeprecations({ entityRef }) });
   });
 
   router.get('/apis/deprecations/:id/audit', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    if (!ID.test(req.params.id!)) throw new HttpFail(400, 'BAD_REQUEST', 'deprecation ids are UUIDs');
-    if (!(await store.deprecationById(req.params.id!))) throw new HttpFail(404, 'REQUEST_NOT_FOUND', `no deprecation ${req.params.id}`);
+    if (!ID.test(req.params.id!)) throw badRequest('deprecation ids are UUIDs');
+    if (!(await store.deprecationById(req.params.id!))) throw notFound(`no deprecation ${req.params.id}`, 'REQUEST_NOT_FOUND');
     res.json({ items: await store.audit(req.params.id!) });
   });
 
   router.get('/events', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef, after, limit } = req.query;
-    if (entityRef !== undefined && typeof entityRef !== 'string') throw new HttpFail(400, 'BAD_REQUEST', 'entityRef must be one string');
-    const int = (v: unknown, name: string, min: number, max: number) => {
-      if (v === undefined) return undefined;
-      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) throw new HttpFail(400, 'BAD_REQUEST', `${name} must be an integer from ${min} to ${max}`);
-      return n;
-    };
-    res.json({ items: await store.listEvents({
-      entityRef: entityRef === undefined ? undefined : parseRef(entityRef),
-      after: int(after, 'after', 0, Number.MAX_SAFE_INTEGER),
-      limit: int(limit, 'limit', 1, 500),
-    }) });
-  });
-
-  router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (err instanceof HttpFail) return fail(res, err.status, err.code, err.message, err.details);
-    if (err instanceof ConflictError) {
-      const { id, state, version, decidedBy } = err.current;
-      return fail(res, 409, err.code, err.message, { current: { id, state, version, decidedBy } });
-    }
-    if (err instanceof RequestAlreadyOpenError) {
-      const { id, state, version, entityRef, toEnvironment } = err.open;
-      return fail(res, 409, 'REQUEST_ALREADY_OPEN', err.message, { openRequestId: id, current: { id, state, version, entityRef, toEnvironment } });
-    }
-    if (err instanceof IdempotencyMismatchError) return fail(res, 422, 'IDEMPOTENCY_KEY_REUSED', err.message);
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.too.large') return fail(res, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 64 kB');
-    if (e?.type === 'entity.parse.failed') return fail(res, 400, 'BAD_REQUEST', `the body is not valid JSON: ${e.message}`);
-    return next(err);
+    res.json({ items: await store.listEvents(parse(querySchemas.events, req.query, 'the query')) });
   });
 
   return router;

@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import type { BackstageCredentials, CacheService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { LABELS, escapeLabelValue, escapeRegex, jaegerTraceApi } from '@api-observatory/telemetry-contract';
@@ -117,9 +119,8 @@ const catalog = {
 async function serve(config: ObservabilityConfig): Promise<{ url: string; server: Server }> {
   const app = express();
   app.use(await createRouter({ logger, config, cache: memoryCache(), httpAuth, catalog: catalog as unknown as Parameters<typeof createRouter>[0]['catalog'] }));
-  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.name === 'AuthenticationError' ? 401 : 500).json({ error: { name: err.name, message: err.message } });
-  });
+  // The error middleware the backend's root HTTP router installs after every plugin's routes.
+  app.use(MiddlewareFactory.create({ config: new ConfigReader({}), logger }).error());
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

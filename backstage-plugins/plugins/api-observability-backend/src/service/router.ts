@@ -10,7 +10,8 @@
  * Only user or service credentials are accepted, except on the webhook, which Alertmanager calls with the
  * shared secret `apiObservability.alerts.webhookSecret` (401 UNAUTHORIZED otherwise; 404 NOT_CONFIGURED unset). The browser names an entity and a range key; the API
  * name and gateway come from the entity's catalog annotations and every query is built on the server
- * with the telemetry contract. Errors are `{ error: { code, message } }`:
+ * with the telemetry contract. Errors are @backstage/errors classes with a `code`, answered by the backend's
+ * error middleware as `{ error: { name, message, code }, request, response }` (errors.ts):
  * 400 BAD_REQUEST, 404 ENTITY_NOT_FOUND, 404 NO_ANNOTATION, 503 PROMETHEUS_UNREACHABLE, 502 PROMETHEUS_QUERY_FAILED;
  * for traces 404 NOT_CONFIGURED, 404 TRACE_NOT_FOUND, 503 TRACE_STORE_UNREACHABLE, 502 TRACE_STORE_FAILED.
  */
@@ -24,10 +25,12 @@ import { PrometheusQueryError, PrometheusUnreachableError, storedTraceId } from 
 import type { ObservabilityConfig } from './config';
 import { DEFAULT_RANGE, RANGES, SummaryBuilder } from './summary';
 import { TraceNotFoundError, TraceStoreFailedError, TraceStoreUnreachableError, buildTraceView, fetchStoredTrace } from './traces';
-import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type ErrorBody, type ErrorCode, type FiringAlerts, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import { API_NAME_ANNOTATION, GATEWAY_ANNOTATION, type FiringAlerts, type Summary, type TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 import { apiEntityRefs } from './api-entities';
 import type { AlertInbox } from './alert-inbox';
 import { WebhookPayloadError, parseWebhookPayload } from './alert-webhook';
+import { badGateway, badRequest, notFound, unauthorized, unavailable } from './errors';
+import { SPAN_ATTRIBUTES, traced } from './tracing';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -48,34 +51,20 @@ function bearerMatches(header: string | undefined, secret: string): boolean {
 
 const NAME = /^[^\s/]{1,253}$/;
 
-function fail(res: express.Response, status: number, code: ErrorCode, message: string) {
-  const body: ErrorBody = { error: { code, message } };
-  res.status(status).json(body);
-}
-
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { logger, config, cache, httpAuth, catalog } = options;
   const builder = new SummaryBuilder(config);
   const router = Router();
 
-  /** The entity the route names and its API name; answers 400 / 404 itself and resolves undefined then. */
-  async function annotatedEntity(req: express.Request, res: express.Response, credentials: BackstageCredentials) {
+  /** The entity the route names and its API name (400 / 404 otherwise). */
+  async function annotatedEntity(req: express.Request, credentials: BackstageCredentials) {
     const { kind, namespace, name } = req.params as Record<string, string>;
-    if (![kind, namespace, name].every((p) => NAME.test(p))) {
-      fail(res, 400, 'BAD_REQUEST', 'kind, namespace and name must be non-empty entity ref parts');
-      return undefined;
-    }
+    if (![kind, namespace, name].every((p) => NAME.test(p))) throw badRequest('kind, namespace and name must be non-empty entity ref parts');
     const ref = stringifyEntityRef({ kind: kind!, namespace: namespace!, name: name! });
     const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      fail(res, 404, 'ENTITY_NOT_FOUND', `no entity ${ref} in the catalog`);
-      return undefined;
-    }
+    if (!entity) throw notFound(`no entity ${ref} in the catalog`, 'ENTITY_NOT_FOUND');
     const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
-    if (!api) {
-      fail(res, 404, 'NO_ANNOTATION', `${ref} has no ${API_NAME_ANNOTATION} annotation, so it has no API telemetry to show`);
-      return undefined;
-    }
+    if (!api) throw notFound(`${ref} has no ${API_NAME_ANNOTATION} annotation, so it has no API telemetry to show`, 'NO_ANNOTATION');
     return { ref, entity, api };
   }
   router.use(express.json({ limit: '5mb' }));
@@ -84,20 +73,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok' });
   });
 
-  router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
+  router.get('/entity/:kind/:namespace/:name/summary', (req, res) => traced('summary', async (span) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const rangeParam = req.query.range ?? DEFAULT_RANGE;
     if (typeof rangeParam !== 'string' || !Object.prototype.hasOwnProperty.call(RANGES, rangeParam)) {
-      fail(res, 400, 'BAD_REQUEST', `range must be one of ${Object.keys(RANGES).join(', ')}`);
-      return;
+      throw badRequest(`range must be one of ${Object.keys(RANGES).join(', ')}`);
     }
-    const found = await annotatedEntity(req, res, credentials);
-    if (!found) return;
-    const { ref, entity, api } = found;
+    const { ref, entity, api } = await annotatedEntity(req, credentials);
     const annotations = entity.metadata.annotations ?? {};
     const gateway = annotations[GATEWAY_ANNOTATION] || null;
     const cacheKey = `summary:v2:${JSON.stringify([ref, api, gateway, rangeParam])}`;
     const cached = await cache.get<Summary & Record<string, never>>(cacheKey).catch(() => undefined);
+    span.setAttributes({
+      [SPAN_ATTRIBUTES.entityRef]: ref, [SPAN_ATTRIBUTES.api]: api, [SPAN_ATTRIBUTES.range]: rangeParam, [SPAN_ATTRIBUTES.cache]: cached ? 'hit' : 'miss',
+      ...(gateway ? { [SPAN_ATTRIBUTES.gateway]: gateway } : {}),
+    });
     if (cached) {
       res.json(cached);
       return;
@@ -114,17 +104,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       if (e instanceof PrometheusUnreachableError || (e as Error).name === 'PrometheusUnreachableError') {
         logger.warn(`Prometheus unreachable for ${ref}: ${(e as Error).message}`);
-        fail(res, 503, 'PROMETHEUS_UNREACHABLE', 'Prometheus is unreachable; the telemetry cannot be shown right now');
-        return;
+        throw unavailable('Prometheus is unreachable; the telemetry cannot be shown right now', 'PROMETHEUS_UNREACHABLE');
       }
       if (e instanceof PrometheusQueryError || (e as Error).name === 'PrometheusQueryError') {
         logger.error(`Prometheus refused a query for ${ref}: ${(e as Error).message}`);
-        fail(res, 502, 'PROMETHEUS_QUERY_FAILED', 'Prometheus refused a query');
-        return;
+        throw badGateway('Prometheus refused a query', 'PROMETHEUS_QUERY_FAILED');
       }
       throw e;
     }
-  });
+  }));
 
   router.get('/traces/:traceId', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -132,14 +120,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     try {
       traceId = storedTraceId(req.params.traceId);
     } catch {
-      fail(res, 400, 'BAD_REQUEST', 'a trace id is 16 or 32 hexadecimal digits');
-      return;
+      throw badRequest('a trace id is 16 or 32 hexadecimal digits');
     }
     const store = config.traceStore;
-    if (!store) {
-      fail(res, 404, 'NOT_CONFIGURED', 'no trace store is configured (apiObservability.traceStore or jaegerUrl)');
-      return;
-    }
+    if (!store) throw notFound('no trace store is configured (apiObservability.traceStore or jaegerUrl)', 'NOT_CONFIGURED');
     // Per caller: the API entity links depend on what the caller may see in the catalog.
     const principal = JSON.stringify((credentials as { principal?: unknown }).principal ?? null);
     const cacheKey = `trace:v1:${JSON.stringify([store.type, store.url, traceId, principal])}`;
@@ -167,18 +151,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       const name = (e as Error).name;
       if (e instanceof TraceNotFoundError || name === 'TraceNotFoundError') {
-        fail(res, 404, 'TRACE_NOT_FOUND', `trace ${traceId} is not in the trace store (unknown, or already expired)`);
-        return;
+        throw notFound(`trace ${traceId} is not in the trace store (unknown, or already expired)`, 'TRACE_NOT_FOUND');
       }
       if (e instanceof TraceStoreUnreachableError || name === 'TraceStoreUnreachableError') {
         logger.warn(`trace store unreachable for ${traceId}: ${(e as Error).message}`);
-        fail(res, 503, 'TRACE_STORE_UNREACHABLE', `the trace store (${store.type}) is unreachable; the trace cannot be shown right now`);
-        return;
+        throw unavailable(`the trace store (${store.type}) is unreachable; the trace cannot be shown right now`, 'TRACE_STORE_UNREACHABLE');
       }
       if (e instanceof TraceStoreFailedError || name === 'TraceStoreFailedError') {
         logger.error(`trace store failed for ${traceId}: ${(e as Error).message}`);
-        fail(res, 502, 'TRACE_STORE_FAILED', `the trace store (${store.type}) gave an answer that could not be read`);
-        return;
+        throw badGateway(`the trace store (${store.type}) gave an answer that could not be read`, 'TRACE_STORE_FAILED');
       }
       throw e;
     }
@@ -186,21 +167,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/alerts/webhook', async (req, res) => {
     const secret = config.alerts?.webhookSecret;
-    if (!options.alerts || !secret) {
-      fail(res, 404, 'NOT_CONFIGURED', 'the alert receiver is off: set apiObservability.alerts.webhookSecret');
-      return;
-    }
+    if (!options.alerts || !secret) throw notFound('the alert receiver is off: set apiObservability.alerts.webhookSecret', 'NOT_CONFIGURED');
     if (!bearerMatches(req.headers.authorization, secret)) {
-      fail(res, 401, 'UNAUTHORIZED', 'Alertmanager must send the shared secret as a bearer token (http_config.authorization)');
-      return;
+      throw unauthorized('Alertmanager must send the shared secret as a bearer token (http_config.authorization)');
     }
     let payload;
     try {
       payload = parseWebhookPayload(req.body);
     } catch (e) {
       if (!(e instanceof WebhookPayloadError)) throw e;
-      fail(res, 400, 'BAD_REQUEST', e.message);
-      return;
+      throw badRequest(e.message);
     }
     try {
       const result = await options.alerts.receive(payload);
@@ -208,19 +184,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       // Alertmanager retries a failed delivery; states not yet notified are notified then.
       logger.error(`api-observability: alert delivery from ${payload.receiver} failed: ${(e as Error).message}`);
-      fail(res, 503, 'NOTIFICATIONS_FAILED', 'the alerts could not be turned into notifications; Alertmanager will retry');
+      throw unavailable('the alerts could not be turned into notifications; Alertmanager will retry', 'NOTIFICATIONS_FAILED');
     }
   });
 
   router.get('/entity/:kind/:namespace/:name/alerts', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    if (!options.alerts) {
-      fail(res, 404, 'NOT_CONFIGURED', 'the alert receiver is off: set apiObservability.alerts.webhookSecret');
-      return;
-    }
-    const found = await annotatedEntity(req, res, credentials);
-    if (!found) return;
-    const { entity, api } = found;
+    if (!options.alerts) throw notFound('the alert receiver is off: set apiObservability.alerts.webhookSecret', 'NOT_CONFIGURED');
+    const { entity, api } = await annotatedEntity(req, credentials);
     // Only the API this entity is (the same choice as trace links), not every entity claiming the name.
     const { items } = await catalog.getEntities(
       { filter: { kind: 'API', [`metadata.annotations.${API_NAME_ANNOTATION}`]: api }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] },

@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { ConfigReader } from '@backstage/config';
 import knexFactory, { type Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import type { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
@@ -255,10 +257,8 @@ export async function serve(
     store: new GovernanceStore(knex), gates: new GateEvaluator(config, sources), events: services.events, notifications: services.notifications,
     policy: services.policy, userInfo, clock: services.clock,
   }));
-  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.name === 'AuthenticationError' ? 401 : err.name === 'NotAllowedError' ? 403 : 500;
-    res.status(status).json({ error: { code: err.name, message: err.message } });
-  });
+  // The error middleware the backend's root HTTP router installs after every plugin's routes.
+  app.use(MiddlewareFactory.create({ config: new ConfigReader({}), logger }).error());
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
