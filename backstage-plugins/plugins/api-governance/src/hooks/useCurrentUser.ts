@@ -1,19 +1,9 @@
-import { useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 
 /** The signed-in user's entity ref (from identityApi): undefined while loading (`loading`) or when unknown. */
 export function useCurrentUserState(): { user?: string; loading: boolean } {
   const identityApi = useApi(identityApiRef);
-  const [state, setState] = useState<{ user?: string; loading: boolean }>({ loading: true });
-  useEffect(() => {
-    let cancelled = false;
-    identityApi.getBackstageIdentity().then(
-      (id) => !cancelled && setState({ user: id.userEntityRef, loading: false }),
-      () => !cancelled && setState({ loading: false }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [identityApi]);
-  return state;
+  const { value, loading } = useAsync(() => identityApi.getBackstageIdentity(), [identityApi]);
+  return { user: value?.userEntityRef, loading };
 }

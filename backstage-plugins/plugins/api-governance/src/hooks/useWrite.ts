@@ -1,36 +1,35 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { newIdempotencyKey } from '../api/client';
 
-export interface WriteState {
-  busy: boolean;
-  error: unknown;
+/** A write's result (useAsyncFn resolves a failed call with its error, so success is wrapped). */
+class Written<T> {
+  constructor(readonly value: T) {}
 }
 
 /**
  * Runs a user action (a write) with an Idempotency-Key: the key is random per action and reused when
  * the user retries the same action with the same input after a failure (so a write whose answer was
- * lost is not applied twice); a changed input is a new action with a new key.
+ * lost is not applied twice); a changed input is a new action with a new key. `busy` while it runs
+ * (the views disable their buttons), `error` the last failure, cleared when the user tries again.
  */
 export function useWrite() {
   const last = useRef<{ fingerprint: string; key: string } | undefined>(undefined);
-  const [state, setState] = useState<WriteState>({ busy: false, error: undefined });
-
-  const run = useCallback(async <T>(input: unknown, write: (idempotencyKey: string) => Promise<T>): Promise<T | undefined> => {
+  const [state, call] = useAsyncFn(async <T>(input: unknown, write: (idempotencyKey: string) => Promise<T>) => {
     const fingerprint = JSON.stringify(input);
     if (last.current?.fingerprint !== fingerprint) last.current = { fingerprint, key: newIdempotencyKey() };
-    const key = last.current.key;
-    setState({ busy: true, error: undefined });
-    try {
-      const out = await write(key);
-      last.current = undefined;
-      setState({ busy: false, error: undefined });
-      return out;
-    } catch (error) {
-      setState({ busy: false, error });
-      return undefined;
-    }
+    const out = await write(last.current.key);
+    last.current = undefined;
+    return new Written(out);
   }, []);
 
-  const setError = useCallback((error: unknown) => setState((s) => ({ ...s, error })), []);
-  return { ...state, run, setError };
+  /** The write's result, or undefined when it failed (then `error` says why). */
+  const run = useCallback(
+    async <T>(input: unknown, write: (idempotencyKey: string) => Promise<T>): Promise<T | undefined> => {
+      const outcome = await call(input, write);
+      return outcome instanceof Written ? (outcome.value as T) : undefined;
+    },
+    [call],
+  );
+  return { busy: state.loading, error: state.loading ? undefined : (state.error as unknown), run };
 }

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import useInterval from 'react-use/esm/useInterval';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { FiringAlert } from '@api-observatory/backstage-plugin-api-observability-common';
@@ -11,17 +13,18 @@ export function useFiringAlerts(refreshMs = 30_000): FiringAlert[] {
   const kind = entity.kind;
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
-  const [alerts, setAlerts] = useState<FiringAlert[]>([]);
+  const last = useRef<FiringAlert[]>([]);
+  const [state, load] = useAsyncFn(async () => {
+    try {
+      last.current = (await api.getFiringAlerts({ kind, namespace, name })).alerts;
+    } catch {
+      // A failure leaves the last list: the summary cards report backend errors.
+    }
+    return last.current;
+  }, [api, kind, namespace, name]);
   useEffect(() => {
-    let cancelled = false;
-    // A failure leaves the last list: the summary cards report backend errors.
-    const load = () => api.getFiringAlerts({ kind, namespace, name }).then((r) => !cancelled && setAlerts(r.alerts), () => undefined);
     load();
-    const timer = setInterval(load, refreshMs);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [api, kind, namespace, name, refreshMs]);
-  return alerts;
+  }, [load]);
+  useInterval(load, refreshMs);
+  return state.value ?? last.current;
 }

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import useInterval from 'react-use/esm/useInterval';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { apiObservabilityApiRef } from '../api/ref';
@@ -17,21 +19,20 @@ export function useSummary(range: SummaryRange, refreshMs = 30_000): SummaryStat
   const kind = entity.kind;
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
-  const [state, setState] = useState<SummaryState>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
+  const key = `${kind}:${namespace}/${name}@${range}`;
+  // Each outcome carries what it was loaded for: a refresh keeps the shown summary (or error) until it
+  // answers, another entity or range shows loading instead of the previous one's numbers.
+  const [state, load] = useAsyncFn(
+    () =>
       api.getSummary({ kind, namespace, name }, range).then(
-        (summary) => !cancelled && setState({ status: 'loaded', summary }),
-        (e: unknown) => !cancelled && setState({ status: 'error', error: asObservabilityApiError(e) }),
-      );
-    setState({ status: 'loading' });
+        (summary): { key: string; outcome: SummaryState } => ({ key, outcome: { status: 'loaded', summary } }),
+        (e: unknown): { key: string; outcome: SummaryState } => ({ key, outcome: { status: 'error', error: asObservabilityApiError(e) } }),
+      ),
+    [api, kind, namespace, name, range, key],
+  );
+  useEffect(() => {
     load();
-    const timer = setInterval(load, refreshMs);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [api, kind, namespace, name, range, refreshMs]);
-  return state;
+  }, [load]);
+  useInterval(load, refreshMs);
+  return state.value?.key === key ? state.value.outcome : { status: 'loading' };
 }

@@ -1,4 +1,5 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -20,7 +21,6 @@ import { GateList } from '../GateList';
 import { StateChip } from '../StateChip';
 import { wrapStyle } from '../PlainText';
 import { DecisionDialog, type DialogMode } from '../DecisionDialog';
-import { useAsync } from '../../hooks/useAsync';
 import { ageMs, formatAge, formatTime, newestFirst, shortRef } from '../../model';
 import { ALLOWED, CHECKING_REASON, anyOf, gateOf, useActionPermission } from '../../hooks/useGovernancePermissions';
 import { GatedButton } from '../GatedButton';
@@ -85,12 +85,20 @@ function ClampedText(props: { children: string | null | undefined; lines: number
 /** The product managers' inbox: open promotion requests, filterable by system, owner, age and state, sortable by age. */
 export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
   const { api, loadEntities } = props;
-  const [data, reload] = useAsync(async () => {
-    const [requested, approved] = await Promise.all([api.listRequests({ state: 'requested' }), api.listRequests({ state: 'approved' })]);
-    const requests = newestFirst([...requested, ...approved]);
-    const entities = requests.length ? await loadEntities([...new Set(requests.map((r) => r.entityRef))]).catch(() => ({}) as Record<string, EntityInfo>) : {};
-    return { requests, entities };
-  }, [api, loadEntities]);
+  // Loaded on mount, on Refresh and after a decision; the last data stays shown while it reloads.
+  const [data, reload] = useAsyncFn(
+    async () => {
+      const [requested, approved] = await Promise.all([api.listRequests({ state: 'requested' }), api.listRequests({ state: 'approved' })]);
+      const requests = newestFirst([...requested, ...approved]);
+      const entities = requests.length ? await loadEntities([...new Set(requests.map((r) => r.entityRef))]).catch(() => ({}) as Record<string, EntityInfo>) : {};
+      return { requests, entities };
+    },
+    [api, loadEntities],
+    { loading: true },
+  );
+  useEffect(() => {
+    reload();
+  }, [reload]);
   const [system, setSystem] = useState(ANY);
   const [owner, setOwner] = useState(ANY);
   const [age, setAge] = useState<string>('any');
@@ -99,7 +107,7 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
   const [dialog, setDialog] = useState<{ request: PromotionRequest; mode: DialogMode } | undefined>();
   const now = props.now ?? Date.now();
 
-  const loaded = data.status === 'loaded' ? data.value : undefined;
+  const loaded = data.value;
   const info = (ref: string): EntityInfo => loaded?.entities[ref] ?? { title: shortRef(ref) };
   const systems = useMemo(() => [...new Set(Object.values(loaded?.entities ?? {}).map((e) => e.system).filter((s): s is string => !!s))].sort(), [loaded]);
   const owners = useMemo(() => [...new Set(Object.values(loaded?.entities ?? {}).map((e) => e.owner).filter((s): s is string => !!s))].sort(), [loaded]);
@@ -156,12 +164,12 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
             </MenuItem>
           ))}
         </TextField>
-        <Button size="small" onClick={reload}>
+        <Button size="small" onClick={() => reload()}>
           Refresh
         </Button>
       </Box>
-      {data.status === 'loading' && <LinearProgress />}
-      {data.status === 'error' && <ErrorMessage error={data.error} title="Promotion requests unavailable" />}
+      {!loaded && !data.error && <LinearProgress />}
+      {data.error && <ErrorMessage error={data.error} title="Promotion requests unavailable" />}
       {loaded && (
         // Narrower than the columns' minimum (below about 1000 px of page), the table scrolls in its box, not the page.
         <Paper style={{ overflowX: 'auto' }}>
@@ -244,7 +252,7 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
           currentUser={props.currentUser}
           entityTitle={info(dialog.request.entityRef).title}
           onClose={() => setDialog(undefined)}
-          onChanged={reload}
+          onChanged={() => reload()}
         />
       )}
     </Box>

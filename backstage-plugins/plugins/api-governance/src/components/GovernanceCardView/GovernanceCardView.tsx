@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import Box from '@material-ui/core/Box';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
@@ -16,7 +17,6 @@ import { GateList } from '../GateList';
 import { PlainText, wrapStyle } from '../PlainText';
 import { StateChip } from '../StateChip';
 import { DecisionDialog, type DialogMode } from '../DecisionDialog';
-import { useAsync } from '../../hooks/useAsync';
 import { currentEnvironment, defaultTarget, formatAge, formatTime, lastPromotion, openRequest, shortRef } from '../../model';
 import { ALLOWED, CHECKING, gateOf, useGovernancePermissions } from '../../hooks/useGovernancePermissions';
 import { GatedButton } from '../GatedButton';
@@ -44,13 +44,18 @@ type OpenDialog = { kind: 'request' } | { kind: 'transition'; mode: DialogMode; 
 export function GovernanceCardView(props: GovernanceCardViewProps) {
   const { api, entityRef } = props;
   const perms = useGovernancePermissions(entityRef);
-  const [data, reload] = useAsync(
+  // Loaded on mount and again after every change; the last data stays shown while it reloads.
+  const [data, reload] = useAsyncFn(
     async () => {
       const [environments, requests] = await Promise.all([api.getEnvironments(), api.listRequests({ entityRef })]);
       return { environments, requests };
     },
     [api, entityRef],
+    { loading: true },
   );
+  useEffect(() => {
+    reload();
+  }, [reload]);
   const [dialog, setDialog] = useState<OpenDialog>();
   const close = () => setDialog(undefined);
   const changed = () => {
@@ -59,8 +64,8 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
   };
 
   let body: JSX.Element;
-  if (data.status === 'loading') body = <LinearProgress data-testid="governance-loading" />;
-  else if (data.status === 'error') body = <ErrorMessage error={data.error} title="Governance data unavailable" />;
+  if (data.error) body = <ErrorMessage error={data.error} title="Governance data unavailable" />;
+  else if (!data.value) body = <LinearProgress data-testid="governance-loading" />;
   else {
     const { environments, requests } = data.value;
     const current = currentEnvironment(environments, requests);

@@ -1,3 +1,4 @@
+import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
@@ -8,7 +9,6 @@ import type { ApiGovernanceApi, GovernanceEvent } from '../../api/client';
 import { ErrorMessage } from '../ErrorMessage';
 import { GateList } from '../GateList';
 import { PlainText, wrapStyle } from '../PlainText';
-import { useAsync } from '../../hooks/useAsync';
 import { formatTime, newestFirst, orderedEvidence, shortRef, stateLabel } from '../../model';
 
 export interface TimelineEntry {
@@ -201,9 +201,10 @@ export async function loadHistory(api: ApiGovernanceApi, entityRef: string) {
 
 /** The history of an API, loaded again whenever `revision` changes (the page's writes bump it). */
 export function HistoryTimeline(props: { api: ApiGovernanceApi; entityRef: string; revision?: number }) {
-  const [data] = useAsync(() => loadHistory(props.api, props.entityRef), [props.api, props.entityRef, props.revision]);
-  if (data.status === 'loading') return <LinearProgress />;
-  if (data.status === 'error') return <ErrorMessage error={data.error} title="Governance history unavailable" />;
+  // A new revision loads again; the last history stays shown meanwhile, and only the newest load is shown.
+  const data = useAsync(() => loadHistory(props.api, props.entityRef), [props.api, props.entityRef, props.revision]);
+  if (data.error) return <ErrorMessage error={data.error} title="Governance history unavailable" />;
+  if (!data.value) return <LinearProgress />;
   return <HistoryTimelineView {...data.value} />;
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { useApi, useRouteRefParams } from '@backstage/frontend-plugin-api';
@@ -19,18 +19,11 @@ export function TracePage() {
   const { traceId } = useRouteRefParams(traceRouteRef);
   const api = useApi(apiObservabilityApiRef);
   const entityLink = useEntityRefLink();
-  const [state, setState] = useState<TraceLoadState>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    setState({ status: 'loading' });
-    api.getTrace(traceId).then(
-      (trace) => !cancelled && setState({ status: 'loaded', trace }),
-      (e: unknown) => !cancelled && setState({ status: 'error', error: asObservabilityApiError(e) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, traceId]);
+  const trace = useAsync(() => api.getTrace(traceId), [api, traceId]);
+  let state: TraceLoadState;
+  if (trace.loading) state = { status: 'loading' };
+  else if (trace.error) state = { status: 'error', error: asObservabilityApiError(trace.error) };
+  else state = { status: 'loaded', trace: trace.value! };
   const entityHref = (ref: string) => {
     try {
       return entityLink(ref);
