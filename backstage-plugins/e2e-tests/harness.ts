@@ -212,7 +212,8 @@ export async function startBackstage(opts: StartBackstageOptions = {}): Promise<
     writeFileSync(extraFile, JSON.stringify(extra, null, 2));
     configs.push(extraFile);
   }
-  const args = ['--import', 'tsx', 'src/index.ts', ...configs.flatMap((c) => ['--config', c])];
+  // As scripts/serve.sh: the instrumentation file first (traces exported when OTEL_EXPORTER_OTLP_ENDPOINT is in opts.env).
+  const args = ['--import', 'tsx', '--import', './src/instrumentation.ts', 'src/index.ts', ...configs.flatMap((c) => ['--config', c])];
   const proc = startChild(name, process.execPath, args, { cwd: BACKEND_DIR, env });
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 180_000);

@@ -3,6 +3,7 @@
 # plugin serves the built frontend. Builds nothing: run `npm run build` in backstage-plugins/ first.
 #   BACKSTAGE_BACKEND_PORT  port on 127.0.0.1 (default 7007)
 #   BACKSTAGE_DATABASE=postgres  use app-config.postgres.yaml (needs POSTGRES_HOST/PORT/USER/PASSWORD)
+#   OTEL_EXPORTER_OTLP_ENDPOINT  e.g. http://127.0.0.1:4318: export the backend's traces there over OTLP/HTTP
 # The node process replaces this script (exec), so a caller's signals reach the backend directly.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,4 +15,5 @@ if [ ! -f "$here/packages/app/dist/index.html" ]; then
   echo "[backstage] no frontend bundle in packages/app/dist: the API works, the UI does not (run npm run build in backstage-plugins/)" >&2
 fi
 cd "$here/packages/backend"
-exec node --import tsx src/index.ts "${configs[@]}" "$@"
+# src/instrumentation.ts (loaded first) exports the backend's traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+exec node --import tsx --import ./src/instrumentation.ts src/index.ts "${configs[@]}" "$@"

@@ -109,7 +109,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   writeFileSync(backstageConfigFile, `# Written by packages/local-stack (sandbox.ts) for this run: the URLs the stack bound.\n${JSON.stringify(sandboxBackstageConfig(urls), null, 2)}\n`);
   let backstage: RunningBackstage;
   try {
-    backstage = await startBackstage({ port: o.backstagePort, logDir: path.join(stack.dir, 'logs'), configFiles: [backstageConfigFile] });
+    // Backstage's own spans (governance transitions, observability summaries) go to the collector, then Jaeger.
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: stack.collector.otlpHttpEndpoint, OTEL_SERVICE_NAME: 'backstage' };
+    backstage = await startBackstage({ port: o.backstagePort, logDir: path.join(stack.dir, 'logs'), configFiles: [backstageConfigFile], env });
   } catch (e) {
     await stack.stop();
     throw e;
