@@ -4,8 +4,9 @@
 #   2. Debian packages, only when missing and only as root: Chromium (browser tests), PostgreSQL (the
 #      Backstage production option, tested), docker-compose (static check of docker-compose.yml), unzip
 #   3. npm packages (`npm ci`, when package-lock.json changed)
-#   4. the Go-built components (Prometheus, the collector, Jaeger), cached by version; Kafka's jars from
-#      Maven Central, cached by version
+#   4. the Go-built components (Prometheus, the collector, Jaeger), cached by version; Keycloak (with
+#      Maven, pre-built, cached by version) and the Java 21+ runtime it needs, located or a clear error;
+#      Kafka's jars from Maven Central, cached by version
 #   5. the TypeScript build, then the Backstage app bundle (when its sources are newer)
 # 2, 3 and 4 run side by side (network and compile overlap on two cores); 5 starts once npm is done.
 # A status line is printed at least every 15 s while anything runs; each step's output is in
@@ -101,6 +102,7 @@ else
 fi
 
 start_step go "step 4/5: Go-built tools" bash scripts/tools/build-go-tools.sh
+start_step keycloak "step 4/5: Keycloak" bash scripts/tools/install-keycloak.sh
 start_step kafka "step 4/5: Kafka" bash scripts/tools/install-kafka.sh
 
 wait_steps npm
@@ -115,7 +117,8 @@ else
   say "step 5/5: Backstage app bundle current"
 fi
 
-wait_steps apt go kafka backstage
+wait_steps apt go keycloak kafka backstage
 grep -E '^(otelcol|jaeger|alertmanager|opa)' "$logs/setup-go.log" | sed 's/^/  /' || true
+grep -E '^keycloak' "$logs/setup-keycloak.log" | sed 's/^/  /' || true
 grep -E '^kafka' "$logs/setup-kafka.log" | sed 's/^/  /' || true
 say "done"
