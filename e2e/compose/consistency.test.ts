@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { COMPONENT_JOBS, LABELS, LABEL_NAMES, METRICS, promSeriesNames } from '@api-observatory/telemetry-contract';
 import { LOKI_LABELS } from '@api-observatory/telemetry-contract/grafana';
 import {
@@ -23,6 +23,7 @@ import {
   versionsEnv, walkFiles, type EnvRef, type Service,
 } from './helpers';
 
+const parseAllYaml = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS());
 const compose = loadCompose();
 const svc = (name: string): Service => service(compose, name);
 const env = (name: string): Record<string, string> => environment(svc(name));
@@ -598,8 +599,26 @@ describe('Grafana OAuth and Keycloak', () => {
       realms.internal.users.map((u: any) => [u.username, grafanaRole(rolePath, u.groups.map((g: string) => g.replace(/^\//, '')))]),
     );
     assert.deepEqual([...new Set(roles.values())].sort(), ['Admin', 'Editor', 'Viewer'], 'the demo users cover the three roles');
-    assert.equal(grafanaRole(rolePath, ['api-developers']), undefined);
+    assert.equal(grafanaRole(rolePath, ['orders-team']), undefined, 'a Backstage group alone gives no Grafana role');
     assert.equal(ini('auth.generic_oauth', 'role_attribute_strict'), 'true', 'no role → no sign-in');
+  });
+
+  test("realm internal's users and groups are the sample catalog's: same usernames, e-mails and Backstage groups", () => {
+    const catalog = parseAllYaml(readText('backstage-plugins/catalog/org.yaml'));
+    const bsGroups = new Set(catalog.filter((e) => e.kind === 'Group').map((e) => e.metadata.name as string));
+    const bsUsers = new Map(catalog.filter((e) => e.kind === 'User').map((e) => [e.metadata.name as string, e]));
+    const grafanaGroups = new Set([...ini('auth.generic_oauth', 'role_attribute_path').matchAll(/'([^']+)'\)/g)].map((m) => m[1]!));
+    for (const g of realms.internal.groups as Array<{ name: string }>) {
+      if (!grafanaGroups.has(g.name)) assert.ok(bsGroups.has(g.name), `Keycloak group ${g.name} is no Backstage group in org.yaml`);
+    }
+    assert.ok(realms.internal.users.length > 0);
+    for (const u of realms.internal.users as Array<{ username: string; email: string; groups: string[] }>) {
+      const b = bsUsers.get(u.username);
+      assert.ok(b, `Keycloak user ${u.username} is no Backstage user in org.yaml`);
+      assert.equal(u.email, b.spec.profile.email, `${u.username}: e-mail`);
+      const teams = u.groups.map((g) => g.replace(/^\//, '')).filter((g) => !grafanaGroups.has(g)).sort();
+      assert.deepEqual(teams, [...b.spec.memberOf].sort(), `${u.username}: Keycloak groups = Backstage memberOf`);
+    }
   });
 
   test('every realm placeholder is set for keycloak; Backstage URLs agree across services', () => {
@@ -818,6 +837,7 @@ describe('scrape jobs and versions', () => {
     const m = /^v0\.(\d)(\d\d)\.(\d+)$/.exec(v.get('PROMETHEUS_MODULE_VERSION')!);
     assert.ok(m);
     assert.equal(svc('prometheus').def.image, `prom/prometheus:v${m[1]}.${Number(m[2])}.${m[3]}`);
+    assert.equal(svc('keycloak').def.image, `keycloak/keycloak:${v.get('KEYCLOAK_VERSION')}`, 'the local stack and compose run one Keycloak release');
     const node = v.get('NODE_VERSION');
     const nodeImages = [
       ...[...compose.services.values()].map((s) => s.def.image).filter((i: string) => i.startsWith('node:')),
