@@ -11,4 +11,5 @@ export * from './rule-levels';
 export * from './canary-gate';
 export * from './opa';
 export * from './sandbox';
+export * from './keycloak';
 export * from './kafka';
