@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as contract from '@api-observatory/telemetry-contract';
-import { BURN_RATE_TIERS } from '@api-observatory/telemetry-contract';
+import { BURN_RATE_TIERS, burnThreshold } from '@api-observatory/telemetry-contract';
 import { DOCKER_ALERTMANAGER_FILE, renderDockerAlertmanager } from './alertmanager';
 import { canaryRuleFile, canaryRunbooks } from './canary-alerts';
 import { isAlert, type RuleFile, type Runbook } from './model';
@@ -9,7 +9,7 @@ import { platformRuleFile, platformRunbooks } from './platform-alerts';
 import { recordingRuleFile } from './recording';
 import { GENERATED_HEADER, renderRuleFile, renderRunbook, stringifyYaml, type RunbookSection } from './render';
 import { parseSloConfig, type SloConfig } from './slo-config';
-import { burnAlertName, burnThreshold, sloRuleFile, sloRunbooks } from './slo';
+import { burnAlertName, sloRuleFile, sloRunbooks } from './slo';
 import { canaryTestGroups } from './testgen/canary-tests';
 import { platformTestGroups } from './testgen/platform-tests';
 import type { PromtoolTestFile, TestGroup } from './testgen/promtool-file';

@@ -1,7 +1,7 @@
 import {
   API_ROUTE_STATUS_CLASS_REQUEST_RATE, BASE_WINDOW, BURN_RATE_TIERS, ERROR_STATUS_CLASS, LABELS, SLO_ERRORS_RATE, SLO_LABEL, SLO_OBJECTIVE, SLO_PERIOD_HOURS, SLO_REQUESTS_RATE, SLO_WINDOWS,
-  apiErrorRatio, apiLatencyBucketRate, apiRequestRate, eq, oneOf, recordedSelector, sloErrorRatio, sum,
-  and, avgOverTime, cmp, div, minus, num, or, plus, times, unless,
+  apiErrorRatio, apiLatencyBucketRate, apiRequestRate, burnCondition, burnThreshold, eq, oneOf, recordedSelector, sloErrorRatio, sum,
+  avgOverTime, cmp, div, minus, num, or, plus, times, unless,
   type BurnRateTier, type Matcher, type Sli,
 } from '@api-observatory/telemetry-contract';
 import { label, type AlertRule, type RecordingRule, type RuleFile, type RuleGroup, type Runbook } from './model';
@@ -35,9 +35,6 @@ export const burnAlertName = (sli: Sli, tier: BurnRateTier): string => `Api${SLI
 export const LATENCY_BUCKET_MISSING = 'ApiLatencySliBucketMissing';
 /** `for` of the bucket-missing guard. */
 export const LATENCY_BUCKET_MISSING_FOR = '15m';
-
-/** Error ratio above which a tier fires: factor × (1 − objective). */
-export const burnThreshold = (objectivePercent: number, tier: BurnRateTier): number => Number((tier.factor * (1 - objectivePercent / 100)).toPrecision(12));
 
 const pct = (ratio: number): string => `${Number((ratio * 100).toPrecision(6))}%`;
 const hoursToText = (h: number): string => (h >= 48 ? `${Number((h / 24).toPrecision(3))} days` : `${Number(h.toPrecision(3))} hours`);
@@ -146,7 +143,7 @@ export function burnAlert(g: SloAlertGroup, tier: BurnRateTier): AlertRule {
   const exhaustHours = SLO_PERIOD_HOURS / tier.factor;
   return {
     alert: burnAlertName(g.sli, tier),
-    expr: and(cmp(recordedSelector(sloErrorRatio(tier.longWindow), own), '>', threshold), cmp(recordedSelector(sloErrorRatio(tier.shortWindow), own), '>', threshold)),
+    expr: burnCondition(tier, (w) => recordedSelector(sloErrorRatio(w), own), threshold),
     severity: tier.severity,
     persona: 'developer',
     labels: sloAlertLabels(g),

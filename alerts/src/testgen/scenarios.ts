@@ -1,7 +1,6 @@
-import { BURN_RATE_TIERS, type BurnRateTier } from '@api-observatory/telemetry-contract';
+import { BURN_RATE_TIERS, burnThreshold, type BurnRateTier } from '@api-observatory/telemetry-contract';
 import type { SloConfig, SloTarget } from '../slo-config';
 import { sloTargets } from '../slo-config';
-import { burnThreshold } from '../slo';
 import { representative, type ApiProfile, type SloScenario } from './slo-tests';
 
 /**

@@ -1,4 +1,4 @@
-import { BASE_WINDOW, BURN_RATE_TIERS, SLO_WINDOWS, type BurnRateTier, type SloWindow } from '@api-observatory/telemetry-contract';
+import { BASE_WINDOW, BURN_RATE_TIERS, SLO_WINDOWS, burnConditionHolds, type BurnRateTier, type SloWindow } from '@api-observatory/telemetry-contract';
 
 /**
  * A small, exact re-implementation of how Prometheus evaluates the pack's SLO rule chain on promtool's
@@ -170,7 +170,7 @@ export function simulateSli(input: SliInput, o: SimOptions): SimResult {
       const thr = tier.factor * (1 - o.objective / 100);
       const l = ratio[tier.longWindow][i];
       const s = ratio[tier.shortWindow][i];
-      const on = l !== undefined && s !== undefined && l > thr && s > thr;
+      const on = burnConditionHolds(tier, (w) => ratio[w][i], thr) === true;
       firing[tier.tier].push(on);
       // A value within float noise of the threshold matters only when the other window is (about) above it.
       const near = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? Infinity : Math.abs(v / thr - 1));

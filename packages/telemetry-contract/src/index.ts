@@ -12,4 +12,5 @@ export * from './links';
 export * from './client';
 export * from './platform';
 export * from './rules';
+export * from './slo-burn';
 export * from './platform-components';

@@ -33,19 +33,6 @@ export const SLO_LABEL = 'slo';
 export const SLIS = ['availability', 'latency'] as const;
 export type Sli = (typeof SLIS)[number];
 
-/**
- * Multi-window, multi-burn-rate alert tiers for a 30-day objective (Google SRE workbook, "Alerting on
- * SLOs", table 5-8): an alert fires when the error ratio exceeds `factor × (1 − objective)` over both the
- * long and the short window. `budgetSpent` is the share of the 30-day budget the long window consumes at
- * that burn rate.
- */
-export const BURN_RATE_TIERS = [
-  { tier: 'fast', severity: 'page', factor: 14.4, longWindow: '1h', shortWindow: '5m', budgetSpent: 0.02 },
-  { tier: 'sustained', severity: 'page', factor: 6, longWindow: '6h', shortWindow: '30m', budgetSpent: 0.05 },
-  { tier: 'slow', severity: 'ticket', factor: 1, longWindow: '3d', shortWindow: '6h', budgetSpent: 0.1 },
-] as const satisfies ReadonlyArray<{ tier: string; severity: 'page' | 'ticket'; factor: number; longWindow: SloWindow; shortWindow: SloWindow; budgetSpent: number }>;
-export type BurnRateTier = (typeof BURN_RATE_TIERS)[number];
-
 /** `apigw_requests_total` → `apigw_requests`: a counter's name without the `_total` a rate removes. */
 function counterBase(name: string): string {
   return name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;

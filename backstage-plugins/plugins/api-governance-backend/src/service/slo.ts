@@ -4,17 +4,18 @@
  *
  * - the burn rate of each SLI over each window is `sloBurnRate(window, { api })` (the recorded SLI error
  *   ratio divided by the error budget, 1 − the recorded objective), per `slo` label (availability, latency);
- * - "burning" is the alerts' multi-window multi-burn-rate condition: for some tier of BURN_RATE_TIERS
- *   (page: 14.4× over 1h and 5m, 6× over 6h and 30m; ticket: 1× over 3d and 6h), the burn rate exceeds
- *   the tier's factor over BOTH its long and short windows. `ratio > factor × (1 − objective)`, the
- *   alert expression, is the same inequality.
+ * - "burning" is the alerts' multi-window multi-burn-rate condition, the contract's one definition
+ *   (slo-burn.ts: BURN_RATE_TIERS, burnConditionHolds; the alert generator writes the same tiers with
+ *   burnCondition): for some tier (page: 14.4× over 1h and 5m, 6× over 6h and 30m; ticket: 1× over 3d and
+ *   6h), the burn rate exceeds the tier's factor over BOTH its long and short windows, which is the
+ *   alerts' `ratio > burnThreshold(objective, tier)` divided by the error budget.
  *
  * Outcomes: `burning: true` (with the firing tiers) → gate failed; `burning: false` with every tier of
  * every SLI evaluated → passed, with the burn rates as evidence; no series for the API, or a tier that
  * is not burning but lacks a window → unknown (no data never passes). Prometheus unreachable or a
  * query error throws, which the gate reports as unknown.
  */
-import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, SLO_WINDOWS, eq, sloBurnRate, type Sample, type SloWindow } from '@api-observatory/telemetry-contract';
+import { BURN_RATE_TIERS, LABELS, PrometheusClient, SLO_LABEL, SLO_WINDOWS, burnConditionHolds, eq, sloBurnRate, type Sample, type SloWindow } from '@api-observatory/telemetry-contract';
 import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { GateContext, SloSource, SloStatus } from './gates/gate';
 
@@ -54,10 +55,7 @@ export function evaluateTiers(burnRates: SloEvidence['burnRates']): TierEvaluati
     for (const t of BURN_RATE_TIERS) {
       const long = rates[t.longWindow] ?? null;
       const short = rates[t.shortWindow] ?? null;
-      // Any evaluated window at or below the factor rules the tier out; both above it fire it.
-      const burning = (long !== null && long <= t.factor) || (short !== null && short <= t.factor)
-        ? false
-        : long !== null && short !== null ? true : null;
+      const burning = burnConditionHolds(t, (w) => rates[w], t.factor);
       out.push({ sli, tier: t.tier, severity: t.severity, factor: t.factor, longWindow: t.longWindow, shortWindow: t.shortWindow, longBurnRate: long, shortBurnRate: short, burning });
     }
   }
