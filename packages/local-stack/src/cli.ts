@@ -128,6 +128,7 @@ async function main() {
     say('backstage', `${backstage.url}${moved(backstage.url, wantBackstage)}  (reads the URLs above: ${sandbox.backstageConfigFile})`);
     say('', `canary card:     ${api}/observability`);
     say('', `governance gate: ${api}/governance  (sign in as emma.orders to request a promotion, carla.pm to approve)`);
+    if (urls.kafka) say('kafka', `${urls.kafka.join(',')}  governance events on topic api-governance.events (keyed by API)`);
     if (!existsSync(path.join(repoRoot(), 'backstage-plugins', 'packages', 'app', 'dist', 'index.html'))) {
       say('', 'the Backstage UI is not built, only its API answers: run npm run build --prefix backstage-plugins, then start again');
     }

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioName } from '@api-observatory/traffic-simulator';
 import { startBackstage, type RunningBackstage } from './backstage';
+import { startKafka, type RunningKafka } from './kafka';
 import { startStack, type Stack } from './stack';
 
 /** The API that runs a canary in the sandbox (the sample catalog's Orders API). */
@@ -38,6 +39,8 @@ export interface SandboxUrls {
   prometheus: string;
   jaeger: string;
   canaryGate: string;
+  /** Kafka bootstrap servers: the governance backend relays its events there. */
+  kafka?: string[];
 }
 
 /**
@@ -55,6 +58,7 @@ export function sandboxBackstageConfig(u: SandboxUrls): Record<string, unknown> 
         canary: { source: 'http', url: u.canaryGate, required: true },
         slo: { prometheusUrl: u.prometheus },
       },
+      ...(u.kafka ? { kafka: { brokers: u.kafka, createTopic: true } } : {}),
     },
   };
 }
@@ -102,6 +106,20 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const urls: SandboxUrls = { prometheus: stack.prometheus.url, jaeger: stack.jaeger.url, canaryGate: stack.canaryGate!.url };
   if (o.backstagePort === null) return { stack, urls, stop: () => stack.stop() };
 
+  // One broker for the governance events (the backend relays its outbox to it).
+  let kafka: RunningKafka;
+  try {
+    kafka = await startKafka({ brokers: 1, dataDir: path.join(stack.dir, 'kafka'), logDir: path.join(stack.dir, 'logs') });
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  urls.kafka = kafka.brokers;
+  const stopAll = async () => {
+    await kafka.stop();
+    await stack.stop();
+  };
+
   const dir = path.join(stack.dir, 'backstage');
   mkdirSync(dir, { recursive: true });
   const backstageConfigFile = path.join(dir, 'app-config.sandbox.yaml');
@@ -113,7 +131,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: stack.collector.otlpHttpEndpoint, OTEL_SERVICE_NAME: 'backstage' };
     backstage = await startBackstage({ port: o.backstagePort, logDir: path.join(stack.dir, 'logs'), configFiles: [backstageConfigFile], env });
   } catch (e) {
-    await stack.stop();
+    await stopAll();
     throw e;
   }
   return {
@@ -123,7 +141,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     backstageConfigFile,
     async stop() {
       await backstage.stop();
-      await stack.stop();
+      await stopAll();
     },
   };
 }

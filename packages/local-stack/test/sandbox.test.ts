@@ -33,6 +33,9 @@ test('Backstage gets exactly the URLs the stack bound, and the canary gate is th
   assert.deepEqual(c.apiGovernance.gates.canary, { source: 'http', url: urls.canaryGate, required: true });
   assert.equal(c.apiGovernance.gates.slo.prometheusUrl, urls.prometheus);
   assert.doesNotMatch(JSON.stringify(c), /\$\{/, 'no environment substitution, so no fallback');
+  assert.equal((c.apiGovernance as Record<string, unknown>).kafka, undefined, 'no Kafka, no relay');
+  const k = sandboxBackstageConfig({ ...urls, kafka: ['127.0.0.1:19092'] }) as { apiGovernance: { kafka: unknown } };
+  assert.deepEqual(k.apiGovernance.kafka, { brokers: ['127.0.0.1:19092'], createTopic: true });
 });
 
 test("the plugins read the overlay on top of the app's config files as the backend does", () => {
@@ -48,6 +51,9 @@ test("the plugins read the overlay on top of the app's config files as the backe
   const gov = readGovernanceConfig(config);
   assert.deepEqual(gov.gates.canary, { source: 'http', url: urls.canaryGate, required: true, timeoutMs: gov.gates.canary.timeoutMs });
   assert.equal(gov.gates.slo.prometheusUrl, urls.prometheus);
+  const withKafka = ConfigReader.fromConfigs([...files, { data: sandboxBackstageConfig({ ...urls, kafka: ['127.0.0.1:19092'] }) as never, context: 'app-config.sandbox.yaml' }]);
+  assert.deepEqual(withKafka.getStringArray('apiGovernance.kafka.brokers'), ['127.0.0.1:19092']);
+  assert.equal(config.getOptionalConfig('apiGovernance.kafka'), undefined);
 });
 
 test('at the default rate, baseline and canary each get at least twice the gate floor per interval, whatever the seed', () => {
