@@ -8,15 +8,16 @@
  *   evaluation and gate-config validation, none of its Node-only service / CLI code), and its two @stdlib
  *   normal-distribution functions from their `lib/main.js` (same code, without the packages' extras);
  * - the recorded test fixtures (src/test/) are not copied into dist/;
- * - the canary judge's document reader imports `node:fs` for files the browser never reads: `node:`
- *   built-ins resolve to empty modules instead of failing the build;
+ * - no Node built-in is stubbed: the canary judge's browser entry imports none (its file reading is a
+ *   Node-only module; packages/canary-judge/test/browser-entry.test.ts checks the module graph), so a
+ *   `node:` import reaching the bundle fails the build;
  * - its YAML reader is @api-observatory/safe-yaml (js-yaml 4's loader, YAML 1.2 core schema, alias expansion
  *   bounded), the same as the canary-gate CLI's; it takes js-yaml's loader files itself, without the dumper,
  *   so no alias is needed here (see the README's bundle size section).
  */
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import path from 'path';
-import webpack, { type Configuration } from 'webpack';
+import type { Configuration } from 'webpack';
 import { merge } from 'webpack-merge';
 import { copyFilePatterns } from './.config/bundler/copyFiles';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
@@ -36,7 +37,6 @@ const STDLIB_BUILTIN: Record<string, string> = {
   '@stdlib/array-uint16': 'lib/main.js',
   '@stdlib/array-uint32': 'lib/main.js',
 };
-const NODE_BUILTINS = ['fs', 'crypto', 'http', 'https', 'net', 'path', 'os', 'util', 'stream', 'child_process', 'url', 'zlib'];
 
 const config = async (env: Env): Promise<Configuration> => {
   const base = await grafanaConfig(env);
@@ -64,16 +64,10 @@ const config = async (env: Env): Promise<Configuration> => {
         ...Object.fromEntries(STDLIB_MAIN.map((p) => [`${p}$`, require.resolve(`${p}/lib/main.js`)])),
         ...Object.fromEntries(Object.entries(STDLIB_BUILTIN).map(([p, file]) => [`${p}$`, require.resolve(`${p}/${file}`)])),
       },
-      fallback: Object.fromEntries(NODE_BUILTINS.map((m) => [m, false])),
     },
     module: {
       rules: [{ test: WORKSPACE_SOURCES, sideEffects: false }],
     },
-    plugins: [
-      new webpack.NormalModuleReplacementPlugin(/^node:/, (resource: { request: string }) => {
-        resource.request = resource.request.replace(/^node:/, '');
-      }),
-    ],
     // Cache keyed on this file too (the base config only lists its own).
     cache: { type: 'filesystem', buildDependencies: { config: [path.resolve(process.cwd(), 'webpack.config.ts')] } },
   });

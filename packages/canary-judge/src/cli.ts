@@ -6,22 +6,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PrometheusClient, PrometheusQueryError, PrometheusUnreachableError } from '@api-observatory/telemetry-contract';
 import { DEFAULT_GATE_CONFIG } from './config/default';
-import { loadGateConfig } from './config/load';
+import { loadGateConfig, loadSamplesDocument } from './files';
 import type { GateConfig } from './config/types';
 import type { Decision } from './decision';
 import { parseDuration } from './duration';
 import { discoverCanary } from './discovery';
 import { buildRollbackEvent, hashGateConfig } from './event';
-import { evaluate, checkEvaluationWindow, type SampleSource } from './evaluate';
+import { evaluate, checkEvaluationWindow, type Evaluation, type SampleSource } from './evaluate';
 import { formatIntervalJudgement, formatVerdict } from './format';
 import { judgeIntervals } from './intervals';
 import { judgeGate } from './judge';
 import { createPrometheusSource } from './prometheus/source';
 import { unresolvedQueries } from './query-names';
 import { evaluationReport, formatEvaluation } from './report';
-import { loadSamplesDocument, type SamplesContext } from './samples';
+import type { SamplesContext } from './samples';
 import { startCanaryGateServer } from './server/server';
 import { CanaryNotFoundError, resolveVersions, type Discover } from './service';
+import { startTracing } from './telemetry/sdk';
+import { evaluationSpan, tracedPrometheus } from './telemetry/spans';
 import { ValidationError } from './validation';
 
 export const EXIT = { promote: 0, rollback: 1, continue: 2, error: 3 } as const;
@@ -92,11 +94,16 @@ function nonEmpty(values: Record<string, unknown>, names: string[]): void {
   for (const n of names) if (typeof values[n] === 'string' && (values[n] as string).trim() === '') throw new UsageError(`--${n} must not be empty`);
 }
 
+/** Prometheus for the gate: its queries are child spans of the evaluation (no-ops unless tracing is on). */
+const prometheusClient = (url: string) => tracedPrometheus(new PrometheusClient(url), url);
+
 function discovery(url: string, deps: CliDeps): Discover {
   if (deps.createDiscovery) return deps.createDiscovery(url);
-  const client = new PrometheusClient(url);
+  const client = prometheusClient(url);
   return (api, o) => discoverCanary(client, api, o);
 }
+
+const defaultSource = (url: string): SampleSource => createPrometheusSource(url, { client: prometheusClient(url) });
 
 function loadConfig(path: string | undefined): GateConfig {
   return path === undefined ? DEFAULT_GATE_CONFIG : loadGateConfig(path);
@@ -186,20 +193,28 @@ async function evaluateCommand(args: string[], io: CliIo, deps: CliDeps): Promis
   if (problems.length) throw new UsageError(problems.join('; '));
 
   const now = deps.now?.() ?? new Date();
-  let versions;
+  const request = {
+    api: values.api as string,
+    ...(values.canary !== undefined ? { canary: values.canary as string } : {}),
+    ...(values.baseline !== undefined ? { baseline: values.baseline as string } : {}),
+    interval: values.interval as string,
+    lookback: values.lookback as string,
+    intervalMs,
+    lookbackMs,
+  };
+  const source = (deps.createPrometheusSource ?? defaultSource)(url);
+  let evaluation!: Evaluation;
+  let traced;
   try {
-    versions = await resolveVersions(
-      {
-        api: values.api as string,
-        ...(values.canary !== undefined ? { canary: values.canary as string } : {}),
-        ...(values.baseline !== undefined ? { baseline: values.baseline as string } : {}),
-        interval: values.interval as string,
-        lookback: values.lookback as string,
-        intervalMs,
-        lookbackMs,
+    traced = await evaluationSpan(
+      'cli evaluate',
+      request,
+      () => resolveVersions(request, discovery(url, deps), now),
+      async (versions) => {
+        const context = { api: versions.api, canaryVersion: versions.canary, baselineVersion: versions.baseline };
+        evaluation = await evaluate({ ...context, config, intervalMs, lookbackMs, end: now }, source);
+        return evaluationReport(evaluation, context, config, now);
       },
-      discovery(url, deps),
-      now,
     );
   } catch (e) {
     if (!(e instanceof CanaryNotFoundError)) throw e;
@@ -207,13 +222,11 @@ async function evaluateCommand(args: string[], io: CliIo, deps: CliDeps): Promis
     io.stderr(`canary-gate: ${e.message}`);
     return EXIT.continue;
   }
-  const context = { api: versions.api, canaryVersion: versions.canary, baselineVersion: versions.baseline };
-  const source = (deps.createPrometheusSource ?? ((u: string) => createPrometheusSource(u)))(url);
-  const evaluation = await evaluate({ ...context, config, intervalMs, lookbackMs, end: now }, source);
+  const { report } = traced;
   if (values.json) {
-    io.stdout(JSON.stringify(evaluationReport(evaluation, context, config, now), null, 2));
+    io.stdout(JSON.stringify(report, null, 2));
   } else {
-    io.stdout(formatEvaluation(evaluation, context));
+    io.stdout(formatEvaluation(evaluation, report.context));
   }
   return exitFor(evaluation.decision);
 }
@@ -236,7 +249,7 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}`);
   const config = loadPrometheusConfig(values.config as string | undefined);
-  const source = (deps.createPrometheusSource ?? ((u: string) => createPrometheusSource(u)))(url);
+  const source = (deps.createPrometheusSource ?? defaultSource)(url);
   const log = (line: string) => io.stderr(`canary-gate: ${line}`);
   let running;
   try {
@@ -314,13 +327,18 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, deps: CliDep
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`canary-gate: error: ${(e as Error)?.message ?? String(e)}\n`);
-      process.exitCode = EXIT.error;
-    },
-  );
+  // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; the buffered ones are flushed before exit.
+  const tracing = startTracing();
+  runCli(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        process.stderr.write(`canary-gate: error: ${(e as Error)?.message ?? String(e)}\n`);
+        process.exitCode = EXIT.error;
+      },
+    )
+    .then(() => tracing?.shutdown())
+    .catch((e: unknown) => process.stderr.write(`canary-gate: trace export: ${(e as Error)?.message ?? String(e)}\n`));
 }

@@ -1,5 +1,7 @@
-/** Reading YAML and JSON documents, with errors that say which file and where. */
-import { readFileSync } from 'node:fs';
+/**
+ * Parsing YAML and JSON document text, with errors that say which document and where. Pure (no Node
+ * imports): the browser entry uses it; reading files is files.ts.
+ */
 import { parseYaml } from '@api-observatory/safe-yaml';
 import { ValidationError } from './validation';
 
@@ -23,17 +25,4 @@ export function parseDocument(text: string, subject: string, format: DocumentFor
     const what = fmt === 'json' ? 'JSON' : 'YAML';
     throw new ValidationError(subject, [{ path: '', message: `${subject} is not valid ${what}: ${(e as Error).message.split('\n')[0]}` }], source);
   }
-}
-
-/** Read a file as UTF-8; a missing or unreadable file becomes a ValidationError naming it. */
-export function readDocumentFile(path: string, subject: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new ValidationError(subject, [{ path: '', message: `cannot read ${subject} file ${path}: ${why}` }], path);
-  }
-  return parseDocument(text, subject, formatOfPath(path), path);
 }

@@ -1,7 +1,7 @@
 // The package entry: everything the browser entry has, plus the Node-only parts (file loaders, rollback
 // events hashed with node:crypto, the HTTP service and webhook) and the lower-level statistics.
 export * from './browser';
-export { loadGateConfig } from './config/load';
+export { loadGateConfig, loadSamplesDocument } from './files';
 export * from './samples';
 export * from './event';
 export { pairwiseDifferences } from './stats/mann-whitney';

@@ -3,7 +3,7 @@
  * ratio or the p99 latency of each minute), and the samples.json document the CLI reads.
  */
 import type { LatencyKind } from '@api-observatory/telemetry-contract';
-import { readDocumentFile, parseDocument } from './documents';
+import { parseDocument } from './documents';
 import type { BucketCounts } from './stats/histogram';
 import { Checker, joinPath } from './validation';
 
@@ -153,9 +153,4 @@ export function validateSamplesDocument(raw: unknown, source?: string): SamplesD
 /** Parse and validate samples from JSON (or YAML) text. */
 export function parseSamplesDocument(text: string, source?: string): SamplesDocument {
   return validateSamplesDocument(parseDocument(text, 'samples', 'auto', source), source);
-}
-
-/** Read and validate a samples file. */
-export function loadSamplesDocument(path: string): SamplesDocument {
-  return validateSamplesDocument(readDocumentFile(path, 'samples'), path);
 }

@@ -9,13 +9,12 @@ import { parseDuration } from './duration';
 import { checkEvaluationWindow, evaluate, type SampleSource } from './evaluate';
 import { unresolvedQueries } from './query-names';
 import { evaluationReport, type EvaluationReport } from './report';
-import { Checker, ValidationError } from './validation';
+import { evaluateRequestSchema, EVALUATE_REQUEST_FIELDS, parseWith, throwIfAny } from './request-schema';
+import { ValidationError } from './validation';
 
-/** Longest api / version string accepted (label values are not documents). */
-export const MAX_NAME_LENGTH = 256;
+export { MAX_NAME_LENGTH, EVALUATE_REQUEST_FIELDS } from './request-schema';
 export const DEFAULT_INTERVAL = '1m';
 export const DEFAULT_LOOKBACK = '10m';
-export const EVALUATE_REQUEST_FIELDS = ['api', 'canary', 'baseline', 'interval', 'lookback'] as const;
 
 /** A validated evaluation request; a version left out is discovered (resolveVersions). */
 export interface EvaluateRequest {
@@ -38,59 +37,44 @@ export interface ValidateOptions {
   requireVersions?: boolean;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Fields that look like an attempt to pass a query: say why they are refused. */
-const QUERY_LIKE = new Set(['query', 'promql', 'expr', 'expression', 'queries']);
-
-function nameField(c: Checker, raw: unknown, path: string): string | undefined {
-  if (raw === undefined) return c.fail(path, 'is required (a non-empty string)');
-  const s = c.string(raw, path, { nonEmpty: true });
-  if (s === undefined) return undefined;
-  if (s.length > MAX_NAME_LENGTH) return c.fail(path, `must be at most ${MAX_NAME_LENGTH} characters, got ${s.length}`);
-  if (CONTROL.test(s)) return c.fail(path, 'must not contain control characters');
-  if (LONE_SURROGATE.test(s)) return c.fail(path, 'must be valid Unicode text');
-  return s;
-}
-
 /**
- * Validate a parsed evaluation request ({api, canary, baseline, interval?, lookback?}) against a gate.
- * Throws a ValidationError whose issues name each bad field. PromQL is never accepted: unknown fields
- * are errors.
+ * Validate a parsed evaluation request ({api, canary, baseline, interval?, lookback?}) against a gate:
+ * its schema (request-schema.ts), then the window (durations, enough intervals for the gate). Throws a
+ * ValidationError whose issues name each bad field. PromQL is never accepted: unknown fields are errors.
  */
 export function validateEvaluateRequest(raw: unknown, config: GateConfig, options: ValidateOptions = {}): EvaluateRequest {
-  const c = new Checker('request');
-  const root = c.object(raw, '', EVALUATE_REQUEST_FIELDS);
-  if (!root) {
-    c.throwIfAny('request');
-    throw new Error('unreachable');
-  }
-  for (const k of Object.keys(root)) {
-    if (QUERY_LIKE.has(k)) c.fail(k, 'is refused: queries come from the gate config (named contract queries), never from a request');
-  }
-  const api = nameField(c, root.api, 'api');
-  const version = (value: unknown, path: string) => (value === undefined && !options.requireVersions ? undefined : nameField(c, value, path));
-  const canary = version(root.canary, 'canary');
-  const baseline = version(root.baseline, 'baseline');
-  const duration = (value: unknown, path: string, fallback: string, example: string) => {
-    const s = c.optional(value, fallback, (v) => c.string(v, path, { nonEmpty: true }));
-    if (s === undefined) return undefined;
-    const ms = parseDuration(s);
-    if (ms === null) return c.fail(path, `must be a duration such as ${example}, got ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
-    return { text: s, ms };
+  const parsed = parseWith(evaluateRequestSchema({ requireVersions: options.requireVersions ?? false }), raw, 'request', EVALUATE_REQUEST_FIELDS);
+  const issues = [...parsed.issues];
+  const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  // The window is checked whenever its two fields are well-formed strings, whatever the other fields.
+  const duration = (path: 'interval' | 'lookback', fallback: string, example: string) => {
+    if (issues.some((i) => i.path === path)) return undefined;
+    const value = fields[path];
+    const text = value === undefined ? fallback : typeof value === 'string' ? value : undefined;
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === null) {
+      issues.push({ path, message: `${path} must be a duration such as ${example}, got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}` });
+      return undefined;
+    }
+    return { text, ms };
   };
-  const interval = duration(root.interval, 'interval', DEFAULT_INTERVAL, '30s, 1m or 1h30m');
-  const lookback = duration(root.lookback, 'lookback', DEFAULT_LOOKBACK, '10m or 1h');
+  const interval = duration('interval', DEFAULT_INTERVAL, '30s, 1m or 1h30m');
+  const lookback = duration('lookback', DEFAULT_LOOKBACK, '10m or 1h');
+  // Unknown fields first, then field by field, then the window as a whole.
+  const order = (path: string) => (EVALUATE_REQUEST_FIELDS as readonly string[]).indexOf(path);
+  issues.sort((x, y) => order(x.path) - order(y.path));
   if (interval && lookback) {
     for (const p of checkEvaluationWindow(config, interval.ms, lookback.ms, { interval: 'interval', lookback: 'lookback' })) {
-      c.issues.push({ path: p.startsWith('interval') ? 'interval' : 'lookback', message: p });
+      issues.push({ path: p.startsWith('interval') ? 'interval' : 'lookback', message: p });
     }
   }
-  c.throwIfAny('request');
+  throwIfAny('request', issues);
+  const r = parsed.value!;
   return {
-    api: api!,
-    ...(canary !== undefined ? { canary } : {}),
-    ...(baseline !== undefined ? { baseline } : {}),
+    api: r.api,
+    ...(r.canary !== undefined ? { canary: r.canary } : {}),
+    ...(r.baseline !== undefined ? { baseline: r.baseline } : {}),
     interval: interval!.text,
     lookback: lookback!.text,
     intervalMs: interval!.ms,

@@ -107,7 +107,7 @@ describe('validateEvaluateRequest', () => {
 });
 
 describe('CanaryGateMetrics', () => {
-  it('renders state sets, the score and the counter, with escaped label values and bounded memory', () => {
+  it('renders state sets, the score and the counter, with escaped label values and bounded memory', async () => {
     const m = new CanaryGateMetrics(2);
     const verdict = (decision: 'promote' | 'rollback', result: 'pass' | 'high') => ({
       score: decision === 'promote' ? 100 : 40,
@@ -118,7 +118,7 @@ describe('CanaryGateMetrics', () => {
     rec('orders', 'promote');
     rec('orders', 'rollback');
     rec('we"ird\\api\n', 'promote');
-    const text = m.render();
+    const text = await m.render();
     assert.match(text, /^# HELP canary_gate_decision /m);
     assert.match(text, /^# TYPE canary_gate_decision gauge$/m);
     assert.match(text, /^# TYPE canary_gate_evaluations_total counter$/m);
@@ -130,7 +130,7 @@ describe('CanaryGateMetrics', () => {
     assert.match(text, /^canary_gate_decision\{api="we\\"ird\\\\api\\n",api_version="v2",baseline_version="v1",decision="promote"\} 1$/m);
     rec('third', 'promote');
     assert.equal(m.size, 2, 'least recently evaluated canary dropped');
-    assert.doesNotMatch(m.render(), /canary_gate_score\{api="orders"/);
+    assert.doesNotMatch(await m.render(), /canary_gate_score\{api="orders"/);
   });
 });
 

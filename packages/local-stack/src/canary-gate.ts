@@ -8,6 +8,8 @@ export interface CanaryGateOptions {
   prometheusUrl: string;
   /** Gate config file (default: the canary judge's built-in default gate). */
   configFile?: string;
+  /** OTLP/HTTP base URL its evaluation spans go to (OTEL_EXPORTER_OTLP_ENDPOINT); none: tracing off. */
+  otlpEndpoint?: string;
   logDir: string;
 }
 
@@ -34,7 +36,7 @@ export async function startCanaryGate(o: CanaryGateOptions): Promise<RunningCana
     args: [...args, 'serve', '--prometheus', o.prometheusUrl, '--host', '127.0.0.1', '--port', String(o.port), ...(o.configFile ? ['--config', o.configFile] : [])],
     // tsx resolves from the working directory; a test runner's marker must not reach a server.
     cwd: repoRoot(),
-    env: { NODE_TEST_CONTEXT: undefined },
+    env: { NODE_TEST_CONTEXT: undefined, ...(o.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint } : {}) },
     logDir: o.logDir,
     ready: httpOk(`${url}/healthz`),
   });

@@ -31,7 +31,10 @@ export interface StackOptions {
   collector?: Partial<Pick<CollectorOptions, 'debugVerbosity' | 'env' | 'overlays'>>;
   /** Remove the folder's previous data first (default true). */
   fresh?: boolean;
-  /** Run `canary-gate serve` against the stack's Prometheus (default off); `configFile`: its gate config. */
+  /**
+   * Run `canary-gate serve` against the stack's Prometheus (default off); `configFile`: its gate config.
+   * Prometheus scrapes its /metrics and its evaluation spans go to the collector.
+   */
   canaryGate?: boolean | { configFile?: string };
   /** Run OPA with the governance policy (policies/) for the governance backend (default off). */
   opa?: boolean;
@@ -102,7 +105,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       dataDir: path.join(dir, 'prometheus'),
       logDir,
       scrapeInterval: o.scrapeInterval ?? '15s',
-      scrapeJobs: { otelcol: [`127.0.0.1:${cSelf}`] },
+      scrapeJobs: { otelcol: [`127.0.0.1:${cSelf}`], ...(o.canaryGate ? { 'canary-gate': [`127.0.0.1:${gatePort}`] } : {}) },
       ruleFiles: o.loadRules === false ? [] : ruleFiles(),
       ...(alertmanager ? { alertmanagers: [alertmanager.target] } : {}),
     };
@@ -133,7 +136,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     let canaryGate: RunningCanaryGate | undefined;
     if (o.canaryGate) {
       const configFile = typeof o.canaryGate === 'object' ? o.canaryGate.configFile : undefined;
-      canaryGate = await startCanaryGate({ port: gatePort!, prometheusUrl: prometheus.url, logDir, ...(configFile ? { configFile } : {}) });
+      canaryGate = await startCanaryGate({ port: gatePort!, prometheusUrl: prometheus.url, otlpEndpoint: collector.otlpHttpEndpoint, logDir, ...(configFile ? { configFile } : {}) });
       started.push(canaryGate);
     }
 

@@ -17,12 +17,10 @@ import type { GateConfig } from '../config/types';
 import { readReport, type ReportReading } from '../outcome';
 import type { EvaluationReport } from '../report';
 import { CanaryNotFoundError, validateEvaluateRequest, type EvaluateRequest } from '../service';
-import { Checker } from '../validation';
+import { flaggerPayloadSchema, FLAGGER_METADATA_FIELDS, parseWith, throwIfAny } from '../request-schema';
 
 export const FLAGGER_HOOKS = ['pre-rollout', 'rollout', 'confirm-promotion'] as const;
 export type FlaggerHook = (typeof FLAGGER_HOOKS)[number];
-
-const METADATA_FIELDS = ['api', 'canary', 'baseline', 'interval', 'lookback'] as const;
 
 export function isFlaggerHook(s: string): s is FlaggerHook {
   return (FLAGGER_HOOKS as readonly string[]).includes(s);
@@ -30,20 +28,12 @@ export function isFlaggerHook(s: string): s is FlaggerHook {
 
 /** A Flagger webhook payload as an evaluation request (a ValidationError names each bad field). */
 export function flaggerRequest(raw: unknown, config: GateConfig): { request: EvaluateRequest; canary: string } {
-  const c = new Checker('Flagger webhook payload');
   // Other payload fields (phase, checksum, ...) are ignored: Flagger versions differ in what they send.
-  const root = c.object(raw, '', null);
-  if (!root) {
-    c.throwIfAny('Flagger webhook payload');
-    throw new Error('unreachable');
-  }
-  const name = c.string(root.name, 'name', { nonEmpty: true });
-  const namespace = root.namespace === undefined ? undefined : c.string(root.namespace, 'namespace');
-  const metadata = root.metadata === undefined ? {} : c.object(root.metadata, 'metadata', METADATA_FIELDS);
-  c.throwIfAny('Flagger webhook payload');
-  const m = metadata ?? {};
-  const request = validateEvaluateRequest({ ...m, api: m.api ?? name }, config);
-  return { request, canary: namespace ? `${namespace}/${name}` : name! };
+  const parsed = parseWith(flaggerPayloadSchema, raw, 'Flagger webhook payload', FLAGGER_METADATA_FIELDS);
+  throwIfAny('Flagger webhook payload', parsed.issues);
+  const { name, namespace, metadata = {} } = parsed.value!;
+  const request = validateEvaluateRequest({ ...metadata, api: metadata.api ?? name }, config);
+  return { request, canary: namespace ? `${namespace}/${name}` : name };
 }
 
 export interface FlaggerAnswer {

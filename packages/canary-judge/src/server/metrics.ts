@@ -1,5 +1,6 @@
 /**
- * The contract's canary decision series, in the Prometheus text format (0.0.4), for GET /metrics:
+ * The contract's canary decision series for GET /metrics, kept with prom-client in a registry of this
+ * server's own (never the global one, so an embedding program's metrics stay apart):
  *
  * - canary_gate_decision{api, api_version, baseline_version, decision}: state set, 1 on the latest decision
  * - canary_gate_score{api, api_version, baseline_version}: latest score, 0-100
@@ -7,44 +8,24 @@
  *   metric, 1 on its latest result (pass, high, low, nodata)
  * - canary_gate_evaluations_total{api, api_version, decision}: evaluations by decision
  *
- * `api_version` is the canary version. Memory is bounded: beyond `maxEntries` canaries (or counter
- * series), the least recently evaluated ones are dropped.
+ * Names, help texts and labels come from the telemetry contract. `api_version` is the canary version.
+ * Memory is bounded: beyond `maxEntries` canaries (or counter series), the least recently evaluated ones
+ * are dropped, with their series.
  */
+import { Counter, Gauge, Registry } from 'prom-client';
 import { CANARY_DECISIONS, CANARY_METRIC_RESULTS, LABELS, METRICS, PROM } from '@api-observatory/telemetry-contract';
 import type { Decision } from '../decision';
 import type { MetricResult } from '../judge';
 import type { EvaluationReport } from '../report';
 
 interface Latest {
-  api: string;
-  apiVersion: string;
-  baselineVersion: string;
-  decision: Decision;
-  score: number;
+  base: Record<string, string>;
   results: Array<{ metric: string; result: MetricResult }>;
 }
 
-interface CounterEntry {
-  api: string;
-  apiVersion: string;
-  decision: Decision;
-  count: number;
-}
-
-/** Escapes a label value for the Prometheus text format. */
+/** Escapes a label value for the Prometheus text format (as prom-client writes it). */
 export function escapeExpositionLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function labels(pairs: Array<[string, string]>): string {
-  return `{${pairs.map(([k, v]) => `${k}="${escapeExpositionLabel(v)}"`).join(',')}}`;
-}
-
-function num(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return '+Inf';
-  if (x === -Infinity) return '-Inf';
-  return String(x);
 }
 
 const L = {
@@ -56,13 +37,32 @@ const L = {
   result: LABELS.result.label,
 };
 
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
+
+type CanaryMetricKey = 'canaryDecision' | 'canaryScore' | 'canaryMetricResult' | 'canaryEvaluations';
+
+/** prom-client's name, help and label names of a contract metric. */
+function family(key: CanaryMetricKey) {
+  return { name: PROM[key], help: METRICS[key].description, labelNames: METRICS[key].labels.map((l) => LABELS[l].label) };
+}
 
 export class CanaryGateMetrics {
+  /** The registry GET /metrics renders (this instance's own). */
+  readonly registry = new Registry();
+  private readonly decision: Gauge;
+  private readonly score: Gauge;
+  private readonly metricResult: Gauge;
+  private readonly evaluations: Counter;
   private readonly latest = new Map<string, Latest>();
-  private readonly counters = new Map<string, CounterEntry>();
+  private readonly counters = new Map<string, Record<string, string>>();
 
-  constructor(readonly maxEntries = 1000) {}
+  constructor(readonly maxEntries = 1000) {
+    const registers = [this.registry];
+    this.decision = new Gauge({ ...family('canaryDecision'), registers });
+    this.score = new Gauge({ ...family('canaryScore'), registers });
+    this.metricResult = new Gauge({ ...family('canaryMetricResult'), registers });
+    this.evaluations = new Counter({ ...family('canaryEvaluations'), registers });
+  }
 
   /** Record an evaluation: the latest decision, score and per-metric results, and count it. */
   record(report: Pick<EvaluationReport, 'context' | 'decision' | 'judgement' | 'verdict'>): void {
@@ -72,21 +72,39 @@ export class CanaryGateMetrics {
     const deciding = j.decidedAt !== null ? j.intervals[j.decidedAt]?.verdict : undefined;
     const verdict = deciding ?? report.verdict;
     const key = JSON.stringify([api, canaryVersion, baselineVersion]);
+    const prev = this.latest.get(key);
+    if (prev) this.removeLatest(prev);
     this.latest.delete(key);
-    this.latest.set(key, {
-      api,
-      apiVersion: canaryVersion,
-      baselineVersion,
-      decision: report.decision,
-      score: verdict.score,
-      results: verdict.metrics.map((m) => ({ metric: m.metric, result: m.result })),
-    });
-    trim(this.latest, this.maxEntries);
+    const base = { [L.api]: api, [L.apiVersion]: canaryVersion, [L.baselineVersion]: baselineVersion };
+    const entry: Latest = { base, results: verdict.metrics.map((m) => ({ metric: m.metric, result: m.result })) };
+    this.latest.set(key, entry);
+    for (const d of CANARY_DECISIONS) this.decision.set({ ...base, [L.decision]: d }, d === report.decision ? 1 : 0);
+    this.score.set(base, verdict.score);
+    for (const r of entry.results) {
+      for (const res of CANARY_METRIC_RESULTS) this.metricResult.set({ ...base, [L.gateMetric]: r.metric, [L.result]: res }, res === r.result ? 1 : 0);
+    }
+    while (this.latest.size > this.maxEntries) {
+      const [oldest, e] = this.latest.entries().next().value!;
+      this.removeLatest(e);
+      this.latest.delete(oldest);
+    }
+
+    const counter = { [L.api]: api, [L.apiVersion]: canaryVersion, [L.decision]: report.decision as Decision };
     const ckey = JSON.stringify([api, canaryVersion, report.decision]);
-    const prev = this.counters.get(ckey);
     this.counters.delete(ckey);
-    this.counters.set(ckey, { api, apiVersion: canaryVersion, decision: report.decision, count: (prev?.count ?? 0) + 1 });
-    trim(this.counters, this.maxEntries * CANARY_DECISIONS.length);
+    this.counters.set(ckey, counter);
+    this.evaluations.inc(counter);
+    while (this.counters.size > this.maxEntries * CANARY_DECISIONS.length) {
+      const [oldest, labels] = this.counters.entries().next().value!;
+      this.evaluations.remove(labels);
+      this.counters.delete(oldest);
+    }
+  }
+
+  private removeLatest(e: Latest): void {
+    for (const d of CANARY_DECISIONS) this.decision.remove({ ...e.base, [L.decision]: d });
+    this.score.remove(e.base);
+    for (const r of e.results) for (const res of CANARY_METRIC_RESULTS) this.metricResult.remove({ ...e.base, [L.gateMetric]: r.metric, [L.result]: res });
   }
 
   /** Number of canaries with a latest decision. */
@@ -94,40 +112,8 @@ export class CanaryGateMetrics {
     return this.latest.size;
   }
 
-  render(): string {
-    const out: string[] = [];
-    const family = (key: 'canaryDecision' | 'canaryScore' | 'canaryMetricResult' | 'canaryEvaluations') => {
-      const def = METRICS[key];
-      out.push(`# HELP ${PROM[key]} ${def.description}`, `# TYPE ${PROM[key]} ${def.type}`);
-      return PROM[key];
-    };
-    const entries = [...this.latest.values()];
-    const base = (e: Latest): Array<[string, string]> => [
-      [L.api, e.api],
-      [L.apiVersion, e.apiVersion],
-      [L.baselineVersion, e.baselineVersion],
-    ];
-
-    let name = family('canaryDecision');
-    for (const e of entries) for (const d of CANARY_DECISIONS) out.push(`${name}${labels([...base(e), [L.decision, d]])} ${d === e.decision ? 1 : 0}`);
-    name = family('canaryScore');
-    for (const e of entries) out.push(`${name}${labels(base(e))} ${num(e.score)}`);
-    name = family('canaryMetricResult');
-    for (const e of entries) {
-      for (const r of e.results) {
-        for (const res of CANARY_METRIC_RESULTS) out.push(`${name}${labels([...base(e), [L.gateMetric, r.metric], [L.result, res]])} ${res === r.result ? 1 : 0}`);
-      }
-    }
-    name = family('canaryEvaluations');
-    for (const c of this.counters.values()) out.push(`${name}${labels([[L.api, c.api], [L.apiVersion, c.apiVersion], [L.decision, c.decision]])} ${c.count}`);
-    return `${out.join('\n')}\n`;
-  }
-}
-
-function trim<K, V>(map: Map<K, V>, max: number): void {
-  while (map.size > max) {
-    const oldest = map.keys().next();
-    if (oldest.done) return;
-    map.delete(oldest.value);
+  /** The Prometheus text exposition (METRICS_CONTENT_TYPE). */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }
