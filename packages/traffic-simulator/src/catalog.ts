@@ -1,4 +1,5 @@
-import { formatGatewayService, GATEWAYS, type DeploymentRole, type Gateway, type Plan } from '@api-observatory/telemetry-contract';
+import { formatGatewayService, GATEWAYS, type DeploymentRole, type Gateway, type Plan, type UNKNOWN_DIMENSION } from '@api-observatory/telemetry-contract';
+import type { ConsumerToken } from './partner-tokens';
 import { Rng } from './prng';
 
 /** One gateway route of an API: a name, an HTTP method and a URI template. */
@@ -50,17 +51,20 @@ export interface ApiDef {
 export interface Consumer {
   /** Gateway consumer name (Kong username, APISIX consumer name). */
   name: string;
-  plan: Plan;
+  /** The plan claim; `unknown` for a real token whose issuer or plan claim is not trusted. */
+  plan: Plan | typeof UNKNOWN_DIMENSION;
   /** JWT `sub`. */
   sub: string;
   /** JWT `azp`; absent for service accounts, where the tenant falls back to `sub`. */
   azp: string | undefined;
-  /** Tenant as the contract derives it: azp, else sub. */
+  /** The tenant claim (seeded consumers: azp, else sub); `unknown` where a real token has none or an untrusted issuer. */
   tenant: string;
   email: string;
   homeCountry: string;
   /** Relative traffic weight. */
   weight: number;
+  /** A real token the consumer application obtained (partner-tokens.ts); seeded consumers have none. */
+  token?: ConsumerToken;
 }
 
 /** ISO 3166-1 alpha-2 countries and their traffic weights. */

@@ -21,16 +21,23 @@ export interface SimClaims {
   iss: string;
   sub: string;
   azp?: string;
-  plan: string;
-  email: string;
-  iat: number;
-  exp: number;
+  tenant?: string;
+  plan?: string;
+  email?: string;
+  iat?: number;
+  exp?: number;
 }
 
+/** Issuer of the seeded consumers' tokens: a partners realm, as the collector trusts (partner-tokens.ts). */
+export const SIMULATED_ISSUER = 'https://idp.example.test/realms/partners';
+
+/** The claims of the consumer's token: its real token's, else the seeded ones (tenant claim = azp, else sub). */
 export function claimsOf(consumer: Consumer): SimClaims {
+  if (consumer.token) return consumer.token.claims as unknown as SimClaims;
   const claims: SimClaims = {
-    iss: 'https://idp.example.test/realms/api',
+    iss: SIMULATED_ISSUER,
     sub: consumer.sub,
+    tenant: consumer.tenant,
     plan: consumer.plan,
     email: leakedEmail(consumer),
     iat: 1767225600,
@@ -42,6 +49,7 @@ export function claimsOf(consumer: Consumer): SimClaims {
 
 /** A syntactically valid JWT (header.payload.signature) whose signature segment embeds the marker. */
 export function jwtFor(consumer: Consumer): string {
+  if (consumer.token) return consumer.token.jwt;
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'sim-1' }));
   const payload = base64url(JSON.stringify(claimsOf(consumer)));
   const signature = `${SIMULATED_SECRET_MARKER}-${hex8(`sig|${consumer.name}`)}${hex8(`sig2|${consumer.name}`)}`;

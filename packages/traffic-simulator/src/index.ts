@@ -29,7 +29,7 @@ export { KongExposition, KONG_WORKSPACE, kongSpans } from './profiles/kong-3';
 export { Kong2Exposition } from './profiles/kong-2.8';
 export { ApisixExposition, apisixLatencies, apisixId } from './profiles/apisix';
 export { CounterVec, GaugeVec, HistogramVec, Registry, escapeExpositionValue } from './prom-registry';
-export { SIMULATED_SECRET_MARKER, jwtFor, apiKeyFor, cookieFor, leakedEmail, claimsOf, decodeJwtPayload } from './credentials';
+export { SIMULATED_SECRET_MARKER, SIMULATED_ISSUER, jwtFor, apiKeyFor, cookieFor, leakedEmail, claimsOf, decodeJwtPayload } from './credentials';
 export { SPAN_KIND_SERVER, SPAN_KIND_CLIENT, type GatewaySpanKeys } from './span-keys';
 export {
   buildTraceExport,
@@ -47,3 +47,4 @@ export { GroundTruth, COUNT_DIMENSIONS, dimensionsOf, type Summary, type TraceRe
 export { startLiveSimulator, PortInUseError, type LiveOptions, type LiveSimulator, type GatewayChoice } from './live';
 export { writeBackfill, consumerCountries, unidentifiedSpanShare, type BackfillOptions, type BackfillResult, type BackfillProgress } from './backfill';
 export { main as runCli, USAGE } from './cli';
+export { TRUSTED_TOKEN_ISSUER_PATTERN, obtainToken, consumerFromToken, tenantAndPlan, type ConsumerCredential, type ConsumerToken } from './partner-tokens';

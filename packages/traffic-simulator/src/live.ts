@@ -5,6 +5,7 @@ import { GroundTruth, type Summary } from './ground-truth';
 import { pushTraces } from './otlp-exporter';
 import { buildTraceExport, countSpans, type TimedRequest } from './otlp-spans';
 import { findProfile, resourceIdentity, type GatewayExposition, type GatewayProfile } from './profiles';
+import { consumerFromToken, obtainToken, type ConsumerCredential } from './partner-tokens';
 import { diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic';
 
 export type GatewayChoice = Gateway | 'both';
@@ -32,6 +33,12 @@ export interface LiveOptions extends Partial<TrafficOptions> {
   pushIntervalMs?: number;
   maxBatch?: number;
   maxPending?: number;
+  /**
+   * Consumer applications with real credentials (or tokens): each obtains a token (client credentials)
+   * and its requests carry that token's claims, as a gateway's JWT plugin exposes them; tokens are renewed
+   * at half their lifetime. Replaces the seeded consumers. A credential that gets no token fails the start.
+   */
+  consumerCredentials?: readonly ConsumerCredential[];
 }
 
 export interface LiveSimulator {
@@ -93,7 +100,9 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   const rps = options.rps ?? 50;
   if (!(rps > 0)) throw new RangeError(`rps must be positive, got ${rps}`);
   const seed = options.seed ?? 1;
-  const generator = new TrafficGenerator({ ...options, gateways, seed });
+  const tokens = options.consumerCredentials ? await Promise.all(options.consumerCredentials.map((c) => obtainToken(c))) : undefined;
+  const consumerDirectory = tokens?.map((t, i) => consumerFromToken(t, i));
+  const generator = new TrafficGenerator({ ...options, gateways, seed, ...(consumerDirectory ? { consumerDirectory } : {}) });
   const identity = resourceIdentity(seed);
   const profiles = new Map<Gateway, GatewayProfile>(gateways.map((g) => [g, findProfile(g, options.versions?.[g])]));
   const profileOf = (g: Gateway): GatewayProfile => profiles.get(g)!;
@@ -199,6 +208,18 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
   };
 
   const tick = setInterval(() => generate(Date.now()), options.tickMs ?? 100);
+  // Renew tokens before they expire; a failed renewal keeps the current token and is tried again.
+  const renewTimer = consumerDirectory
+    ? setInterval(() => {
+        for (const [i, c] of consumerDirectory.entries()) {
+          const cred = options.consumerCredentials![i]!;
+          if (c.token && Date.now() >= c.token.refreshAtMs) {
+            c.token.refreshAtMs = Date.now() + 10_000;
+            void obtainToken(cred).then((t) => { c.token = t; }, () => undefined);
+          }
+        }
+      }, 1000)
+    : undefined;
   const pushTimer = setInterval(schedulePush, options.pushIntervalMs ?? 1000);
   const progressTimer = options.onProgress ? setInterval(progress, options.progressIntervalMs ?? 5000) : undefined;
 
@@ -212,6 +233,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
     pausing = (async () => {
       stopped = true;
       clearInterval(tick);
+      if (renewTimer) clearInterval(renewTimer);
       clearInterval(pushTimer);
       if (progressTimer) clearInterval(progressTimer);
       if (durationTimer) clearTimeout(durationTimer);

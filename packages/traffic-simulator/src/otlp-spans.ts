@@ -69,9 +69,11 @@ export function userAgent(r: SimRequest): string {
  */
 export function enrichment(k: GatewaySpanKeys, r: SimRequest, leak: boolean): KeyValue[] {
   const claims = claimsOf(r.consumer);
-  const out = [str(k.consumer, r.consumer.name), str(k.jwtSub, claims.sub)];
-  if (claims.azp !== undefined) out.push(str(k.jwtAzp, claims.azp));
-  out.push(str(k.jwtPlan, claims.plan));
+  const out = [str(k.consumer, r.consumer.name)];
+  // The verified token's claims, each only when the token has it (a string claim, as the snippet reads it).
+  for (const [key, v] of [[k.jwtIss, claims.iss], [k.jwtSub, claims.sub], [k.jwtAzp, claims.azp], [k.jwtTenant, claims.tenant], [k.jwtPlan, claims.plan]] as const) {
+    if (typeof v === 'string' && v !== '') out.push(str(key, v));
+  }
   if (leak) out.push(str(k.email, leakedEmail(r.consumer)));
   return out;
 }

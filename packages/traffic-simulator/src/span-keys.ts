@@ -10,8 +10,10 @@ export interface GatewaySpanKeys {
   method: string;
   statusCode: string;
   country: string;
+  jwtIss: string;
   jwtSub: string;
   jwtAzp: string;
+  jwtTenant: string;
   jwtPlan: string;
   /** Keys that carry credentials or PII when leaking is on. */
   url: string;

@@ -58,6 +58,8 @@ export interface TrafficOptions {
    * listed goes through every simulated gateway; one whose gateways are all unsimulated gets no traffic.
    */
   apiGateways?: ApiGateways;
+  /** Consumers to play instead of the seeded ones: applications holding real tokens (partner-tokens.ts). */
+  consumerDirectory?: readonly Consumer[];
 }
 
 export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
@@ -151,6 +153,10 @@ export class TrafficGenerator {
       canaryShare,
       baselineShare: o.baselineShare,
     });
+    if (o.consumerDirectory) {
+      if (o.consumerDirectory.length === 0) throw new RangeError('consumerDirectory must list at least one consumer');
+      this.catalog.consumers = [...o.consumerDirectory];
+    }
     this.rng = Rng.derive(o.seed, 'traffic');
     this.routes = routing(this.catalog, o.gateways, o.apiGateways);
     this.apiWeights = this.catalog.apis.map((a) => (this.routes.get(a.name)?.length === 0 ? 0 : a.weight));
