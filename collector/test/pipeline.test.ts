@@ -11,6 +11,7 @@ import {
   LATENCY_BUCKETS_SECONDS,
   METRICS,
   UNAUTHENTICATED_CONSUMER,
+  UNKNOWN_DIMENSION,
   parseGatewayService,
   type LabelKey,
   type MetricDef,
@@ -125,6 +126,12 @@ function span(traceNo: number, spanNo: number, name: string, kind: number, attri
   };
 }
 
+/** Issuers of the tokens on the spans: the trusted partners realm, and another realm of the same server. */
+const PARTNERS_ISSUER = 'https://sso.example.test/realms/partners';
+const OTHER_REALM_ISSUER = 'https://sso.example.test/realms/internal';
+/** The Kong service whose token comes from another realm (its tenant and plan claims must not count). */
+const WRONG_REALM_SERVICE = 'payments-v3';
+
 function kongRoot(traceNo: number, service: string, extra: object[] = []) {
   return span(traceNo, traceNo * 10, 'kong', 2, [
     str('http.method', 'GET'),
@@ -140,8 +147,10 @@ function kongRoot(traceNo: number, service: string, extra: object[] = []) {
     str('kong.service.name', service),
     str('kong.route.name', 'orders-list'),
     str('kong.consumer.username', 'acme-mobile'),
+    str('jwt.iss', service === WRONG_REALM_SERVICE ? OTHER_REALM_ISSUER : PARTNERS_ISSUER),
     str('jwt.sub', 'u-1'),
-    str('jwt.azp', 'acme'),
+    str('jwt.azp', 'acme-mobile'),
+    str('jwt.tenant', 'acme'),
     str('jwt.plan', 'pro'),
     str('enduser.id', `jane.${SECRET}@example.com`),
     str('http.request.header.x_client_country', 'de'),
@@ -184,6 +193,7 @@ const apisixTraces = {
           str('apisix.service_id', '7'),
           str('apisix.service_name', 'orders-v2-stable'),
           str('apisix.consumer_name', ''),
+          str('jwt.iss', PARTNERS_ISSUER),
           str('jwt.sub', 'svc-batch'),
           str('jwt.plan', 'free'),
           str('enduser.id', `ops.${SECRET}@example.com`),
@@ -366,12 +376,12 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     assert.equal(a.api_version, 'v2');
     assert.equal(a.deployment_role, 'canary');
     assert.equal(a.consumer, 'acme-mobile');
-    assert.equal(a.tenant, 'acme', 'tenant = jwt.azp');
+    assert.equal(a.tenant, 'acme', 'tenant = the tenant claim');
     assert.equal(a.plan, 'pro');
     assert.equal(a.country, 'DE');
     assert.equal(a['http.request.header.authorization'], '****');
     assert.equal(a['http.request.header.cookie'], '****');
-    for (const gone of ['http.method', 'http.status_code', 'http.url', 'http.host', 'http.scheme', 'http.flavor', 'http.client_ip', 'net.peer.ip', 'enduser.id', 'jwt.sub', 'jwt.azp', 'jwt.plan']) {
+    for (const gone of ['http.method', 'http.status_code', 'http.url', 'http.host', 'http.scheme', 'http.flavor', 'http.client_ip', 'net.peer.ip', 'enduser.id', 'jwt.iss', 'jwt.sub', 'jwt.azp', 'jwt.tenant', 'jwt.plan']) {
       assert.ok(!(gone in a), `${gone} removed`);
     }
     assert.equal(s.resource['service.name'], 'kong', 'trace resources are kept');
@@ -395,7 +405,15 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     }
   });
 
-  test('APISIX spans: path and query split, tenant falls back to sub, empty consumer -> unauthenticated', () => {
+  test("a token from another realm gives no tenant and no plan, whatever its claims say; the consumer stays the gateway's", () => {
+    const a = kongSpan(WRONG_REALM_SERVICE)!.attributes;
+    assert.equal(a.consumer, 'acme-mobile');
+    assert.equal(a.tenant, undefined);
+    assert.equal(a.plan, undefined);
+    assert.ok(!Object.keys(a).some((k) => k.startsWith('jwt.')), 'its claims are removed all the same');
+  });
+
+  test('APISIX spans: path and query split, no tenant claim -> no tenant (never the sub), empty consumer -> unauthenticated', () => {
     const a = spans().find((s) => s.name === 'GET /orders/*')!.attributes;
     assert.equal(a.gateway, 'apisix');
     assert.equal(a['url.path'], '/orders');
@@ -407,7 +425,7 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     assert.equal(a.api, 'orders');
     assert.equal(a.deployment_role, 'stable');
     assert.equal(a.consumer, UNAUTHENTICATED_CONSUMER);
-    assert.equal(a.tenant, 'svc-batch');
+    assert.equal(a.tenant, undefined, 'a token without a tenant claim has no tenant');
     assert.equal(a.plan, 'free');
     assert.equal(a.country, 'FR');
     assert.equal(a['http.response.status_code'], 503);
@@ -427,7 +445,9 @@ describe('collector pipelines, end to end inside one collector', { skip }, () =>
     }
     const canary = find(calls, { gateway: 'kong', api: 'orders', api_version: 'v2', deployment_role: 'canary', 'http.route': 'orders-list', 'http.request.method': 'GET', 'http.response.status_code': 200, status_class: '2xx', consumer: 'acme-mobile', plan: 'pro', tenant: 'acme', country: 'DE' });
     assert.equal(canary[0]?.value, 1);
-    assert.equal(find(calls, { gateway: 'apisix', consumer: UNAUTHENTICATED_CONSUMER, tenant: 'svc-batch', status_class: '5xx' })[0]?.value, 1);
+    assert.equal(find(calls, { gateway: 'apisix', consumer: UNAUTHENTICATED_CONSUMER, tenant: UNKNOWN_DIMENSION, status_class: '5xx' })[0]?.value, 1);
+    assert.equal(find(calls, { gateway: 'kong', api: 'payments', tenant: UNKNOWN_DIMENSION, plan: UNKNOWN_DIMENSION })[0]?.value, 1, 'the other realm\'s token counts under unknown');
+    assert.deepEqual([...new Set(calls.map((p) => p.attributes.tenant))].sort(), ['acme', UNKNOWN_DIMENSION]);
     const dur = metricPoints(METRICS.trafficDuration);
     assert.ok(dur.length > 0);
     for (const p of dur) {
@@ -463,7 +483,6 @@ describe('tenant, plan and redaction settings from the environment', { skip }, (
       OTLP_HTTP_ENDPOINT: `127.0.0.1:${httpPort}`,
       HEALTH_CHECK_ENDPOINT: `127.0.0.1:${health}`,
       TENANT_CLAIM: 'sub',
-      TENANT_FALLBACK_CLAIM: 'azp',
       PLAN_CLAIM: 'azp',
       REDACTION_IGNORED_KEYS: '[http.request.header.cookie]',
       REDACTION_SUMMARY: 'silent',
@@ -484,9 +503,9 @@ describe('tenant, plan and redaction settings from the environment', { skip }, (
   test('the tenant and plan come from the claims the environment names; raw claims are still removed', () => {
     const kong = flatSpans(capture.traces).find((s) => s.attributes.gateway === 'kong' && s.kind === 2)!.attributes;
     assert.equal(kong.tenant, 'u-1', 'TENANT_CLAIM=sub');
-    assert.equal(kong.plan, 'acme', 'PLAN_CLAIM=azp');
+    assert.equal(kong.plan, 'acme-mobile', 'PLAN_CLAIM=azp');
     const apisix = flatSpans(capture.traces).find((s) => s.attributes.gateway === 'apisix')!.attributes;
-    assert.equal(apisix.tenant, 'svc-batch', 'sub is there: the fallback (azp) is not needed');
+    assert.equal(apisix.tenant, 'svc-batch', 'TENANT_CLAIM=sub');
     assert.equal(apisix.plan, undefined, 'no azp claim: no plan');
     for (const s of flatSpans(capture.traces)) assert.ok(!Object.keys(s.attributes).some((k) => k.startsWith('jwt.')), s.name);
   });
