@@ -2,15 +2,22 @@
  * The real Keycloak with the pack's realm files (the ones docker-compose imports), started once for the
  * whole file: each realm issues tokens, and Grafana's Keycloak login (provisioning/grafana.ini) holds
  * against tokens of the sample users: the client, its redirect URI, the groups claim, and the role
- * mapping expression evaluated with the JMESPath dialect Grafana uses (JMESPath Community).
+ * mapping expression evaluated with the JMESPath dialect Grafana uses (JMESPath Community); and the
+ * simulator's traffic with real client-credentials tokens of the partners realm goes through the real
+ * collector into Prometheus with the tenant and plan of those tokens, a token without a tenant claim or
+ * from another realm under tenant `unknown`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { search } from '@jmespath-community/jmespath';
-import { freePorts, repoRoot, runDir, startKeycloak, type RunningKeycloak } from '@api-observatory/local-stack';
+import { LABELS, PrometheusClient, UNKNOWN_DIMENSION, metricSelector, sum } from '@api-observatory/telemetry-contract';
+import type { ConsumerCredential, Summary } from '@api-observatory/traffic-simulator';
+import { freePorts, keycloakRealmFiles, repoRoot, runDir, startKeycloak, startStack, type RunningKeycloak, type Stack } from '@api-observatory/local-stack';
 import { parseIni } from '../compose/helpers';
+import { eventually, mapOf } from './helpers';
 import { authorizationAnswer, decodeJwt, signInWithCode, tokenRequest, verifiedClaims } from './oidc';
 
 const root = repoRoot();
@@ -144,5 +151,78 @@ describe("Grafana's Keycloak login against the real realm", () => {
     const role = search(claims as never, oauth('role_attribute_path'));
     assert.ok(typeof role !== 'string' || role === '', `no Grafana role, got ${JSON.stringify(role)}`);
     assert.equal(oauth('role_attribute_strict'), 'true');
+  });
+});
+
+describe('real consumer tokens in traffic: tenant and plan in Prometheus equal what the simulator sent', () => {
+  const partners = JSON.parse(readFileSync(keycloakRealmFiles().find((f) => f.realm === 'partners')!.file, 'utf8')) as {
+    clients: Array<{ clientId: string; serviceAccountsEnabled?: boolean }>;
+  };
+  const apps = partners.clients.filter((c) => c.serviceAccountsEnabled).map((c) => c.clientId);
+  const TENANT = LABELS.tenant.label;
+  const PLAN = LABELS.plan.label;
+  const CONSUMER = LABELS.consumer.label;
+  let stack: Stack | undefined;
+  let prom: PrometheusClient;
+  let summary: Summary;
+
+  before(async () => {
+    // A token of another realm (the master realm's admin) reaching the gateway's claims: its tenant
+    // and plan must not count.
+    const { access_token: otherRealm } = await tokenRequest(kc.tokenUrl('master'), {
+      grant_type: 'password', client_id: 'admin-cli', username: kc.admin.username, password: kc.admin.password,
+    });
+    const consumerCredentials: ConsumerCredential[] = [
+      ...apps.map((clientId) => ({ tokenUrl: kc.tokenUrl('partners'), clientId, clientSecret: kc.realmEnv.KEYCLOAK_PARTNER_APPS_CLIENT_SECRET! })),
+      { token: otherRealm! },
+    ];
+    stack = await startStack({
+      name: 'it-keycloak-traffic',
+      scrapeInterval: '1s',
+      simulator: { gateway: 'both', rps: 30, seed: 12, leakCredentials: false, consumerCredentials },
+      collector: { env: { SPANMETRICS_FLUSH_INTERVAL: '2s' } },
+    });
+    prom = new PrometheusClient(stack.prometheus.url);
+    await sleep(20_000);
+    summary = await stack.simulator!.pause();
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const truthBy = (by: readonly string[]) => {
+    const out = new Map<string, number>();
+    for (const r of summary.breakdown) {
+      const key = by.map((b) => (r as unknown as Record<string, string>)[b]).join('|');
+      out.set(key, (out.get(key) ?? 0) + r.count);
+    }
+    return out;
+  };
+
+  test('span-derived calls per tenant and plan in Prometheus equal the simulator\'s real-token requests', async () => {
+    const want = truthBy([TENANT, PLAN]);
+    const got = await eventually('span metrics per tenant and plan', async () => {
+      const m = mapOf(await prom.query(sum(metricSelector('trafficCalls'), [TENANT, PLAN])), [TENANT, PLAN]);
+      return [...want].every(([k, n]) => m.get(k) === n) ? m : undefined;
+    }, 60_000);
+    assert.deepEqual(new Map([...got].filter(([, n]) => n > 0)), want);
+    const tenants = new Set([...want.keys()].map((k) => k.split('|')[0]));
+    assert.ok(['acme', 'globex', 'initech', 'umbrella', 'hooli'].some((t) => tenants.has(t)), `real tenants, got ${[...tenants].join(', ')}`);
+  });
+
+  test('a token without a tenant claim, or from another realm, is tenant unknown, never another tenant', async () => {
+    const m = mapOf(await prom.query(sum(metricSelector('trafficCalls'), [CONSUMER, TENANT, PLAN])), [CONSUMER, TENANT, PLAN]);
+    const rows = [...m].map(([k, n]) => ({ consumer: k.split('|')[0]!, tenant: k.split('|')[1]!, plan: k.split('|')[2]!, n }));
+    const legacy = rows.filter((r) => r.consumer === 'legacy-importer');
+    const admin = rows.filter((r) => r.consumer === 'admin-cli');
+    assert.ok(legacy.length > 0 && admin.length > 0, 'both sent traffic');
+    assert.ok(legacy.every((r) => r.tenant === UNKNOWN_DIMENSION && r.plan === 'free'), JSON.stringify(legacy));
+    assert.ok(admin.every((r) => r.tenant === UNKNOWN_DIMENSION && r.plan === UNKNOWN_DIMENSION), JSON.stringify(admin));
+    // Every other consumer lands in its own token's tenant only.
+    const tenantOf = new Map<string, Set<string>>();
+    for (const r of rows) if (r.consumer !== 'unauthenticated') tenantOf.set(r.consumer, (tenantOf.get(r.consumer) ?? new Set()).add(r.tenant));
+    for (const [consumer, ts] of tenantOf) assert.equal(ts.size, 1, `${consumer}: one tenant, got ${[...ts].join(', ')}`);
+    assert.deepEqual(tenantOf.get('acme-web'), new Set(['acme']));
   });
 });
