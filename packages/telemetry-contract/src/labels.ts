@@ -24,7 +24,7 @@ export const LABELS = {
   statusClass: { attribute: 'status_class', label: 'status_class', description: 'Status class: 1xx to 5xx.' },
   consumer: { attribute: 'consumer', label: 'consumer', description: 'Gateway consumer (the calling application).' },
   plan: { attribute: 'plan', label: 'plan', description: 'Commercial plan of the consumer: free, pro or enterprise.' },
-  tenant: { attribute: 'tenant', label: 'tenant', description: 'Tenant, derived from the JWT azp claim (falls back to sub).' },
+  tenant: { attribute: 'tenant', label: 'tenant', description: 'Tenant: the tenant claim of a token issued by the partners realm; unknown for another issuer or no claim.' },
   country: { attribute: 'country', label: 'country', description: 'ISO 3166-1 alpha-2 country of the client.' },
   direction: { attribute: 'direction', label: 'direction', description: 'Bandwidth direction: ingress or egress.' },
   baselineVersion: { attribute: 'baseline_version', label: 'baseline_version', description: 'Version a canary is compared against.' },
