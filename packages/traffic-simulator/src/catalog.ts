@@ -9,9 +9,10 @@ export interface RouteDef {
   method: string;
   /** URI template with `{param}` placeholders, e.g. `/orders/{id}`. */
   uriTemplate: string;
-  /** APISIX matched URI pattern (`/orders/*`) and Kong's first route path (`/orders`). */
+  /** Matched URI pattern (`/orders/*`), as a gateway that routes by prefix reports it. */
   matchedUri: string;
-  kongPath: string;
+  /** The API's base path (`/orders`), as a gateway that reports its route's first path gives it. */
+  basePath: string;
   /** Relative traffic weight within the API. */
   weight: number;
   /** Multiplier of the API's upstream latency median. */
@@ -173,7 +174,7 @@ export function buildCatalog(o: CatalogOptions): Catalog {
         method,
         uriTemplate,
         matchedUri: matched,
-        kongPath: base,
+        basePath: base,
         weight: method === 'GET' ? 3 + (j === 0 ? 2 : 0) : 1,
         latencyFactor: method === 'GET' ? 0.7 + rng.next() * 0.6 : 1.2 + rng.next() * 0.8,
         responseBytes: method === 'GET' ? 800 + rng.int(12_000) : 200 + rng.int(1200),

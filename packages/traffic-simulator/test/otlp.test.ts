@@ -80,7 +80,7 @@ describe('OTLP/JSON export shape', () => {
       assert.equal(s.kind, 2);
       assert.equal(attr(s, 'http.method'), r.method);
       assert.equal(attr(s, 'http.status_code'), r.status);
-      assert.equal(attr(s, 'http.route'), r.route.kongPath);
+      assert.equal(attr(s, 'http.route'), r.route.basePath);
       assert.equal(attr(s, 'http.host'), 'api.example.test');
       assert.equal(attr(s, 'http.scheme'), 'https');
       assert.equal(attr(s, 'http.flavor'), '1.1');

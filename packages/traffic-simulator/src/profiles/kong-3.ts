@@ -114,7 +114,7 @@ export function kongSpans(t: TimedRequest, o: SpanOptions): OtlpSpan[] {
     str('net.peer.ip', '10.0.0.5'),
     str('kong.request.id', r.requestId),
     int(k.statusCode, r.status),
-    str('http.route', r.route.kongPath),
+    str('http.route', r.route.basePath),
     // pre-function enrichment (header_filter phase)
     str(k.service, r.service),
     str(k.routeName, r.route.name),
