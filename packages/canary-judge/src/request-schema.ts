@@ -29,13 +29,14 @@ const name = z
   .refine((s) => !CONTROL.test(s), { error: 'must not contain control characters', abort: true })
   .refine((s) => !LONE_SURROGATE.test(s), { error: 'must be valid Unicode text', abort: true });
 
+const requestSchema = <V extends z.ZodType>(version: V) =>
+  z.strictObject({ api: name, canary: version, baseline: version, interval: nonEmpty.optional(), lookback: nonEmpty.optional() }, { error: objectError });
+// Built once: a zod schema is compiled on its first use, which costs more than a request.
+const REQUEST_SCHEMAS = { optionalVersions: requestSchema(name.optional()), requiredVersions: requestSchema(name) };
+
 /** The evaluation request's fields (window checks against the gate follow in service.ts). */
 export function evaluateRequestSchema(o: { requireVersions: boolean }) {
-  const version = o.requireVersions ? name : name.optional();
-  return z.strictObject(
-    { api: name, canary: version, baseline: version, interval: nonEmpty.optional(), lookback: nonEmpty.optional() },
-    { error: objectError },
-  );
+  return o.requireVersions ? REQUEST_SCHEMAS.requiredVersions : REQUEST_SCHEMAS.optionalVersions;
 }
 
 /** Flagger's CanaryWebhookPayload as far as the gate reads it; other fields (phase, checksum) pass. */
