@@ -24,21 +24,9 @@ die() {
 [ -n "${KAFKA_VERSION:-}" ] || die "KAFKA_VERSION is not set in scripts/tools/versions.env"
 [ -n "${KAFKA_LOG4J_VERSION:-}" ] || die "KAFKA_LOG4J_VERSION is not set in scripts/tools/versions.env"
 
-java_major() { # java_major JAVA_BIN: the major version (17, 21, 25) or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
-}
-candidates=()
-[ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-command -v java >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-for d in /usr/lib/jvm/*; do [ -d "$d" ] && [ ! -L "$d" ] && candidates+=("$d"); done
-java_home="" seen=""
-for home in "${candidates[@]}"; do
-  [ -x "$home/bin/java" ] || continue
-  major="$(java_major "$home/bin/java")"
-  seen+="${seen:+, }$home (${major:-unknown version})"
-  if [ -n "$major" ] && [ "$major" -ge 17 ]; then java_home="$home"; break; fi
-done
-[ -n "$java_home" ] || die "Kafka $KAFKA_VERSION needs a Java 17 or newer runtime, and none was found in JAVA_HOME, on PATH or under /usr/lib/jvm${seen:+ (found: $seen)}. Install one (Debian: openjdk-17-jre-headless) or set JAVA_HOME to it."
+# shellcheck source=find-java.sh
+. "$root/scripts/tools/find-java.sh"
+java_home="$(find_java 17 "Kafka $KAFKA_VERSION")" || exit 1
 command -v mvn >/dev/null 2>&1 || die "Maven (mvn) resolves Kafka's jars from Maven Central and is not installed (Debian: maven)"
 mkdir -p "$root/.tools"
 ln -sfn "$java_home" "$root/.tools/kafka-jdk"

@@ -24,26 +24,9 @@ die() {
 [ -n "${KEYCLOAK_VERSION:-}" ] || die "KEYCLOAK_VERSION is not set in scripts/tools/versions.env"
 
 # ── Java 21+ ──────────────────────────────────────────────────────────────────────────────────────────
-java_major() { # java_major JAVA_BIN: the major version (17, 21, 25) or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
-}
-candidates=()
-[ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-if command -v java >/dev/null 2>&1; then
-  candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-fi
-for d in /usr/lib/jvm/*; do [ -d "$d" ] && [ ! -L "$d" ] && candidates+=("$d"); done
-java_home="" seen=""
-for home in "${candidates[@]}"; do
-  [ -x "$home/bin/java" ] || continue
-  major="$(java_major "$home/bin/java")"
-  seen+="${seen:+, }$home (${major:-unknown version})"
-  if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-    java_home="$home"
-    break
-  fi
-done
-[ -n "$java_home" ] || die "Keycloak $KEYCLOAK_VERSION needs a Java 21 or newer runtime (a JDK or JRE), and none was found in JAVA_HOME, on PATH or under /usr/lib/jvm${seen:+ (found: $seen)}. Install one (for example a Temurin 21+ JDK, or Debian's openjdk-21-jre-headless where the release has it) or set JAVA_HOME to it."
+# shellcheck source=find-java.sh
+. "$root/scripts/tools/find-java.sh"
+java_home="$(find_java 21 "Keycloak $KEYCLOAK_VERSION")" || exit 1
 mkdir -p "$root/.tools"
 ln -sfn "$java_home" "$root/.tools/jdk"
 
