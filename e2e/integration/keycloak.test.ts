@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { search } from '@jmespath-community/jmespath';
 import { LABELS, PrometheusClient, UNKNOWN_DIMENSION, metricSelector, sum } from '@api-observatory/telemetry-contract';
 import type { ConsumerCredential, Summary } from '@api-observatory/traffic-simulator';
-import { freePorts, keycloakRealmFiles, repoRoot, runDir, startKeycloak, startStack, type RunningKeycloak, type Stack } from '@api-observatory/local-stack';
+import { freePorts, partnerApplications, repoRoot, runDir, startKeycloak, startStack, type RunningKeycloak, type Stack } from '@api-observatory/local-stack';
 import { parseIni } from '../compose/helpers';
 import { eventually, mapOf } from './helpers';
 import { authorizationAnswer, decodeJwt, signInWithCode, tokenRequest, verifiedClaims } from './oidc';
@@ -155,10 +155,6 @@ describe("Grafana's Keycloak login against the real realm", () => {
 });
 
 describe('real consumer tokens in traffic: tenant and plan in Prometheus equal what the simulator sent', () => {
-  const partners = JSON.parse(readFileSync(keycloakRealmFiles().find((f) => f.realm === 'partners')!.file, 'utf8')) as {
-    clients: Array<{ clientId: string; serviceAccountsEnabled?: boolean }>;
-  };
-  const apps = partners.clients.filter((c) => c.serviceAccountsEnabled).map((c) => c.clientId);
   const TENANT = LABELS.tenant.label;
   const PLAN = LABELS.plan.label;
   const CONSUMER = LABELS.consumer.label;
@@ -172,10 +168,8 @@ describe('real consumer tokens in traffic: tenant and plan in Prometheus equal w
     const { access_token: otherRealm } = await tokenRequest(kc.tokenUrl('master'), {
       grant_type: 'password', client_id: 'admin-cli', username: kc.admin.username, password: kc.admin.password,
     });
-    const consumerCredentials: ConsumerCredential[] = [
-      ...apps.map((clientId) => ({ tokenUrl: kc.tokenUrl('partners'), clientId, clientSecret: kc.realmEnv.KEYCLOAK_PARTNER_APPS_CLIENT_SECRET! })),
-      { token: otherRealm! },
-    ];
+    const consumerCredentials: ConsumerCredential[] = [...partnerApplications(kc), { token: otherRealm! }];
+    assert.ok(consumerCredentials.length >= 6, 'the sample consumer applications');
     stack = await startStack({
       name: 'it-keycloak-traffic',
       scrapeInterval: '1s',

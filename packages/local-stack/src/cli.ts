@@ -18,9 +18,12 @@ const CANARY_NAMES = Object.keys(CANARY_SCENARIOS);
 const USAGE = `usage: npm start -- [--canary ${CANARY_NAMES.join('|')}] [--gateway kong|apisix|both]
                       [--rps 20] [--seed 1] [--prometheus-port 9090] [--jaeger-port 16686]
                       [--backstage-port 7007] [--no-backstage] [--run-name sandbox]
+                      [--keycloak] [--keycloak-port 8080]
   --canary   what the ${SANDBOX_CANARY_API} canary does (default healthy): regression = more 5xx, latency = slower,
              low-traffic = too few requests to judge, no-data = no canary traffic, noisy-baseline
   --run-name folder under .run/ for data and logs (emptied at start)
+  --keycloak also start Keycloak with the realms internal and partners (provisioning/keycloak); the simulator's
+             consumers are then the partners realm's applications with real tokens (a JVM start: slower)
   A port that is taken is replaced by a free one; every component is given the ports actually bound.`;
 
 function fail(msg: string): never {
@@ -56,6 +59,8 @@ async function main() {
         'jaeger-port': { type: 'string' },
         'backstage-port': { type: 'string' },
         'no-backstage': { type: 'boolean' },
+        keycloak: { type: 'boolean' },
+        'keycloak-port': { type: 'string' },
         'run-name': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -79,6 +84,8 @@ async function main() {
   const wantJaeger = intFlag('jaeger-port', values['jaeger-port'], 16686, 1, 65535);
   const wantBackstage = intFlag('backstage-port', values['backstage-port'], 7007, 1, 65535);
   const withBackstage = !values['no-backstage'];
+  const wantKeycloak = intFlag('keycloak-port', values['keycloak-port'], 8080, 1, 65535);
+  const withKeycloak = Boolean(values.keycloak) || values['keycloak-port'] !== undefined;
   const runName = values['run-name'] ?? 'sandbox';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
@@ -98,7 +105,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  process.stdout.write(`starting the sandbox (Jaeger, Prometheus, collector, canary gate, simulator${withBackstage ? ', Backstage' : ''})...\n`);
+  process.stdout.write(`starting the sandbox (${withKeycloak ? 'Keycloak, ' : ''}Jaeger, Prometheus, collector, canary gate, simulator${withBackstage ? ', Backstage' : ''})...\n`);
   sandbox = await startSandbox({
     gateway,
     rps,
@@ -108,6 +115,7 @@ async function main() {
     jaegerPort: (await portFree(wantJaeger)) ? wantJaeger : undefined,
     backstagePort: withBackstage ? ((await portFree(wantBackstage)) ? wantBackstage : await freePort()) : null,
     name: runName,
+    ...(withKeycloak ? { keycloakPort: (await portFree(wantKeycloak)) ? wantKeycloak : await freePort() } : {}),
   });
   if (stopping) {
     await sandbox.stop();
@@ -132,6 +140,12 @@ async function main() {
     if (!existsSync(path.join(repoRoot(), 'backstage-plugins', 'packages', 'app', 'dist', 'index.html'))) {
       say('', 'the Backstage UI is not built, only its API answers: run npm run build --prefix backstage-plugins, then start again');
     }
+  }
+  if (sandbox.keycloak) {
+    const kc = sandbox.keycloak;
+    say('keycloak', `${kc.url}${moved(kc.url, wantKeycloak)}  realms ${kc.realms.join(', ')}; admin console ${kc.url}/admin (${kc.admin.username} / ${kc.admin.password})`);
+    say('', `sample users' first password (changed at first sign-in): ${kc.realmEnv.KEYCLOAK_DEMO_USER_PASSWORD}`);
+    say('', `the simulator's consumers hold real client-credentials tokens of realm partners (${kc.issuer('partners')})`);
   }
   say('logs', `${stack.dir}/logs`);
   process.stdout.write(

@@ -176,3 +176,21 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
     stop: () => proc.stop(),
   };
 }
+
+/**
+ * The sample consumer applications of realm partners (its client-credentials clients) with the secret
+ * this Keycloak imported them with: what the simulator needs to obtain real tokens.
+ */
+export function partnerApplications(kc: RunningKeycloak): Array<{ tokenUrl: string; clientId: string; clientSecret: string }> {
+  const file = keycloakRealmFiles().find((f) => f.realm === 'partners');
+  if (!file) throw new Error('no partners realm among the realm files');
+  const realm = JSON.parse(readFileSync(file.file, 'utf8')) as { clients?: Array<{ clientId: string; secret?: string; serviceAccountsEnabled?: boolean }> };
+  return (realm.clients ?? [])
+    .filter((c) => c.serviceAccountsEnabled)
+    .map((c) => {
+      const v = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(c.secret ?? '')?.[1];
+      const clientSecret = v ? kc.realmEnv[v] : c.secret;
+      if (!clientSecret) throw new Error(`${path.basename(file.file)}: client ${c.clientId} has no secret`);
+      return { tokenUrl: kc.tokenUrl('partners'), clientId: c.clientId, clientSecret };
+    });
+}

@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { ScenarioName } from '@api-observatory/traffic-simulator';
 import { startBackstage, type RunningBackstage } from './backstage';
 import { startKafka, type RunningKafka } from './kafka';
+import { partnerApplications, startKeycloak, type RunningKeycloak } from './keycloak';
+import { runDir } from './paths';
+import { freePorts } from './ports';
 import { startStack, type Stack } from './stack';
 
 /** The API that runs a canary in the sandbox (the sample catalog's Orders API). */
@@ -75,6 +78,12 @@ export interface SandboxOptions {
   backstagePort: number | null;
   /** Run folder name under .run/ (default `sandbox`). */
   name?: string;
+  /**
+   * Keycloak's port to start it with the pack's realms (undefined: no Keycloak); the simulator's consumers
+   * are then the partners realm's applications with real tokens. Off by default: a JVM start adds tens of
+   * seconds to the sandbox's start.
+   */
+  keycloakPort?: number;
 }
 
 export interface Sandbox {
@@ -83,10 +92,38 @@ export interface Sandbox {
   backstage?: RunningBackstage;
   /** The overlay Backstage was started with. */
   backstageConfigFile?: string;
+  keycloak?: RunningKeycloak;
   stop(): Promise<void>;
 }
 
 export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
+  if (o.keycloakPort === undefined) return startSandboxStack(o);
+  const [managementPort] = await freePorts(1);
+  const dir = `${runDir(o.name ?? 'sandbox')}-keycloak`;
+  const keycloak = await startKeycloak({
+    port: o.keycloakPort,
+    managementPort: managementPort!,
+    dir,
+    logDir: path.join(dir, 'logs'),
+    realmEnv: o.backstagePort === null ? {} : { BACKSTAGE_PUBLIC_URL: `http://127.0.0.1:${o.backstagePort}` },
+  });
+  try {
+    const sandbox = await startSandboxStack(o, keycloak);
+    return {
+      ...sandbox,
+      keycloak,
+      async stop() {
+        await sandbox.stop();
+        await keycloak.stop();
+      },
+    };
+  } catch (e) {
+    await keycloak.stop();
+    throw e;
+  }
+}
+
+async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak): Promise<Sandbox> {
   const stack = await startStack({
     name: o.name ?? 'sandbox',
     prometheusPort: o.prometheusPort,
@@ -101,6 +138,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       canaryApi: SANDBOX_CANARY_API,
       ...SANDBOX_CANARY_SHARES,
       onProgress: () => undefined,
+      ...(keycloak ? { consumerCredentials: partnerApplications(keycloak) } : {}),
     },
   });
   const urls: SandboxUrls = { prometheus: stack.prometheus.url, jaeger: stack.jaeger.url, canaryGate: stack.canaryGate!.url };

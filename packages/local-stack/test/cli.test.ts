@@ -18,6 +18,8 @@ test('bad sandbox flags exit 2 naming the flag, before anything starts', () => {
     [['--scenario', 'healthy'], /Unknown option '--scenario'/],
     [['--prometheus-port', '70000'], /--prometheus-port must be an integer from 1 to 65535/],
     [['--run-name', '../etc'], /--run-name must be a folder name/],
+    [['--keycloak-port', 'x'], /--keycloak-port must be an integer from 1 to 65535/],
+    [['--keycloak=yes'], /--keycloak/],
   ] as const) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
@@ -31,5 +33,6 @@ test('--help prints the usage with every canary scenario and exits 0', () => {
   const r = run('--help');
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--no-backstage/);
+  assert.match(r.stdout, /--keycloak/);
   assert.match(r.stdout, /--canary healthy\|regression\|latency\|low-traffic\|no-data\|noisy-baseline/);
 });
