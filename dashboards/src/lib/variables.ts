@@ -35,7 +35,7 @@ export const vars = {
   plan: () => queryVariable({ ...VARIABLE_QUERIES.plan, title: 'Plan', description: 'Commercial plan, from the recorded span-derived per-plan rate.' }),
   consumer: () => queryVariable({ ...VARIABLE_QUERIES.consumer, title: 'Consumer', description: 'Consumer (calling application) of the selected plans, from the recorded consumer × plan rate.' }),
   consumerAnyPlan: () => queryVariable({ ...VARIABLE_QUERIES.consumerAnyPlan, title: 'Consumer', description: 'Consumer (calling application), from the recorded consumer × plan rate.' }),
-  tenant: () => queryVariable({ ...VARIABLE_QUERIES.tenant, title: 'Tenant', description: 'Tenant (JWT azp, else sub) of the selected plans, from the span-derived call counter.' }),
+  tenant: () => queryVariable({ ...VARIABLE_QUERIES.tenant, title: 'Tenant', description: 'Tenant (the tenant claim of partner tokens; unknown without one) of the selected plans, from the span-derived call counter.' }),
   canaryApi: () => queryVariable({ ...VARIABLE_QUERIES.canaryApi, title: 'API', description: `APIs the canary gate has evaluated (${PROM.canaryDecision}).` }),
   traceId: () =>
     new dashboard.TextBoxVariableBuilder('trace_id')
