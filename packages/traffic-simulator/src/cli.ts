@@ -5,6 +5,7 @@ import { bool, number, parseDurationMs, parseFlags, parseTimeMs, str, UsageError
 import { writeBackfill } from './backfill';
 import { apiNames } from './catalog';
 import { PortInUseError, startLiveSimulator, type GatewayChoice } from './live';
+import type { ConsumerCredential } from './partner-tokens';
 import { GATEWAY_CHOICES, parseGatewaySpec, PROFILE_NAMES } from './profiles';
 import { isScenario, SCENARIOS, SCENARIO_SPECS, type ScenarioName } from './scenarios';
 import type { TrafficOptions } from './traffic';
@@ -35,6 +36,8 @@ const LIVE: Record<string, FlagSpec> = {
   'leak-credentials': { type: 'boolean' },
   'child-spans': { type: 'boolean' },
   diurnal: { type: 'boolean' },
+  'token-url': { type: 'string' },
+  clients: { type: 'string' },
 };
 const BACKFILL: Record<string, FlagSpec> = {
   ...COMMON,
@@ -52,10 +55,13 @@ export const USAGE = `Usage:
       [--scenario ${SCENARIOS.join('|')}] [--scenario-param N]
       [--canary-api orders|none] [--canary-share 10] [--baseline-share 10] [--apis 6] [--consumers 40]
       [--summary-file out.json] [--progress-interval 5s] [--no-leak-credentials] [--no-child-spans] [--diurnal]
+      [--token-url <OAuth token endpoint> --clients id[,id…]]   (client secret from CONSUMER_CLIENT_SECRET)
   ${PROG} backfill --out file.om --gateway ${GATEWAYS.join('|')}|both|<gateway>@<version>[,…] [--start -6h] [--end now] [--step 15s]
       [--series-target 100000] [--seed 1] [--rps 200] [scenario and catalog flags as for live]
 
 Gateway versions: ${PROFILE_NAMES.join(', ')}; a gateway without a version plays its newest.
+With --token-url and --clients the consumers are those client applications, each with a real
+client-credentials token (e.g. Keycloak's realm partners: .../realms/partners/protocol/openid-connect/token).
 With two gateways, ${GATEWAYS[0]}'s /metrics is on --port and ${GATEWAYS[1]}'s on --port + 1.
 Exit status 2 on a usage error.`;
 
@@ -102,6 +108,27 @@ function trafficOptions(flags: ParsedFlags, gateways: Gateway[]): Partial<Traffi
   return { seed, gateways, apis, consumers, canaryApi, canaryShare, baselineShare, scenario: scenario as ScenarioName, scenarioParam };
 }
 
+/** `--token-url` and `--clients`: consumer applications that obtain real tokens; the secret is never a flag. */
+function clientCredentials(flags: ParsedFlags): ConsumerCredential[] | undefined {
+  const tokenUrl = str(flags, 'token-url');
+  const clients = str(flags, 'clients');
+  if (tokenUrl === undefined && clients === undefined) return undefined;
+  if (tokenUrl === undefined) throw new UsageError('--token-url', 'is required with --clients');
+  if (clients === undefined) throw new UsageError('--clients', 'is required with --token-url');
+  let u: URL | undefined;
+  try {
+    u = new URL(tokenUrl);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new UsageError('--token-url', `expected an http(s) URL, got ${JSON.stringify(tokenUrl)}`);
+  const ids = clients.split(',').map((c) => c.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--clients', 'expected one or more client ids, comma-separated');
+  const clientSecret = process.env.CONSUMER_CLIENT_SECRET;
+  if (!clientSecret) throw new UsageError('--clients', 'the client secret comes from the environment: set CONSUMER_CLIENT_SECRET');
+  return ids.map((clientId) => ({ tokenUrl, clientId, clientSecret }));
+}
+
 async function live(argv: string[], log: (s: string) => void): Promise<number> {
   const { flags, positionals } = parseFlags(argv, LIVE);
   if (flags.get('help')) {
@@ -129,6 +156,7 @@ async function live(argv: string[], log: (s: string) => void): Promise<number> {
     otlpEndpoint = otlpRaw;
   }
   const traffic = trafficOptions(flags, gateways);
+  const consumerCredentials = clientCredentials(flags);
   let sim;
   try {
     sim = await startLiveSimulator({
@@ -146,6 +174,7 @@ async function live(argv: string[], log: (s: string) => void): Promise<number> {
       progressIntervalMs,
       onProgress: log,
       summaryFile: str(flags, 'summary-file'),
+      ...(consumerCredentials ? { consumerCredentials } : {}),
     });
   } catch (err) {
     if (err instanceof PortInUseError) throw new UsageError('--port', err.message);
