@@ -2,7 +2,8 @@
 // Checks that the install holds ONE Backstage release: every @backstage/* package in the root lockfile
 // has a single version, and every @backstage/* dependency of this workspace's packages names the installed
 // one: pinned exactly by the private packages (dev app, backend), as a caret range from it by the published
-// plugins (so an app on a later release of the same line installs them without a second copy).
+// plugins (so an app on a later release of the same line installs them without a second copy; their
+// devDependencies may be either).
 // Run after `npm install` / `npm ci`: node backstage-plugins/scripts/check-backstage-versions.js
 'use strict';
 const fs = require('node:fs');
@@ -35,7 +36,8 @@ for (const dir of [workspace, ...dirs]) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       if (!name.startsWith('@backstage/')) continue;
       const installed = [...(versions.get(name) ?? [])];
-      if (field !== 'peerDependencies' && !(pkg.private ? /^\d+\.\d+\.\d+$/ : /^\^\d+\.\d+\.\d+$/).test(range)) {
+      const form = pkg.private ? /^\d+\.\d+\.\d+$/ : field === 'devDependencies' ? /^\^?\d+\.\d+\.\d+$/ : /^\^\d+\.\d+\.\d+$/;
+      if (field !== 'peerDependencies' && !form.test(range)) {
         problems.push(`${pkg.name}: ${field}.${name} is "${range}"; ${pkg.private ? 'pin the exact release version' : 'use ^ and the release version'}`);
       }
       if (installed.length === 0) problems.push(`${pkg.name}: ${name} is not installed (run npm install from the repository root)`);

@@ -1,6 +1,6 @@
 import { ApiBlueprint, createFrontendModule } from '@backstage/frontend-plugin-api';
-import { apiDocsConfigRef, defaultDefinitionWidgets } from '@backstage/plugin-api-docs';
-import { withAsyncApiViewer } from './widget';
+import { apiDocsConfigRef } from '@backstage/plugin-api-docs';
+import { asyncApiDocsConfig } from './config';
 
 /**
  * Overrides the api-docs plugin's `api:api-docs/config` extension (same id, installed as a module of the
@@ -12,12 +12,7 @@ export const apiDocsAsyncApiConfig = ApiBlueprint.make({
     defineParams({
       api: apiDocsConfigRef,
       deps: {},
-      factory: () => {
-        const widgets = withAsyncApiViewer(defaultDefinitionWidgets());
-        return {
-          getApiDefinitionWidget: (apiEntity) => widgets.find((d) => d.type === apiEntity.spec.type),
-        };
-      },
+      factory: asyncApiDocsConfig,
     }),
 });
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { InfoCard, Link as RouterLink, Progress } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/frontend-plugin-api';
+// core-plugin-api's hook resolves the route in both frontend systems.
+import { useRouteRef } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
@@ -13,7 +14,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { SUMMARY_RANGES, type SummaryRange } from '../../api/client';
 import type { Point, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
-import { traceRouteRef } from '../../routes';
+import { legacyTraceRouteRef } from '../../routes';
 import { CanaryVerdict } from '../CanaryVerdict';
 import { ExternalLink } from '../ExternalLink';
 import { formatPercent, formatRate, formatSeconds } from '../../format';
@@ -137,7 +138,7 @@ function GatewaysCard({ s }: { s: Summary }) {
 }
 
 function RequestsCard({ s }: { s: Summary }) {
-  const traceHref = useRouteRef(traceRouteRef);
+  const traceHref = useRouteRef(legacyTraceRouteRef);
   const traceLink: TraceLink | undefined = traceHref
     ? (traceId, text) => (
         <RouterLink to={traceHref({ traceId })} data-testid="obs-trace-view">
