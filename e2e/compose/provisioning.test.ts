@@ -187,6 +187,11 @@ describe('Keycloak realm imports', () => {
       assert.ok(ids.has('backstage'), 'a client for Backstage');
       const groups = new Set(r.groups.map((g: any) => g.name));
       for (const u of r.users ?? []) {
+        if (u.serviceAccountClientId) {
+          // A client's service account is no person: it belongs to a client that has one.
+          assert.ok(r.clients.some((c: any) => c.clientId === u.serviceAccountClientId && c.serviceAccountsEnabled), `${u.username}: client ${u.serviceAccountClientId} with a service account`);
+          continue;
+        }
         assert.ok(u.username && u.email && u.firstName && u.lastName, `${u.username}: username, email and names (complete user profile)`);
         for (const g of u.groups ?? []) assert.ok(groups.has(g.replace(/^\//, '')), `${u.username}: group ${g} does not exist`);
         for (const c of u.credentials ?? []) assert.equal(c.temporary, true, `${u.username}: demo passwords are temporary`);
