@@ -5,12 +5,14 @@
  *   api-observatory-rules-dashboards.tar.gz        the plain rule files and dashboard JSON
  *   api-observatory-collector.tar.gz               the collector bundle (collector/bundle.ts): manifest, Dockerfile,
  *                                                  config, Operator resource, Helm values
- *   npm/<package>-<version>.tgz                    `npm pack` of the publishable packages
+ *   npm/<package>-<version>.tgz                    `npm pack` of the publishable packages; the Backstage plugins
+ *                                                  built by the Backstage CLI, their API reports checked first
  * Prints each file with its size; the first failing step stops the run, naming the package.
  *
  *   node --conditions=source --import tsx scripts/pack.ts [--root DIR] [--out DIR] [--no-build] [--steps a,b]
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,10 +23,14 @@ import { writeCollectorBundle } from '../collector/bundle';
 export const GRAFANA_APP = 'grafana-plugins/api-observatory-app';
 /** Packages published to npm as they are: their package.json `files` select dist/ (built by `tsc -b`). */
 export const NPM_PACKAGES = ['packages/telemetry-contract', 'packages/safe-yaml', 'packages/canary-judge'];
+/** The Backstage workspace: every package under its plugins/ is published, built and packed by the Backstage CLI. */
+export const BACKSTAGE = 'backstage-plugins';
+/** What a Backstage plugin's tarball may hold (the CLI's prepack turns config.d.ts into config.schema.json). */
+export const BACKSTAGE_ALLOWED = /^(?:dist\/.+|migrations\/.+\.js|config\.schema\.json|config\.d\.ts|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/;
 export const MIXIN = 'api-observatory-mixin';
 export const RULES_DASHBOARDS = 'api-observatory-rules-dashboards';
 export const COLLECTOR = 'api-observatory-collector';
-export const STEPS = ['grafana-app', 'mixin', 'rules-dashboards', 'npm', 'collector'] as const;
+export const STEPS = ['grafana-app', 'mixin', 'rules-dashboards', 'npm', 'backstage', 'collector'] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface PackOptions {
@@ -163,12 +169,82 @@ function npmPackages(o: PackOptions): Written[] {
   });
 }
 
+/** backstage-plugins/plugins/<dir> of every Backstage plugin package, sorted. */
+export function backstagePackages(root: string): string[] {
+  const plugins = path.join(root, BACKSTAGE, 'plugins');
+  return readdirSync(plugins)
+    .filter((d) => existsSync(path.join(plugins, d, 'package.json')))
+    .sort()
+    .map((d) => path.posix.join(BACKSTAGE, 'plugins', d));
+}
+
+/**
+ * The Backstage workspace's `api-reports:check` (`backstage-repo-tools api-reports --ci`): fails when a
+ * package's public API differs from its committed report.api.md (report-<entry>.api.md for other entry
+ * points). It stops at the first such package, the last one it names as processing.
+ */
+function checkApiReports(o: PackOptions, pkgs: { dir: string; name: string }[]): void {
+  const r = spawnSync('npm', ['run', '--silent', 'api-reports:check'], { cwd: path.join(o.root, BACKSTAGE), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 0) return;
+  const out = `${r.stdout}${r.stderr}`;
+  const last = [...out.matchAll(/^## Processing (\S+)/gm)].pop()?.[1];
+  const failed = pkgs.find((p) => path.posix.relative(BACKSTAGE, p.dir) === last);
+  const changed = /changed the API signature|uncommitted changes to the public API/.test(out);
+  throw new PackError(
+    failed?.name ?? BACKSTAGE,
+    `${changed ? 'its public API differs from its committed API report' : 'API Extractor failed'} (update the reports: npm run api-reports --prefix ${BACKSTAGE}):\n${out.trim().split('\n').filter((l) => !l.startsWith('//')).slice(-12).join('\n')}`
+  );
+}
+
+/** The Backstage plugins: dist-types (tsc), `backstage-cli package build`, API reports, then `npm pack` (whose prepack is the CLI's). */
+function backstage(o: PackOptions): Written[] {
+  const dest = path.join(o.out, 'npm');
+  mkdirSync(dest, { recursive: true });
+  const pkgs = backstagePackages(o.root).map((dir) => {
+    const pkg = readJson(dir, path.join(o.root, dir, 'package.json'));
+    return { dir, pkg, name: (pkg.name ?? dir) as string };
+  });
+  const published = new Set([...pkgs.map((p) => p.name), ...NPM_PACKAGES.map((d) => readJson(d, path.join(o.root, d, 'package.json')).name as string)]);
+  for (const { pkg, name } of pkgs) {
+    if (pkg.private) throw new PackError(name, 'is private: it is not published');
+    const local = Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith('@api-observatory/') && !published.has(d));
+    if (local.length) throw new PackError(name, `depends on ${local.join(', ')}, which is not published`);
+  }
+  if (o.build) {
+    // Declarations into dist-types/ for the CLI's type build. tsc writes them even with type errors, so only
+    // errors in a published package stop the run (naming it); those of the dev app and e2e tests do not.
+    const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: path.join(o.root, BACKSTAGE), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (tsc.error) throw new PackError(BACKSTAGE, `could not run tsc: ${tsc.error.message}`);
+    const broken = pkgs.filter((p) => new RegExp(`^${path.posix.relative(BACKSTAGE, p.dir)}/\\S+\\(\\d+,\\d+\\): error`, 'm').test(tsc.stdout));
+    if (broken.length) throw new PackError(broken.map((p) => p.name).join(', '), `does not type-check:\n${tsc.stdout.split('\n').filter((l) => broken.some((p) => l.startsWith(path.posix.relative(BACKSTAGE, p.dir)))).slice(0, 20).join('\n')}`);
+    for (const { dir, name } of pkgs) run(name, 'npx', ['backstage-cli', 'package', 'build'], path.join(o.root, dir));
+  }
+  checkApiReports(o, pkgs);
+  return pkgs.map(({ dir, pkg, name }) => {
+    const cwd = path.join(o.root, dir);
+    // The CLI's prepack rewrites package.json and its postpack restores it (from package.json-prepack); if npm
+    // stopped in between, restore it here. One pack of a package at a time, across concurrent runs.
+    const lock = path.join(os.tmpdir(), `api-observatory-pack-${createHash('sha256').update(cwd).digest('hex').slice(0, 16)}.lock`);
+    const script = 'npm pack --json --pack-destination "$1"; rc=$?; if [ -f package.json-prepack ]; then mv -f package.json-prepack package.json; fi; exit $rc';
+    const stdout = run(name, 'flock', ['-w', '900', lock, 'sh', '-c', script, 'npm-pack', dest], cwd);
+    const result = (JSON.parse(stdout.slice(stdout.indexOf('\n[') + 1 || stdout.indexOf('['))) as NpmPackResult[])[0];
+    if (!result) throw new PackError(name, 'npm pack wrote nothing');
+    const shipped = result.files.map((f) => f.path);
+    const extra = shipped.filter((f) => !BACKSTAGE_ALLOWED.test(f));
+    if (extra.length) throw new PackError(name, `the tarball holds ${extra.join(', ')}: only dist/, migrations, the config schema, README, CHANGELOG and package.json belong in it`);
+    const main = String(pkg.publishConfig?.main ?? '');
+    if (!shipped.includes(main)) throw new PackError(name, `the tarball lacks ${main || 'a main entry (publishConfig.main)'} (build it: npx backstage-cli package build in ${dir})`);
+    return { file: path.join(dest, result.filename), bytes: statSync(path.join(dest, result.filename)).size };
+  });
+}
+
 const STEP_RUNNERS: Record<Step, (o: PackOptions) => Written[]> = {
   'grafana-app': grafanaApp,
   mixin,
   'rules-dashboards': rulesDashboards,
   npm: npmPackages,
   collector: collectorBundle,
+  backstage,
 };
 
 /** Marks a folder pack wrote, so a later run may empty it (and never a folder it did not write). */

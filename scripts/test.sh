@@ -10,6 +10,9 @@ echo "[test] typecheck"
 npm run --silent typecheck
 npm run --silent tsc --prefix backstage-plugins
 npm run --silent check:versions --prefix backstage-plugins
+echo "[test] Backstage plugins: build (Backstage CLI, from the declarations tsc wrote), API reports match the public API"
+npm run --silent build:plugins --prefix backstage-plugins
+npm run --silent api-reports:check --prefix backstage-plugins
 tsc -p e2e/compose --noEmit
 # One command per line: set -e does not stop at a failure inside an && list.
 tsc -p mixin --noEmit
