@@ -118,8 +118,12 @@ export interface StartBackstageOptions {
   name?: string;
   /** 'sqlite' (default: better-sqlite3 in memory) or a PostgreSQL server. */
   database?: { client: 'sqlite' } | { client: 'pg'; connection: PostgresConnection; prefix?: string };
+  /** Config files loaded after the app's own (e.g. app-config.keycloak.yaml), before `config`. */
+  configFiles?: string[];
   /** Extra config, merged last (written to a temporary config file). */
   config?: Record<string, unknown>;
+  /** The port (default: a free one), for callers that must name the URL before the start (OIDC redirect URIs). */
+  port?: number;
   /** Extra environment of the backend process. */
   env?: NodeJS.ProcessEnv;
   /** Until the readiness endpoint answers 200 (default 180 s: the machine may be busy). */
@@ -188,10 +192,10 @@ export interface CatalogEntity {
  * serves the built frontend on the same port. Resolves once `/.backstage/health/v1/readiness` is 200.
  */
 export async function startBackstage(opts: StartBackstageOptions = {}): Promise<RunningBackstage> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const name = opts.name ?? `backend-${port}`;
-  const configs = ['app-config.yaml', 'app-config.production.yaml'].map((f) => path.join(BACKSTAGE_ROOT, f));
+  const configs = [...['app-config.yaml', 'app-config.production.yaml'].map((f) => path.join(BACKSTAGE_ROOT, f)), ...(opts.configFiles ?? [])];
   const env: NodeJS.ProcessEnv = { BACKSTAGE_BACKEND_PORT: String(port), ...opts.env };
   const extra: Record<string, unknown> = { ...(opts.config ?? {}) };
   const db = opts.database ?? { client: 'sqlite' };

@@ -77,7 +77,8 @@ describe('the sandbox on non-default ports', () => {
     delete env.NODE_TEST_CONTEXT;
     cli = spawn(process.execPath, [
       '--conditions=source', '--import', 'tsx', path.join(REPO_ROOT, 'packages', 'local-stack', 'src', 'cli.ts'),
-      '--gateway', 'kong', '--run-name', 'sandbox-e2e',
+      // Without Keycloak (keycloak.test.ts signs in through it): the sample users sign in by header here.
+      '--gateway', 'kong', '--run-name', 'sandbox-e2e', '--no-keycloak',
       '--prometheus-port', String(wanted.prometheus), '--jaeger-port', String(wanted.jaeger), '--backstage-port', String(wanted.backstage),
     ], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     cli.stdout!.on('data', (c: Buffer) => { out += c; log.write(c); });

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROM } from '@api-observatory/telemetry-contract';
 import { repoRoot } from './paths';
+import { BACKSTAGE_KEYCLOAK_REALM } from './backstage';
+import { keycloakInstall } from './keycloak';
 import { freePort } from './ports';
 import { CANARY_SCENARIOS, SANDBOX_CANARY_API, canaryScenario, startSandbox, type Sandbox } from './sandbox';
 
@@ -18,13 +20,24 @@ const CANARY_NAMES = Object.keys(CANARY_SCENARIOS);
 const USAGE = `usage: npm start -- [--canary ${CANARY_NAMES.join('|')}] [--gateway kong|apisix|both]
                       [--rps 20] [--seed 1] [--prometheus-port 9090] [--jaeger-port 16686]
                       [--backstage-port 7007] [--no-backstage] [--run-name sandbox]
-                      [--keycloak] [--keycloak-port 8080]
+                      [--keycloak | --no-keycloak] [--keycloak-port 8080]
   --canary   what the ${SANDBOX_CANARY_API} canary does (default healthy): regression = more 5xx, latency = slower,
              low-traffic = too few requests to judge, no-data = no canary traffic, noisy-baseline
   --run-name folder under .run/ for data and logs (emptied at start)
-  --keycloak also start Keycloak with the realms internal and partners (provisioning/keycloak); the simulator's
-             consumers are then the partners realm's applications with real tokens (a JVM start: slower)
+  --keycloak Keycloak with the realms internal and partners (provisioning/keycloak), the default when setup has
+             installed it: Backstage signs people in through it and takes its users and groups from it, and the
+             simulator's consumers are the partners realm's applications with real tokens (a JVM start: slower)
+  --no-keycloak  without Keycloak: Backstage offers the guest and the sample users (development-only header sign-in)
   A port that is taken is replaced by a free one; every component is given the ports actually bound.`;
+
+function keycloakInstalled(): boolean {
+  try {
+    keycloakInstall();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -60,6 +73,7 @@ async function main() {
         'backstage-port': { type: 'string' },
         'no-backstage': { type: 'boolean' },
         keycloak: { type: 'boolean' },
+        'no-keycloak': { type: 'boolean' },
         'keycloak-port': { type: 'string' },
         'run-name': { type: 'string' },
         help: { type: 'boolean' },
@@ -85,7 +99,9 @@ async function main() {
   const wantBackstage = intFlag('backstage-port', values['backstage-port'], 7007, 1, 65535);
   const withBackstage = !values['no-backstage'];
   const wantKeycloak = intFlag('keycloak-port', values['keycloak-port'], 8080, 1, 65535);
-  const withKeycloak = Boolean(values.keycloak) || values['keycloak-port'] !== undefined;
+  const askedKeycloak = Boolean(values.keycloak) || values['keycloak-port'] !== undefined;
+  if (askedKeycloak && values['no-keycloak']) fail('--no-keycloak contradicts --keycloak / --keycloak-port');
+  const withKeycloak = askedKeycloak || (!values['no-keycloak'] && keycloakInstalled());
   const runName = values['run-name'] ?? 'sandbox';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
@@ -145,6 +161,7 @@ async function main() {
     const kc = sandbox.keycloak;
     say('keycloak', `${kc.url}${moved(kc.url, wantKeycloak)}  realms ${kc.realms.join(', ')}; admin console ${kc.url}/admin (${kc.admin.username} / ${kc.admin.password})`);
     say('', `sample users' first password (changed at first sign-in): ${kc.realmEnv.KEYCLOAK_DEMO_USER_PASSWORD}`);
+    if (backstage) say('', `Backstage signs people in through realm ${BACKSTAGE_KEYCLOAK_REALM} and reads its users and groups every minute`);
     say('', `the simulator's consumers hold real client-credentials tokens of realm partners (${kc.issuer('partners')})`);
   }
   say('logs', `${stack.dir}/logs`);

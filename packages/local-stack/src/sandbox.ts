@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioName } from '@api-observatory/traffic-simulator';
-import { startBackstage, type RunningBackstage } from './backstage';
+import { backstageKeycloakConfig, startBackstage, type RunningBackstage } from './backstage';
 import { startKafka, type RunningKafka } from './kafka';
 import { partnerApplications, startKeycloak, type RunningKeycloak } from './keycloak';
 import { runDir } from './paths';
@@ -167,7 +167,14 @@ async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak):
   try {
     // Backstage's own spans (governance transitions, observability summaries) go to the collector, then Jaeger.
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: stack.collector.otlpHttpEndpoint, OTEL_SERVICE_NAME: 'backstage' };
-    backstage = await startBackstage({ port: o.backstagePort, logDir: path.join(stack.dir, 'logs'), configFiles: [backstageConfigFile], env });
+    // With Keycloak, people sign in through it and the catalog's users and groups come from it.
+    const kc = keycloak ? backstageKeycloakConfig(keycloak) : undefined;
+    backstage = await startBackstage({
+      port: o.backstagePort,
+      logDir: path.join(stack.dir, 'logs'),
+      configFiles: [...(kc ? [kc.configFile] : []), backstageConfigFile],
+      env: { ...env, ...kc?.env },
+    });
   } catch (e) {
     await stopAll();
     throw e;

@@ -20,6 +20,7 @@ test('bad sandbox flags exit 2 naming the flag, before anything starts', () => {
     [['--run-name', '../etc'], /--run-name must be a folder name/],
     [['--keycloak-port', 'x'], /--keycloak-port must be an integer from 1 to 65535/],
     [['--keycloak=yes'], /--keycloak/],
+    [['--keycloak', '--no-keycloak'], /--no-keycloak contradicts --keycloak/],
   ] as const) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);

@@ -10,17 +10,22 @@
  *   Backstage token the auth backend issues for that catalog user.
  *
  * The choice is remembered in localStorage, so a reload signs in again silently; signing out forgets it.
+ *
+ * With `app.signIn.providers: [keycloak]` (app-config.keycloak.yaml) it offers Keycloak alone instead:
+ * core-components' SignInPage for the backend's `oidc` provider (./keycloakAuth), which first tries the
+ * existing session silently and otherwise shows a Sign In button opening Keycloak's login page.
  */
 import { useCallback, useEffect, useState, type ComponentType } from 'react';
 import { configApiRef, createFrontendModule, discoveryApiRef, useApi, type IdentityApi } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint, type SignInPageProps } from '@backstage/plugin-app-react';
-import { Content, ErrorPanel, Header, InfoCard, Page, Progress, ProxiedSignInPage } from '@backstage/core-components';
+import { Content, ErrorPanel, Header, InfoCard, Page, Progress, ProxiedSignInPage, SignInPage } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import { keycloakAuthApi, keycloakAuthApiRef } from './keycloakAuth';
 
 /** localStorage key of the remembered choice. */
 export const DEV_SIGN_IN_STORAGE_KEY = 'api-observatory:dev-sign-in';
@@ -149,7 +154,26 @@ function ChooserPage({ onChoose }: { onChoose(choice: Choice): void }) {
   );
 }
 
-/** Guest or a sample user; the app's SignInPage component. */
+/** Keycloak (the backend's oidc provider) alone. */
+function KeycloakSignInPage(props: SignInPageProps) {
+  const configApi = useApi(configApiRef);
+  const title = configApi.getOptionalString('app.title') ?? 'Backstage';
+  return (
+    <SignInPage
+      {...props}
+      provider={{ id: 'keycloak', title: 'Keycloak', message: `Sign in to ${title} with your Keycloak account`, apiRef: keycloakAuthApiRef }}
+    />
+  );
+}
+
+/** Keycloak when the config says so, else guest or a sample user; the app's SignInPage component. */
+export function AppSignInPage(props: SignInPageProps) {
+  const configApi = useApi(configApiRef);
+  const providers = configApi.getOptionalStringArray('app.signIn.providers') ?? [];
+  return providers.includes('keycloak') ? <KeycloakSignInPage {...props} /> : <DevSignInPage {...props} />;
+}
+
+/** Guest or a sample user. */
 export function DevSignInPage(props: SignInPageProps) {
   const { onSignInSuccess } = props;
   const [choice, setChoice] = useState<Choice | undefined>(readChoice);
@@ -191,9 +215,10 @@ export function DevSignInPage(props: SignInPageProps) {
 export default createFrontendModule({
   pluginId: 'app',
   extensions: [
+    keycloakAuthApi,
     SignInPageBlueprint.make({
       params: {
-        loader: async () => DevSignInPage,
+        loader: async () => AppSignInPage,
       },
     }),
   ],

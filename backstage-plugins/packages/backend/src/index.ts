@@ -9,6 +9,10 @@ import { permissionModuleApiGovernancePolicy } from '@api-observatory/backstage-
 
 const backend = createBackend();
 
+// A user's groups for permission decisions come from the catalog (a few seconds' cache), not from the token
+// issued at sign-in: a group membership removed in Keycloak ends with the catalog's next read of Keycloak.
+backend.add(import('./catalogUserInfo'));
+
 // Serves the built frontend (@api-observatory/backstage-app) on the backend's port.
 backend.add(import('@backstage/plugin-app-backend'));
 
@@ -17,12 +21,17 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // DEV ONLY: sign in as a sample catalog user named by the `x-dev-user` header (auth.providers.devUsers;
 // refuses unless auth.environment is development). See devUsersAuth.ts and README.md.
 backend.add(import('./devUsersAuth'));
+// Sign-in through Keycloak (auth.providers.oidc; unconfigured, it offers nothing): the OIDC provider with a
+// resolver to the User entity the Keycloak catalog module ingested. See keycloakAuth.ts.
+backend.add(import('./keycloakAuth'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Logs catalog processing errors (a broken sample entity shows up in the backend's log).
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Validates and lints API entities' definitions (config: apiValidator).
 backend.add(import('@api-observatory/backstage-plugin-catalog-backend-module-api-validator'));
+// Users and groups from Keycloak (catalog.providers.keycloakOrg; none configured, it reads nothing).
+backend.add(import('@backstage-community/plugin-catalog-backend-module-keycloak'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // The governance policy (promotion create/cancel: API owners; approve/reject/promote/rollback: product
