@@ -142,6 +142,7 @@ function internalReferences(): { from: string; ref: string; what: string }[] {
     for (const t of parseYaml(ce[k]!) as string[]) out.push({ from: 'collector', ref: t, what: `collector ${k}` });
   }
   out.push({ from: 'simulator', ref: flag(argv(svc('simulator').def.command), '--otlp-endpoint')!, what: 'simulator --otlp-endpoint' });
+  out.push({ from: 'simulator', ref: flag(argv(svc('simulator').def.command), '--token-url')!, what: 'simulator --token-url' });
   for (const rw of tempoYml.metrics_generator.storage.remote_write) out.push({ from: 'tempo', ref: rw.url, what: 'Tempo metrics generator remote write' });
   out.push({ from: 'keycloak', ref: env('keycloak').KC_DB_URL!, what: 'Keycloak KC_DB_URL' });
   const be = env('backstage');
@@ -522,6 +523,10 @@ describe('environment references', () => {
         for (const r of shellRefs(readText('backstage-plugins/scripts/serve.sh'), 'serve.sh')) used.add(r.name);
         assert.equal(e.BACKSTAGE_DATABASE, 'postgres', 'serve.sh adds app-config.postgres.yaml');
       }
+      if (s.name === 'simulator') {
+        // The image runs the simulator's CLI, which reads the consumer applications' secret from the environment.
+        for (const r of nodeRefs(readText('packages/traffic-simulator/src/cli.ts'), 'cli.ts')) used.add(r.name);
+      }
       // Variables the image itself reads.
       const native = s.name === 'keycloak' ? /^KC_/ : s.name === 'postgres' ? /^POSTGRES_(USER|PASSWORD|DB)$/ : /^NODE_/;
       for (const k of Object.keys(e)) assert.ok(used.has(k) || native.test(k), `${s.name}: ${k} is set but nothing reads it`);
@@ -621,6 +626,18 @@ describe('Grafana OAuth and Keycloak', () => {
       const teams = u.groups.map((g) => g.replace(/^\//, '')).filter((g) => !grafanaGroups.has(g)).sort();
       assert.deepEqual(teams, [...b.spec.memberOf].sort(), `${u.username}: Keycloak groups = Backstage memberOf`);
     }
+  });
+
+  test("the simulator's consumers are realm partners' sample applications, with their secret's variable", () => {
+    const args = argv(svc('simulator').def.command);
+    const tokenUrl = new URL(flag(args, '--token-url')!);
+    assert.equal(tokenUrl.pathname, '/realms/partners/protocol/openid-connect/token');
+    const apps = realms.partners.clients.filter((c: any) => c.serviceAccountsEnabled);
+    assert.deepEqual(flag(args, '--clients')!.split(',').sort(), apps.map((c: any) => c.clientId).sort(), '--clients = the client-credentials clients of realm partners');
+    const secretVars = new Set(apps.map((c: any) => /^\$\{([A-Z_]+)\}$/.exec(c.secret)?.[1]));
+    assert.equal(secretVars.size, 1, 'one secret variable for the sample applications');
+    const [secretVar] = [...secretVars] as string[];
+    assert.equal(rawEnv('simulator').CONSUMER_CLIENT_SECRET, rawEnv('keycloak')[secretVar!], 'the simulator and Keycloak take it from the same compose variable');
   });
 
   test('every realm placeholder is set for keycloak; Backstage URLs agree across services', () => {
