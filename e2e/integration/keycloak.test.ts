@@ -9,7 +9,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { search } from '@jmespath-community/jmespath';
@@ -219,4 +221,25 @@ describe('real consumer tokens in traffic: tenant and plan in Prometheus equal w
     for (const [consumer, ts] of tenantOf) assert.equal(ts.size, 1, `${consumer}: one tenant, got ${[...ts].join(', ')}`);
     assert.deepEqual(tenantOf.get('acme-web'), new Set(['acme']));
   });
+});
+
+test("the simulator's CLI plays the applications named by --clients with tokens from --token-url", () => {
+  const apps = partnerApplications(kc).slice(0, 2);
+  const summaryFile = path.join(mkdtempSync(path.join(tmpdir(), 'sim-tokens-')), 'summary.json');
+  const r = spawnSync(process.execPath, [
+    '--conditions=source', '--import', 'tsx', path.join(root, 'packages', 'traffic-simulator', 'src', 'cli.ts'),
+    'live', '--gateway', 'kong', '--port', '0', '--otlp-endpoint', 'none', '--rps', '40', '--duration', '3s', '--progress-interval', '10s',
+    '--token-url', kc.tokenUrl('partners'), '--clients', apps.map((a) => a.clientId).join(','), '--summary-file', summaryFile,
+  ], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CONSUMER_CLIENT_SECRET: apps[0]!.clientSecret } });
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { counts: Record<string, Record<string, number>> };
+  const consumers = Object.keys(summary.counts.consumer ?? {}).filter((c) => c !== 'unauthenticated').sort();
+  assert.deepEqual(consumers, apps.map((a) => a.clientId).sort());
+  assert.ok(Object.keys(summary.counts.tenant ?? {}).every((t) => ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'unknown'].includes(t)), JSON.stringify(summary.counts.tenant));
+  const bad = spawnSync(process.execPath, [
+    '--conditions=source', '--import', 'tsx', path.join(root, 'packages', 'traffic-simulator', 'src', 'cli.ts'),
+    'live', '--gateway', 'kong', '--port', '0', '--otlp-endpoint', 'none', '--duration', '1s', '--token-url', kc.tokenUrl('partners'), '--clients', apps[0]!.clientId,
+  ], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CONSUMER_CLIENT_SECRET: 'not-the-secret' } });
+  assert.notEqual(bad.status, 0, 'a wrong secret gets no token and the simulator does not start');
+  assert.match(bad.stderr, new RegExp(`client ${apps[0]!.clientId}: no token`));
 });
