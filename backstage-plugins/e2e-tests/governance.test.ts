@@ -203,6 +203,21 @@ async function governanceApi(backstage: RunningBackstage, token: string, method:
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
+/** The backend's gate registry (`GET /gates`) by gate name: the titles and descriptions the UI shows. */
+async function gateRegistry(backstage: RunningBackstage, token: string): Promise<Record<string, { title: string; description: string }>> {
+  const res = await governanceApi(backstage, token, 'GET', '/gates');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const { gates } = res.body as { gates: Array<{ name: string; title: string; description: string }> };
+  for (const g of gates) assert.notEqual(g.title, g.name, `gate ${g.name}: a title of its own, so the page shows the registry's words`);
+  return Object.fromEntries(gates.map((g) => [g.name, g]));
+}
+
+/** A gate line as the UI writes it: "<title>: <status>", then " (not required)" for a gate that does not block. */
+function gateLine(title: string, status: string, required: boolean): RegExp {
+  const literal = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${literal}: ${status}${required ? '' : ' \\(not required\\)'}`);
+}
+
 /** A refused call: its status and error code. */
 function assertRefused(res: { status: number; body: unknown }, status: number, code: string): ErrorBody['error'] {
   assert.equal(res.status, status, JSON.stringify(res.body));
@@ -259,8 +274,10 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
     await open.locator('[data-state="requested"]').waitFor();
     await open.getByText(REQUEST_COMMENT, { exact: true }).waitFor();
     await expectGates(open, SHIPPED_GATES);
-    await open.getByText(/canary: unknown \(not required\)/).waitFor();
-    await open.getByText(/slo: unknown \(not required\)/).waitFor();
+    // The gates by the titles of the backend's registry.
+    const gates = await gateRegistry(backstage, emmaToken);
+    await open.getByText(gateLine(gates.canary!.title, 'unknown', false)).waitFor();
+    await open.getByText(gateLine(gates.slo!.title, 'unknown', false)).waitFor();
     // Separation of duties in the UI: no Approve / Reject for the requester, a note instead.
     await open.getByTestId('card-self-note').waitFor();
     assert.equal(await emmaCard.getByRole('button', { name: 'Approve' }).count(), 0, 'the requester is offered no Approve');
@@ -274,7 +291,8 @@ async function governanceFlow(label: string, backstage: RunningBackstage, browse
     at('carla approves');
     const carla = await pages.open('carla.pm');
     const { token: carlaToken, dialog } = await reviews(backstage, carla);
-    await dialog.getByText(/canary: unknown \(not required\)/).waitFor();
+    await dialog.getByText(gateLine(gates.canary!.title, 'unknown', false)).waitFor();
+    await dialog.getByText(gates.canary!.description, { exact: true }).waitFor();
     assert.equal(await dialog.getByTestId('decision-override-notice').count(), 0, 'no override notice: every required gate passed');
     const approve = dialog.getByTestId('decision-approve');
     assert.equal((await approve.textContent())?.trim(), 'Approve', 'a plain Approve, not "Approve with override"');
@@ -395,9 +413,10 @@ async function overrideScenario(backstage: RunningBackstage, browser: Browser): 
     at('carla reviews');
     const carla = await pages.open('carla.pm');
     const { token: carlaToken, row, dialog } = await reviews(backstage, carla);
-    await row.getByText('canary: unknown', { exact: true }).waitFor(); // required: no "(not required)"
-    await dialog.getByText(/slo: unknown \(not required\)/).waitFor();
-    assert.equal(await dialog.getByText(/canary: unknown \(not required\)/).count(), 0, 'the canary gate is required here');
+    const gates = await gateRegistry(backstage, carlaToken);
+    await row.getByText(`${gates.canary!.title}: unknown`, { exact: true }).waitFor(); // required: no "(not required)"
+    await dialog.getByText(gateLine(gates.slo!.title, 'unknown', false)).waitFor();
+    assert.equal(await dialog.getByText(gateLine(gates.canary!.title, 'unknown', false)).count(), 0, 'the canary gate is required here');
     await dialog.getByTestId('decision-override-notice').waitFor();
     const approve = dialog.getByTestId('decision-approve');
 

@@ -113,6 +113,24 @@ describe('ApiGovernanceClient reads', () => {
     server.use(http.get(`${BASE}/events`, () => HttpResponse.json({ error: { code: 'FORBIDDEN', message: 'no' } }, { status: 403 })));
     await assert.rejects(client.listEvents('api:default/orders'), (e: unknown) => e instanceof GovernanceApiError && e.code === 'FORBIDDEN');
   });
+
+  test('gates: the registry of GET /gates with the user token; entries without a name, title and description are left out; 404 is an empty list', async () => {
+    const canary = { name: 'canary', title: 'Canary verdict', description: 'The canary judge reads promote.', requiredByDefault: false, requirableIn: { environments: null, tiers: null } };
+    server.use(
+      http.get(`${BASE}/gates`, async ({ request: r }) => {
+        await record(r);
+        return HttpResponse.json({ gates: [canary, { name: 'slo' }, { name: 42, title: 'x', description: 'y' }, null] });
+      }),
+    );
+    assert.deepEqual(await client.listGates(), [canary]);
+    assert.equal(seen[0]!.auth, 'Bearer user-token');
+    server.use(http.get(`${BASE}/gates`, () => HttpResponse.json({ gates: 'none' })));
+    assert.deepEqual(await client.listGates(), []);
+    server.use(http.get(`${BASE}/gates`, () => new HttpResponse('Not Found', { status: 404 })));
+    assert.deepEqual(await client.listGates(), [], 'a backend without the registry');
+    server.use(http.get(`${BASE}/gates`, () => HttpResponse.json({ error: { code: 'FORBIDDEN', message: 'no' } }, { status: 403 })));
+    await assert.rejects(client.listGates(), (e: unknown) => e instanceof GovernanceApiError && e.code === 'FORBIDDEN');
+  });
 });
 
 describe('ApiGovernanceClient writes', () => {

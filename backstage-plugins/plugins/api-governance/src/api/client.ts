@@ -1,4 +1,4 @@
-import type { AuditEntry, ErrorBody, PromotionAction, PromotionRequest, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { AuditEntry, ErrorBody, GateInfo, PromotionAction, PromotionRequest, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
 
 /** The parts of Backstage's discoveryApi and fetchApi the client uses. */
 export interface DiscoveryLike {
@@ -61,6 +61,8 @@ export class GovernanceApiError extends Error {
 
 export interface ApiGovernanceApi {
   getEnvironments(): Promise<string[]>;
+  /** The backend's gate registry (`GET /gates`): each gate's name, title and description; [] from a backend without the route (404). */
+  listGates(): Promise<GateInfo[]>;
   listRequests(filter?: { entityRef?: string; state?: PromotionState }): Promise<PromotionRequest[]>;
   getRequest(id: string): Promise<PromotionRequest>;
   getAudit(id: string): Promise<AuditEntry[]>;
@@ -104,6 +106,12 @@ function normalizeEvent(raw: unknown): GovernanceEvent | undefined {
   };
 }
 
+/** A gate of `GET /gates` with the fields the UI shows; anything else in the list is left out. */
+function isGateInfo(raw: unknown): raw is GateInfo {
+  const g = raw as Partial<GateInfo> | null;
+  return !!g && typeof g === 'object' && typeof g.name === 'string' && typeof g.title === 'string' && typeof g.description === 'string';
+}
+
 /** Statuses after which a write is retried (with the same Idempotency-Key): the outcome is unknown. */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -122,6 +130,18 @@ export class ApiGovernanceClient implements ApiGovernanceApi {
   async getEnvironments(): Promise<string[]> {
     const body = await this.call<{ environments: string[] }>('GET', '/environments');
     return Array.isArray(body.environments) ? body.environments : [];
+  }
+
+  async listGates(): Promise<GateInfo[]> {
+    let body: { gates?: unknown };
+    try {
+      body = await this.call<{ gates?: unknown }>('GET', '/gates');
+    } catch (e) {
+      // A backend without the gate registry answers 404: the gates are shown by name.
+      if (e instanceof GovernanceApiError && e.status === 404) return [];
+      throw e;
+    }
+    return Array.isArray(body.gates) ? body.gates.filter(isGateInfo) : [];
   }
 
   async listRequests(filter: { entityRef?: string; state?: PromotionState } = {}): Promise<PromotionRequest[]> {

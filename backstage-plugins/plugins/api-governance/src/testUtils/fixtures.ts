@@ -1,4 +1,4 @@
-import type { AuditEntry, GateReport, PromotionAction, PromotionRequest, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
+import type { AuditEntry, GateInfo, GateReport, PromotionAction, PromotionRequest, PromotionState } from '@api-observatory/backstage-plugin-api-governance-common';
 import type { ApiGovernanceApi, CreateRequestInput, GovernanceEvent, TransitionInput, WriteOptions } from '../api/client';
 
 export const NOW = Date.parse('2026-11-20T12:00:00.000Z');
@@ -60,6 +60,8 @@ export interface Call {
 export class FakeApi implements ApiGovernanceApi {
   calls: Call[] = [];
   environments = ['dev', 'staging', 'production'];
+  /** The gate registry `listGates` answers (none: gates are shown by name). */
+  gates: GateInfo[] = [];
   requests: PromotionRequest[] = [];
   audits: Record<string, AuditEntry[]> = {};
   events: GovernanceEvent[] = [];
@@ -79,6 +81,10 @@ export class FakeApi implements ApiGovernanceApi {
   async getEnvironments() {
     this.calls.push({ method: 'getEnvironments', args: [] });
     return this.environments;
+  }
+  async listGates() {
+    this.calls.push({ method: 'listGates', args: [] });
+    return this.gates;
   }
   async listRequests(filter: { entityRef?: string; state?: PromotionState } = {}) {
     this.calls.push({ method: 'listRequests', args: [filter] });

@@ -23,6 +23,7 @@ import { wrapStyle } from '../PlainText';
 import { DecisionDialog, type DialogMode } from '../DecisionDialog';
 import { ageMs, formatAge, formatTime, newestFirst, shortRef } from '../../model';
 import { ALLOWED, CHECKING_REASON, anyOf, gateOf, useActionPermission } from '../../hooks/useGovernancePermissions';
+import { useGates } from '../../hooks/useGates';
 import { GatedButton } from '../GatedButton';
 
 /** What the inbox shows of a request's API entity (from the catalog). */
@@ -85,6 +86,7 @@ function ClampedText(props: { children: string | null | undefined; lines: number
 /** The product managers' inbox: open promotion requests, filterable by system, owner, age and state, sortable by age. */
 export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
   const { api, loadEntities } = props;
+  const gateInfo = useGates(api);
   // Loaded on mount, on Refresh and after a decision; the last data stays shown while it reloads.
   const [data, reload] = useAsyncFn(
     async () => {
@@ -224,7 +226,7 @@ export function ApprovalsInboxView(props: ApprovalsInboxViewProps) {
                       </Typography>
                     </Cell>
                     <Cell style={{ minWidth: 130 }}>
-                      <GateList gates={r.gates} compact />
+                      <GateList gates={r.gates} info={gateInfo} compact />
                     </Cell>
                     <Cell style={{ minWidth: 140 }}>
                       <ClampedText lines={3}>{r.comment}</ClampedText>

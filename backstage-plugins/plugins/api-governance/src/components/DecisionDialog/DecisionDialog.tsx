@@ -23,6 +23,7 @@ import { PlainText, wrapStyle } from '../PlainText';
 import { StateChip } from '../StateChip';
 import { formatTime, needsOverride, shortRef, stateLabel } from '../../model';
 import { useWrite } from '../../hooks/useWrite';
+import { useGates } from '../../hooks/useGates';
 import { ALLOWED, CHECKING_REASON, DENIED_REASONS, allOf, gateOf, useGovernancePermissions } from '../../hooks/useGovernancePermissions';
 import { GatedButton } from '../GatedButton';
 
@@ -68,6 +69,7 @@ function isGateReport(x: unknown): x is GateReport {
 export function DecisionDialog(props: DecisionDialogProps) {
   const { api, mode } = props;
   const perms = useGovernancePermissions(props.request.entityRef);
+  const gateInfo = useGates(api);
   const [request, setRequest] = useState(props.request);
   const [gates, setGates] = useState<GateReport | null>(props.request.gates);
   const [comment, setComment] = useState('');
@@ -179,7 +181,7 @@ export function DecisionDialog(props: DecisionDialogProps) {
           <Typography variant="overline" color="textSecondary">
             Gates
           </Typography>
-          <GateList gates={gates} />
+          <GateList gates={gates} info={gateInfo} />
         </Box>
         {mode === 'decide' && actionable && override && !isRequester && !checking && (
           <Alert severity="warning" data-testid="decision-override-notice" data-can-override={String(canOverride)}>

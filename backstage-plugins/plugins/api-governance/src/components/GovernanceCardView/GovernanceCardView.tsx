@@ -19,6 +19,7 @@ import { StateChip } from '../StateChip';
 import { DecisionDialog, type DialogMode } from '../DecisionDialog';
 import { currentEnvironment, defaultTarget, formatAge, formatTime, lastPromotion, openRequest, shortRef } from '../../model';
 import { ALLOWED, CHECKING, gateOf, useGovernancePermissions } from '../../hooks/useGovernancePermissions';
+import { useGates } from '../../hooks/useGates';
 import { GatedButton } from '../GatedButton';
 import { RequestDialog } from '../RequestDialog';
 
@@ -44,6 +45,7 @@ type OpenDialog = { kind: 'request' } | { kind: 'transition'; mode: DialogMode; 
 export function GovernanceCardView(props: GovernanceCardViewProps) {
   const { api, entityRef } = props;
   const perms = useGovernancePermissions(entityRef);
+  const gateInfo = useGates(api);
   // Loaded on mount and again after every change; the last data stays shown while it reloads.
   const [data, reload] = useAsyncFn(
     async () => {
@@ -121,7 +123,7 @@ export function GovernanceCardView(props: GovernanceCardViewProps) {
               <Typography variant="overline" color="textSecondary">
                 Gates
               </Typography>
-              <GateList gates={open.gates} dense />
+              <GateList gates={open.gates} info={gateInfo} dense />
             </Box>
             <Box mt={1} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
               {open.state === 'requested' && !isRequester && !props.currentUserLoading && (

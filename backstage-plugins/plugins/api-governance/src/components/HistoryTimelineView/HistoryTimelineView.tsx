@@ -10,6 +10,7 @@ import { ErrorMessage } from '../ErrorMessage';
 import { GateList } from '../GateList';
 import { PlainText, wrapStyle } from '../PlainText';
 import { formatTime, newestFirst, orderedEvidence, shortRef, stateLabel } from '../../model';
+import { useGates, type GatesByName } from '../../hooks/useGates';
 
 export interface TimelineEntry {
   entry: AuditEntry;
@@ -87,7 +88,7 @@ function EventSummary(props: { payload: unknown }) {
 }
 
 /** The audit trail of every request of an API (newest first) and the API's recorded events. */
-export function HistoryTimelineView(props: { entries: TimelineEntry[]; events: GovernanceEvent[]; eventsError?: unknown }) {
+export function HistoryTimelineView(props: { entries: TimelineEntry[]; events: GovernanceEvent[]; eventsError?: unknown; gateInfo?: GatesByName }) {
   const entries = [...props.entries].sort((a, b) => ts(b.entry.at) - ts(a.entry.at) || b.entry.id - a.entry.id);
   const events = [...props.events].sort((a, b) => ts(eventTime(b)) - ts(eventTime(a)));
   return (
@@ -132,7 +133,7 @@ export function HistoryTimelineView(props: { entries: TimelineEntry[]; events: G
                   <Typography variant="caption" color="textSecondary">
                     Gate evidence
                   </Typography>
-                  <GateList gates={entry.evidence} dense />
+                  <GateList gates={entry.evidence} info={props.gateInfo} dense />
                   <details>
                     <summary>
                       <Typography variant="caption" component="span">
@@ -203,8 +204,9 @@ export async function loadHistory(api: ApiGovernanceApi, entityRef: string) {
 export function HistoryTimeline(props: { api: ApiGovernanceApi; entityRef: string; revision?: number }) {
   // A new revision loads again; the last history stays shown meanwhile, and only the newest load is shown.
   const data = useAsync(() => loadHistory(props.api, props.entityRef), [props.api, props.entityRef, props.revision]);
+  const gateInfo = useGates(props.api);
   if (data.error) return <ErrorMessage error={data.error} title="Governance history unavailable" />;
   if (!data.value) return <LinearProgress />;
-  return <HistoryTimelineView {...data.value} />;
+  return <HistoryTimelineView {...data.value} gateInfo={gateInfo} />;
 }
 
