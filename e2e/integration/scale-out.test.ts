@@ -160,6 +160,19 @@ async function assertCrashBounded(t: TestContext, run: string, r: { summary: Sum
   assert.equal(got.perInstance.size, 3, `instances: ${[...got.perInstance.entries()].map(([k, v]) => `${k}=${v}`).join(', ')}`);
   assert.ok(bound > 0 && bound < truth / 2, `bound ${bound} of ${truth}`);
   assert.ok(Math.abs(got.total - truth) <= bound, `${got.total} counted, ${truth} sent: off by more than ${bound}`);
+  // The trace store: every trace the simulator sent, looked up by id.
+  const ids = r.summary.traces.map((x) => x.traceId);
+  assert.equal(r.summary.tracesTruncated, false);
+  const missing: string[] = [];
+  for (let i = 0; i < ids.length; i += 16) {
+    await Promise.all(ids.slice(i, i + 16).map(async (id) => {
+      const res = await fetch(jaegerTraceApi({ jaegerUrl: jaeger.url, traceId: id }));
+      await res.arrayBuffer();
+      if (res.status !== 200) missing.push(id);
+    }));
+  }
+  t.diagnostic(`${run}: ${ids.length - missing.length} of ${ids.length} traces in Jaeger (${missing.length} missing)`);
+  assert.ok(missing.length <= bound, `${missing.length} traces missing from Jaeger, more than ${bound}`);
 }
 
 describe('load-balancing tier: two backends behind trace-id routing', () => {
