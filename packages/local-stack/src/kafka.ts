@@ -102,8 +102,10 @@ export async function startKafka(o: KafkaOptions): Promise<RunningKafka> {
     dir: path.join(o.dataDir, `broker-${i + 1}`),
   }));
   const voters = specs.map((b) => `${b.id}@127.0.0.1:${b.controllerPort}`).join(',');
-  // Cluster ids are 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints.
-  const clusterId = randomBytes(16).toString('base64url');
+  // Cluster ids are 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints;
+  // like Kafka's Uuid.randomUuid(), never one starting with "-", which the storage tool would read as an option.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   for (const b of specs) {
     if (!o.keepData) rmSync(b.dir, { recursive: true, force: true });
     mkdirSync(b.dir, { recursive: true });
