@@ -24,7 +24,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
-import { startStack, toolPath, type Stack } from '@api-observatory/local-stack';
+import { SANDBOX_SERVER_ERRORS, startStack, toolPath, type Stack } from '@api-observatory/local-stack';
 import { LOG_DIR, browserSkipReason, launchBrowser, openSignedInAs, startBackstage, type RunningBackstage } from './harness';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -103,7 +103,8 @@ describe(`the pack's Backstage pages fit a ${VIEWPORT.width}×${VIEWPORT.height}
   before(async () => {
     if (skip) return;
     if (!noStack) {
-      stack = await startStack({ name: 'backstage-e2e-layout', scrapeInterval: '2s', simulator: { gateway: 'kong', rps: 40, seed: 7 }, collector: { env: { SPANMETRICS_FLUSH_INTERVAL: '2s' } } });
+      // The sandbox's healthy error rates: the SLO gate passes, and its passed summary (every window) is laid out.
+      stack = await startStack({ name: 'backstage-e2e-layout', scrapeInterval: '2s', simulator: { gateway: 'kong', rps: 40, seed: 7, serverErrorRange: SANDBOX_SERVER_ERRORS }, collector: { env: { SPANMETRICS_FLUSH_INTERVAL: '2s' } } });
     }
     backstage = await startBackstage({
       name: 'backend-layout',

@@ -8,7 +8,7 @@ import { readObservabilityConfig } from '@api-observatory/backstage-plugin-api-o
 import { readGovernanceConfig } from '@api-observatory/backstage-plugin-api-governance-backend';
 import { DEFAULT_GATE_CONFIG } from '@api-observatory/canary-judge';
 import { SCENARIOS, TrafficGenerator } from '@api-observatory/traffic-simulator';
-import { CANARY_SCENARIOS, SANDBOX_CANARY_API, SANDBOX_CANARY_SHARES, canaryScenario, sandboxBackstageConfig } from '../src/sandbox';
+import { CANARY_SCENARIOS, SANDBOX_CANARY_API, SANDBOX_CANARY_SHARES, SANDBOX_SERVER_ERRORS, canaryScenario, sandboxBackstageConfig } from '../src/sandbox';
 
 /** The CLI's default request rate (cli.ts). */
 const DEFAULT_RPS = 20;
@@ -84,4 +84,18 @@ test('at the default rate, baseline and canary each get at least twice the gate 
   for (const [role, counts] of Object.entries(perMinute)) {
     assert.ok(Math.min(...counts) >= 1.5 * floor, `${role} per minute: ${counts.join(', ')}`);
   }
+});
+
+test("a healthy sandbox stays within every API's error budget (alerts/slo.yaml), so its SLO gate passes", () => {
+  const slo = YAML.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'alerts', 'slo.yaml'), 'utf8')) as {
+    defaults: { availability: { objective: number } };
+    apis: Record<string, { availability?: { objective: number } }>;
+  };
+  const objectives = [slo.defaults.availability.objective, ...Object.values(slo.apis).map((a) => a.availability?.objective ?? slo.defaults.availability.objective)];
+  const strictestBudget = 1 - Math.max(...objectives) / 100;
+  assert.ok(SANDBOX_SERVER_ERRORS.max < strictestBudget, `max ${SANDBOX_SERVER_ERRORS.max} vs budget ${strictestBudget}`);
+  assert.ok(SANDBOX_SERVER_ERRORS.min > 0, 'some failed requests to open');
+  // The generator draws each API's rate from the range.
+  const g = new TrafficGenerator({ seed: 3, gateways: ['kong'], canaryApi: SANDBOX_CANARY_API, ...SANDBOX_CANARY_SHARES, serverErrorRange: SANDBOX_SERVER_ERRORS });
+  for (const api of g.catalog.apis) assert.ok(api.serverErrorRate >= SANDBOX_SERVER_ERRORS.min && api.serverErrorRate < SANDBOX_SERVER_ERRORS.max, `${api.name} ${api.serverErrorRate}`);
 });

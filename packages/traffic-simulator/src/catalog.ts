@@ -102,7 +102,23 @@ export interface CatalogOptions {
   /** Traffic shares of the canary API's roles, 0..1. */
   canaryShare: number;
   baselineShare: number;
+  /** Range each API's healthy 5xx share is drawn from. Default DEFAULT_SERVER_ERROR_RANGE. */
+  serverErrorRange?: ServerErrorRange;
 }
+
+/** Shares of requests answered 5xx by a healthy API, 0..1; each API draws its own from [min, max). */
+export interface ServerErrorRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * 0.2–0.8 %: enough 5xx for every error panel, exemplar and failed-request list to have data within a
+ * minute of traffic. That is above the error budget of a 99.9 % objective (0.1 %), so an SLO gate or burn
+ * alert over this traffic reads "burning"; a run that wants healthy SLOs passes a range under its
+ * objectives (the sandbox does).
+ */
+export const DEFAULT_SERVER_ERROR_RANGE: ServerErrorRange = { min: 0.002, max: 0.008 };
 
 export interface Catalog {
   apis: ApiDef[];
@@ -161,6 +177,10 @@ function canaryApiWeight(othersWeight: number): number {
 export function buildCatalog(o: CatalogOptions): Catalog {
   if (!Number.isInteger(o.apis) || o.apis < 1) throw new RangeError(`apis must be a positive integer, got ${o.apis}`);
   if (!Number.isInteger(o.consumers) || o.consumers < 1) throw new RangeError(`consumers must be a positive integer, got ${o.consumers}`);
+  const errors = o.serverErrorRange ?? DEFAULT_SERVER_ERROR_RANGE;
+  if (!(errors.min >= 0 && errors.max >= errors.min && errors.max < 1)) {
+    throw new RangeError(`server error range must satisfy 0 <= min <= max < 1, got ${JSON.stringify(errors)}`);
+  }
   const rng = Rng.derive(o.seed, 'catalog');
   const apis: ApiDef[] = [];
   for (let i = 0; i < o.apis; i++) {
@@ -201,7 +221,7 @@ export function buildCatalog(o: CatalogOptions): Catalog {
       routes,
       deployments,
       weight: 1 + rng.int(4),
-      serverErrorRate: 0.002 + rng.next() * 0.006,
+      serverErrorRate: errors.min + rng.next() * (errors.max - errors.min),
       clientErrorRate: 0.01 + rng.next() * 0.03,
       gatewayRejectRate: 0.005 + rng.next() * 0.01,
       upstreamMedianMs: 15 + rng.int(90),

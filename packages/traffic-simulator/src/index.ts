@@ -1,5 +1,5 @@
 export { Rng, hash32 } from './prng';
-export { buildCatalog, apiNames, nextVersion, parseGatewayList, COUNTRIES, type ApiDef, type ApiGateways, type Catalog, type Consumer, type Deployment, type RouteDef } from './catalog';
+export { buildCatalog, apiNames, nextVersion, parseGatewayList, COUNTRIES, type ApiDef, type ApiGateways, type Catalog, type Consumer, type Deployment, type RouteDef, type ServerErrorRange, DEFAULT_SERVER_ERROR_RANGE } from './catalog';
 export { SCENARIOS, SCENARIO_SPECS, scenarioEffects, isScenario, type ScenarioName, type CanaryEffects } from './scenarios';
 export { TrafficGenerator, DEFAULT_TRAFFIC_OPTIONS, diurnalFactor, consumerUsesApi, authenticated, type SimRequest, type TrafficOptions } from './traffic';
 export {

@@ -1,5 +1,5 @@
 import { GATEWAYS, type DeploymentRole, type Gateway } from '@api-observatory/telemetry-contract';
-import { buildCatalog, COUNTRIES, type ApiDef, type ApiGateways, type Catalog, type Consumer, type Deployment, type RouteDef } from './catalog';
+import { buildCatalog, COUNTRIES, type ApiDef, type ApiGateways, type Catalog, type Consumer, type Deployment, type RouteDef, type ServerErrorRange } from './catalog';
 import { hash32, Rng } from './prng';
 import { scenarioEffects, type CanaryEffects, type ScenarioName } from './scenarios';
 
@@ -60,6 +60,8 @@ export interface TrafficOptions {
   apiGateways?: ApiGateways;
   /** Consumers to play instead of the seeded ones: applications holding real tokens (partner-tokens.ts). */
   consumerDirectory?: readonly Consumer[];
+  /** Range of each API's healthy 5xx share (catalog.ts DEFAULT_SERVER_ERROR_RANGE by default). */
+  serverErrorRange?: ServerErrorRange;
 }
 
 export const DEFAULT_TRAFFIC_OPTIONS: TrafficOptions = {
@@ -152,6 +154,7 @@ export class TrafficGenerator {
       canaryApi: o.canaryApi,
       canaryShare,
       baselineShare: o.baselineShare,
+      serverErrorRange: o.serverErrorRange,
     });
     if (o.consumerDirectory) {
       if (o.consumerDirectory.length === 0) throw new RangeError('consumerDirectory must list at least one consumer');
