@@ -13,7 +13,7 @@ export function platformDashboard(): DashboardDoc {
     uid: PLATFORM_UID,
     title: 'API Observatory / Platform engineering',
     folder: 'platform',
-    description: 'Health of the API platform: gateways, the OpenTelemetry Collector pipeline, Prometheus, OPA, Keycloak and their saturation.',
+    description: 'Health of the API platform: gateways, the OpenTelemetry Collector pipeline, Prometheus, OPA, Keycloak, Alertmanager, Kafka and their saturation.',
     tags: [PACK_TAG, 'platform'],
     time: { from: 'now-3h', to: 'now' },
   });
@@ -50,9 +50,17 @@ export function platformDashboard(): DashboardDoc {
   d.timeseries(P.opaRequestsPerSecondByHandler);
   d.timeseries(P.opaErrorShare);
   d.timeseries(P.opaLatencyP99ByHandler);
+  d.timeseries(P.policyDecisionLatencyP50P99);
+  d.timeseries(P.policyDecisionErrors);
   d.timeseries(P.keycloakRequestsPerSecondByOutcome);
   d.timeseries(P.keycloakServerErrorShare);
   d.timeseries(P.keycloakLatencyMeanAndP95);
+
+  // ── Alerting and event delivery ───────────────────────────────────────────────────────────────
+  d.row('Alerting and event delivery');
+  d.timeseries(P.alertmanagerNotificationFailures);
+  d.timeseries(P.kafkaConsumerLag);
+  d.timeseries(P.governanceOutboxBacklog);
 
   // ── Saturation ────────────────────────────────────────────────────────────────────────────────
   d.row('Saturation');

@@ -1,6 +1,7 @@
 /**
  * OpenMetrics for the series the traffic simulator does not produce: the platform's components
- * (Prometheus per-target series, collector self-telemetry, OPA, Keycloak, process metrics) and the
+ * (Prometheus per-target series, collector self-telemetry, OPA, Keycloak, Alertmanager, Kafka consumer lag,
+ * process metrics) and the
  * canary gate's decision series. Names, label names and the canary labels come from the contract and
  * the simulator's catalog; values follow a small scripted scenario (documented below) so that every
  * platform and canary panel has something to show and the tests can assert on it.
@@ -9,7 +10,10 @@
  * - every target is up, except keycloak which is down for the 5 steps starting at 40 % of the range;
  * - the collector accepts spans steadily, refuses a few and drops (queue full) during 60–70 % of the range,
  *   its traces exporter queue fills to ~90 % there;
- * - OPA and Keycloak serve steady traffic with ~1 % 5xx;
+ * - OPA and Keycloak serve steady traffic with ~1 % 5xx; OPA also refuses a few malformed decisions (400);
+ * - Alertmanager's webhook fails (serverError) during 60–70 % of the range, its email integration never;
+ * - the gateway tier's consumer group lags behind during 60–70 % of the range, and the governance outbox's
+ *   Kafka backlog grows then (the EventsService one stays at 0);
  * - the canary gate answers continue (metric results nodata, then pass) and promotes at 60 % of the range.
  */
 import {
@@ -18,6 +22,7 @@ import {
   COMPONENT_JOBS,
   LABELS,
   METRICS,
+  OUTBOX_DESTINATIONS,
   PLATFORM_COMPONENT_METRICS,
   PLATFORM_METRICS,
   promName,
@@ -114,6 +119,7 @@ export function platformFixture(o: FixtureOptions): string {
     [COMPONENT_JOBS.collector, 'otelcol-0:8888'],
     [COMPONENT_JOBS.opa, 'opa-0:8181'],
     [COMPONENT_JOBS.keycloak, 'keycloak-0:9000'],
+    [COMPONENT_JOBS.alertmanager, 'alertmanager-0:9093'],
   ];
   const keycloakDownFrom = Math.floor(0.4 * (n - 1));
   const isDown = (job: string, i: number) => job === COMPONENT_JOBS.keycloak && i >= keycloakDownFrom && i < keycloakDownFrom + 5;
@@ -170,6 +176,7 @@ export function platformFixture(o: FixtureOptions): string {
   family(C.opaRequestDuration.name, 'histogram', C.opaRequestDuration.description);
   histogram(C.opaRequestDuration.name, [...opa, ['code', '200'], ['handler', 'v1/data'], ['method', 'POST']], opaBounds, [0.3, 0.5, 0.15, 0.04, 0.01, 0, 0], 0.004, () => 80);
   histogram(C.opaRequestDuration.name, [...opa, ['code', '500'], ['handler', 'v1/data'], ['method', 'POST']], opaBounds, [0.1, 0.3, 0.3, 0.2, 0.1, 0, 0], 0.01, () => 0.8);
+  histogram(C.opaRequestDuration.name, [...opa, ['code', '400'], ['handler', 'v1/data'], ['method', 'POST']], opaBounds, [1, 0, 0, 0, 0, 0, 0], 0.0003, () => 0.3);
   histogram(C.opaRequestDuration.name, [...opa, ['code', '200'], ['handler', 'health'], ['method', 'GET']], opaBounds, [0.9, 0.1, 0, 0, 0, 0, 0], 0.0008, () => 0.2);
 
   // Keycloak: token endpoint and userinfo (histograms enabled), ~1 % SERVER_ERROR.
@@ -183,6 +190,25 @@ export function platformFixture(o: FixtureOptions): string {
   histogram(C.keycloakRequests.name, [...kc, ['method', 'POST'], ['outcome', 'SERVER_ERROR'], ['status', '500'], ['uri', token]], kcBounds, [0, 0, 0.1, 0.3, 0.3, 0.2, 0.1, 0], 0.12, kcUp(0.2));
   family(C.keycloakActiveRequests.name, 'gauge', C.keycloakActiveRequests.description);
   gauge(C.keycloakActiveRequests.name, kc, (i) => 2 + (i % 4));
+
+  // Alertmanager: webhook and email notifications; the webhook receiver fails during the incident.
+  const am = [['job', COMPONENT_JOBS.alertmanager], ['instance', targets[4]![1]]] as const;
+  family(counterFamily(C.alertmanagerNotifications.name), 'counter', C.alertmanagerNotifications.description);
+  counter(C.alertmanagerNotifications.name, [...am, ['integration', 'webhook']], () => 0.5);
+  counter(C.alertmanagerNotifications.name, [...am, ['integration', 'email']], () => 0.1);
+  family(counterFamily(C.alertmanagerNotificationsFailed.name), 'counter', C.alertmanagerNotificationsFailed.description);
+  counter(C.alertmanagerNotificationsFailed.name, [...am, ['integration', 'webhook'], ['reason', 'serverError']], (i) => (incident(i) ? 0.5 : 0));
+  counter(C.alertmanagerNotificationsFailed.name, [...am, ['integration', 'email'], ['reason', 'serverError']], () => 0);
+
+  // Kafka consumer lag of the gateway tier's group (remote-written by the collector: no job label).
+  family(P.kafkaConsumerGroupLagSum.name, 'gauge', P.kafkaConsumerGroupLagSum.description);
+  gauge(P.kafkaConsumerGroupLagSum.name, [['group', 'api-observatory-gateway'], ['topic', 'otlp_spans']], (i) => (incident(i) ? 5000 + 100 * i : 20 + (i % 10)));
+
+  // Governance outbox backlog (scraped from the Backstage backend).
+  const bs = [['job', COMPONENT_JOBS.backstage], ['instance', 'backstage-0:9464']] as const;
+  family(P.governanceOutboxBacklog.name, 'gauge', P.governanceOutboxBacklog.description);
+  gauge(P.governanceOutboxBacklog.name, [...bs, ['destination', OUTBOX_DESTINATIONS.events]], () => 0);
+  gauge(P.governanceOutboxBacklog.name, [...bs, ['destination', OUTBOX_DESTINATIONS.kafka]], (i) => (incident(i) ? 3 * i : 0));
 
   // Canary gate (state sets as the gate exports them).
   const c = canaryOf(o.catalog);

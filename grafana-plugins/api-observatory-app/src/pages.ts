@@ -38,7 +38,7 @@ export const PAGE_REGISTRY = {
   },
   platform: {
     title: 'Platform',
-    subTitle: 'Component health: gateways, the OpenTelemetry Collector, Prometheus, OPA and Keycloak.',
+    subTitle: 'Component health: gateways, the OpenTelemetry Collector, Prometheus, OPA, Keycloak, Alertmanager and Kafka.',
     from: 'now-3h',
     catalogue: PLATFORM_PANELS,
     variables: ['gateway'],

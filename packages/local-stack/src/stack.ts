@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { COMPONENT_JOBS } from '@api-observatory/telemetry-contract';
 import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
 import { startAlertmanager, type RunningAlertmanager } from './alertmanager';
 import { catalogGateways } from './catalog-gateways';
@@ -36,9 +37,9 @@ export interface StackOptions {
    * Prometheus scrapes its /metrics and its evaluation spans go to the collector.
    */
   canaryGate?: boolean | { configFile?: string };
-  /** Run OPA with the governance policy (policies/) for the governance backend (default off). */
+  /** Run OPA with the governance policy (policies/) for the governance backend (default off); Prometheus scrapes its /metrics. */
   opa?: boolean;
-  /** Run Alertmanager with this configuration and send Prometheus' alerts to it (default off). */
+  /** Run Alertmanager with this configuration and send Prometheus' alerts to it (default off); Prometheus scrapes its /metrics. */
   alertmanager?: { config: string };
 }
 
@@ -105,7 +106,13 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       dataDir: path.join(dir, 'prometheus'),
       logDir,
       scrapeInterval: o.scrapeInterval ?? '15s',
-      scrapeJobs: { otelcol: [`127.0.0.1:${cSelf}`], ...(o.canaryGate ? { 'canary-gate': [`127.0.0.1:${gatePort}`] } : {}) },
+      scrapeJobs: {
+        otelcol: [`127.0.0.1:${cSelf}`],
+        ...(o.canaryGate ? { 'canary-gate': [`127.0.0.1:${gatePort}`] } : {}),
+        // The platform dashboard's OPA and Alertmanager panels select these jobs (COMPONENT_JOBS).
+        ...(o.opa ? { [COMPONENT_JOBS.opa]: [`127.0.0.1:${opaPort}`] } : {}),
+        ...(alertmanager ? { [COMPONENT_JOBS.alertmanager]: [alertmanager.target] } : {}),
+      },
       ruleFiles: o.loadRules === false ? [] : ruleFiles(),
       ...(alertmanager ? { alertmanagers: [alertmanager.target] } : {}),
     };

@@ -2,7 +2,7 @@ import { renderMatchers, window, RATE_INTERVAL, type Matchers, type Window } fro
 
 /**
  * Series of the platform components around the gateways that the platform dashboard reads: OPA (the
- * policy decision point), Keycloak (the identity provider), Prometheus' own per-target scrape series
+ * policy decision point), Keycloak (the identity provider), Alertmanager (notification delivery), Prometheus' own per-target scrape series
  * and the process metrics every Go / Prometheus-client component exports. Their names and labels are
  * defined by those projects; they are listed here so that no dashboard types them.
  *
@@ -10,6 +10,11 @@ import { renderMatchers, window, RATE_INTERVAL, type Matchers, type Window } fro
  * - OPA: `http_request_duration_seconds{code, handler, method}`, a histogram registered by OPA's
  *   Prometheus provider for every REST API handler (`v1/data`, `v0/data`, `v1/policies`, `health`, ...),
  *   exposed on OPA's `/metrics`. Buckets are configurable (`server.metrics.prom.http_request_duration_seconds.buckets`).
+ *   OPA 1.22 exposes no decision counter of its own: a decision is a `v1/data` request, a failed one a
+ *   non-2xx code (400 for a malformed input document, 500 for an evaluation error such as a conflict).
+ * - Alertmanager 0.31: `alertmanager_notifications_total{integration}` (attempts) and
+ *   `alertmanager_notifications_failed_total{integration, reason}` (`reason`: clientError, serverError,
+ *   contextCanceled, contextDeadlineExceeded, other), on its `/metrics`.
  * - Keycloak 26 with `--metrics-enabled=true`: `http_server_requests_seconds_{count,sum}{method, outcome,
  *   status, uri}` (Micrometer timer; `outcome` is SUCCESS, CLIENT_ERROR, SERVER_ERROR, REDIRECTION,
  *   INFORMATIONAL or UNKNOWN), `_bucket` only with `--http-metrics-histograms-enabled=true`, and the gauge
@@ -26,7 +31,7 @@ import { renderMatchers, window, RATE_INTERVAL, type Matchers, type Window } fro
 export interface ComponentMetric {
   name: string;
   type: 'counter' | 'gauge' | 'histogram';
-  component: 'opa' | 'keycloak' | 'prometheus' | 'process';
+  component: 'opa' | 'keycloak' | 'alertmanager' | 'prometheus' | 'process';
   description: string;
   /** Labels the pack's queries may use on this series (`le` is implied for histogram buckets). */
   labels: readonly string[];
@@ -36,6 +41,9 @@ export interface ComponentMetric {
 export const COMPONENT_JOBS = {
   opa: 'opa',
   keycloak: 'keycloak',
+  alertmanager: 'alertmanager',
+  /** The Backstage backend's Prometheus exporter (the plugins' OpenTelemetry metrics). */
+  backstage: 'backstage',
   prometheus: 'prometheus',
   collector: 'otelcol',
 } as const;
@@ -63,6 +71,20 @@ export const PLATFORM_COMPONENT_METRICS = {
     component: 'keycloak',
     description: 'Keycloak requests in progress.',
     labels: [...TARGET],
+  },
+  alertmanagerNotifications: {
+    name: 'alertmanager_notifications_total',
+    type: 'counter',
+    component: 'alertmanager',
+    description: 'Notifications Alertmanager attempted to send, per integration (webhook, email, slack, ...).',
+    labels: [...TARGET, 'integration'],
+  },
+  alertmanagerNotificationsFailed: {
+    name: 'alertmanager_notifications_failed_total',
+    type: 'counter',
+    component: 'alertmanager',
+    description: 'Notification attempts that failed, per integration and reason (clientError, serverError, contextDeadlineExceeded, ...).',
+    labels: [...TARGET, 'integration', 'reason'],
   },
   scrapeDuration: {
     name: 'scrape_duration_seconds',
@@ -107,6 +129,10 @@ export type ComponentMetricKey = keyof typeof PLATFORM_COMPONENT_METRICS;
 export const KEYCLOAK_SERVER_ERROR_OUTCOME = 'SERVER_ERROR';
 /** Regex of OPA's `code` label values counted as errors (5xx). */
 export const OPA_SERVER_ERROR_CODE = '5..';
+/** OPA's handler label of the Data API's v1 queries: a policy decision. */
+export const OPA_DECISION_HANDLER = 'v1/data';
+/** Regex of OPA's `code` label values of answered decisions; any other code is a failed decision. */
+export const OPA_SUCCESS_CODE = '2..';
 
 /** Series names of a component metric in Prometheus (histograms give _bucket, _sum and _count). */
 export function componentSeriesNames(key: ComponentMetricKey): string[] {
@@ -131,7 +157,7 @@ export function componentSelector(key: ComponentMetricKey, matchers: Matchers = 
   if (m.type === 'histogram' && !part) throw new RangeError(`${key} is a histogram: say which series (bucket, sum or count)`);
   if (m.type !== 'histogram' && part) throw new RangeError(`${key} is a ${m.type}, it has no ${part} series`);
   const name = part ? `${m.name}_${part}` : m.name;
-  const defaultJob = m.component === 'opa' || m.component === 'keycloak' ? { job: COMPONENT_JOBS[m.component] } : {};
+  const defaultJob = m.component === 'opa' || m.component === 'keycloak' || m.component === 'alertmanager' ? { job: COMPONENT_JOBS[m.component] } : {};
   const parts = renderMatchers({ ...defaultJob, ...matchers }, (label) => assertComponentLabel(key, label, part));
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
@@ -195,3 +221,18 @@ export function keycloakErrorRatio(o: ComponentQueryOptions = {}): string {
   const errors = componentRate('keycloakRequests', { ...o, filter: { ...o.filter, outcome: KEYCLOAK_SERVER_ERROR_OUTCOME } });
   return `${errors} / ${componentRate('keycloakRequests', o)}`;
 }
+
+/** Policy decision latency (seconds): quantile of OPA's `v1/data` requests. */
+export function opaDecisionLatency(q: number, o: ComponentQueryOptions = {}): string {
+  return componentQuantile(q, 'opaRequestDuration', { ...o, filter: { ...o.filter, handler: OPA_DECISION_HANDLER } });
+}
+
+/** Failed policy decisions per second: OPA `v1/data` requests answered other than 2xx (by `code` unless `by` says otherwise). */
+export function opaDecisionErrors(o: ComponentQueryOptions = {}): string {
+  return componentRate('opaRequestDuration', {
+    by: ['code'],
+    ...o,
+    filter: { ...o.filter, handler: OPA_DECISION_HANDLER, code: { op: '!~', value: OPA_SUCCESS_CODE } },
+  });
+}
+

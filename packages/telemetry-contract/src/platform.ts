@@ -9,8 +9,10 @@ export interface PlatformMetric {
   description: string;
   /** Labels the pack's queries use on this series. */
   labels: readonly string[];
-  /** OTel name, for series the collector's own pipelines write (remote write turns its dots into underscores). */
+  /** OTel name, for series the collector's own pipelines or the pack's own code write (dots become underscores in Prometheus). */
   otelName?: string;
+  /** OTel unit, for series the pack's own code writes (a braced annotation such as {event} adds no suffix). */
+  unit?: string;
 }
 
 /*
@@ -103,6 +105,29 @@ export const PLATFORM_METRICS = {
     description: 'Samples per scrape of a gateway metric the collector cannot map (by gateway and sample name).',
     labels: ['gateway', 'gateway_metric'],
   },
+  /**
+   * Written by the collector's Kafka tier (collector/tiers/kafka-lag.yaml: the contrib `kafkametrics`
+   * receiver's `kafka.consumer_group.lag_sum`, unit set to {message} so that no `_ratio` suffix is added).
+   */
+  kafkaConsumerGroupLagSum: {
+    name: 'kafka_consumer_group_lag_sum',
+    otelName: 'kafka.consumer_group.lag_sum',
+    type: 'gauge',
+    description: 'Messages of a topic a consumer group has not consumed yet, summed over the topic’s partitions.',
+    labels: ['group', 'topic'],
+  },
+  /**
+   * Written by the Backstage governance backend (api-governance-backend service/metrics.ts, an OTel
+   * observable gauge) and scraped from the backend's Prometheus exporter (job `backstage`).
+   */
+  governanceOutboxBacklog: {
+    name: 'api_governance_outbox_backlog',
+    otelName: 'api_governance.outbox.backlog',
+    unit: '{event}',
+    type: 'gauge',
+    description: 'Governance events recorded but not yet delivered, per destination (events: the EventsService; kafka: the broker).',
+    labels: ['job', 'instance', 'destination'],
+  },
   prometheusRuleEvaluationFailures: {
     name: 'prometheus_rule_evaluation_failures_total',
     type: 'counter',
@@ -118,6 +143,10 @@ export const PLATFORM_METRICS = {
 } as const satisfies Record<string, PlatformMetric>;
 
 export type PlatformMetricKey = keyof typeof PLATFORM_METRICS;
+
+/** Destinations of the governance outbox (the `destination` label of governanceOutboxBacklog). */
+export const OUTBOX_DESTINATIONS = { events: 'events', kafka: 'kafka' } as const;
+export const OUTBOX_DESTINATION_LABEL = 'destination';
 
 /** Labels of platform series (not part of the normalized API schema). */
 export const PLATFORM_LABELS: ReadonlySet<string> = new Set(

@@ -20,6 +20,8 @@ import {
   grafanaVar,
   newConsumers,
   offsetSelector,
+  opaDecisionErrors,
+  opaDecisionLatency,
   opaErrorRatio,
   platformGauge,
   platformRate,
@@ -49,6 +51,18 @@ describe('platform components', () => {
     assert.equal(componentQuantile(0.99, 'keycloakRequests', { window: '5m' }), 'histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{job="keycloak"}[5m])))');
     assert.match(opaErrorRatio(), /code=~"5\.\."/);
     assert.equal(componentGauge('scrapeDuration', { by: ['job'], agg: 'max' }), 'max by (job) (scrape_duration_seconds)');
+  });
+  test('policy decisions are OPA v1/data requests; a non-2xx answer is a failed decision', () => {
+    assert.equal(opaDecisionLatency(0.5), 'histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{job="opa",handler="v1/data"}[$__rate_interval])))');
+    assert.equal(opaDecisionErrors(), 'sum by (code) (rate(http_request_duration_seconds_count{job="opa",handler="v1/data",code!~"2.."}[$__rate_interval]))');
+    assert.equal(opaDecisionErrors({ by: [], window: '1m' }), 'sum (rate(http_request_duration_seconds_count{job="opa",handler="v1/data",code!~"2.."}[1m]))');
+  });
+  test('Alertmanager notifications select the alertmanager job', () => {
+    assert.equal(
+      componentRate('alertmanagerNotificationsFailed', { by: ['integration', 'reason'] }),
+      'sum by (integration, reason) (rate(alertmanager_notifications_failed_total{job="alertmanager"}[$__rate_interval]))',
+    );
+    assert.throws(() => componentRate('alertmanagerNotifications', { by: ['reason'] }), /not a label/);
   });
 });
 
@@ -81,5 +95,7 @@ describe('dashboard queries', () => {
     assert.equal(platformRate('collectorRefusedSpans', { by: ['receiver'] }), `sum by (receiver) (rate(${PLATFORM_METRICS.collectorRefusedSpans.name}[$__rate_interval]))`);
     assert.equal(platformGauge('up', { by: ['job', 'instance'], agg: 'min' }), 'min by (job, instance) (up)');
     assert.throws(() => platformRate('up'), /not a counter/);
+    // The collector's Kafka tier writes the lag by remote write: no scrape job to select.
+    assert.equal(platformGauge('kafkaConsumerGroupLagSum', { by: ['group', 'topic'], agg: 'max' }), 'max by (group, topic) (kafka_consumer_group_lag_sum)');
   });
 });

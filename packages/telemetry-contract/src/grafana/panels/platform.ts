@@ -8,7 +8,9 @@ import {
   ERROR_STATUS_CLASS,
   GATEWAY_REQUEST_RATE,
   KEYCLOAK_SERVER_ERROR_OUTCOME,
+  OPA_DECISION_HANDLER,
   OPA_SERVER_ERROR_CODE,
+  OPA_SUCCESS_CODE,
   PLATFORM_COMPONENT_METRICS,
   PLATFORM_METRICS,
   PROM,
@@ -24,6 +26,8 @@ import {
   gatewaysReportingRaw,
   keycloakErrorRatio,
   latencyQuantile,
+  opaDecisionErrors,
+  opaDecisionLatency,
   opaErrorRatio,
   platformGauge,
   platformGaugeRatio,
@@ -46,6 +50,12 @@ const JOB = platformLabel('up', 'job');
 const INSTANCE = platformLabel('up', 'instance');
 const HANDLER = componentLabel('opaRequestDuration', 'handler');
 const OUTCOME = componentLabel('keycloakRequests', 'outcome');
+const CODE = componentLabel('opaRequestDuration', 'code');
+const INTEGRATION = componentLabel('alertmanagerNotificationsFailed', 'integration');
+const REASON = componentLabel('alertmanagerNotificationsFailed', 'reason');
+const GROUP = platformLabel('kafkaConsumerGroupLagSum', 'group');
+const TOPIC = platformLabel('kafkaConsumerGroupLagSum', 'topic');
+const DESTINATION = platformLabel('governanceOutboxBacklog', 'destination');
 
 export const PLATFORM_PANELS = catalogue('platform', {
   requestsPerSecondByGateway: {
@@ -231,6 +241,25 @@ export const PLATFORM_PANELS = catalogue('platform', {
     w: 8,
     queries: [{ expr: componentQuantile(0.99, 'opaRequestDuration', { by: [HANDLER] }), legend: legend([HANDLER]) }],
   },
+  policyDecisionLatencyP50P99: {
+    kind: 'timeseries',
+    title: 'Policy decision latency (p50/p99)',
+    doc: { what: 'Median and 99th percentile of the time OPA takes to answer a policy decision (Data API v1 query), which every governance transition waits for.', unit: 'seconds', window: '$__rate_interval', source: `${C.opaRequestDuration.name}_bucket{job="${COMPONENT_JOBS.opa}", handler="${OPA_DECISION_HANDLER}"} (OPA /metrics)` },
+    unit: 's',
+    w: 12,
+    queries: [
+      { expr: opaDecisionLatency(0.5), legend: 'p50' },
+      { expr: opaDecisionLatency(0.99), legend: 'p99' },
+    ],
+  },
+  policyDecisionErrors: {
+    kind: 'timeseries',
+    title: 'Policy decision errors',
+    doc: { what: 'Policy decisions per second OPA answered with an error, by status code: 4xx when the caller sent a malformed input document, 5xx when the policy failed to evaluate. The governance backend fails closed on either.', unit: 'decisions per second', window: '$__rate_interval', source: `${C.opaRequestDuration.name}_count{job="${COMPONENT_JOBS.opa}", handler="${OPA_DECISION_HANDLER}", code!~"${OPA_SUCCESS_CODE}"}` },
+    unit: 'reqps',
+    w: 12,
+    queries: [{ expr: opaDecisionErrors({ by: [CODE] }), legend: legend([CODE]) }],
+  },
   keycloakRequestsPerSecondByOutcome: {
     kind: 'timeseries',
     title: 'Keycloak requests per second by outcome',
@@ -281,5 +310,32 @@ export const PLATFORM_PANELS = catalogue('platform', {
     unit: 'short',
     w: 8,
     queries: [{ expr: componentGauge('keycloakActiveRequests'), legend: 'in progress' }],
+  },
+  alertmanagerNotificationFailures: {
+    kind: 'timeseries',
+    title: 'Alertmanager notification failures',
+    doc: { what: 'Notification attempts per second that failed, per integration and reason (an alert that fires but reaches nobody; Alertmanager retries until the group’s next flush), next to all attempts per integration.', unit: 'attempts per second', window: '$__rate_interval', source: `${C.alertmanagerNotificationsFailed.name}, ${C.alertmanagerNotifications.name} {job="${COMPONENT_JOBS.alertmanager}"} (Alertmanager /metrics)` },
+    unit: 'short',
+    w: 8,
+    queries: [
+      { expr: componentRate('alertmanagerNotificationsFailed', { by: [INTEGRATION, REASON] }), legend: legend([INTEGRATION, REASON], 'failed') },
+      { expr: componentRate('alertmanagerNotifications', { by: [INTEGRATION] }), legend: legend([INTEGRATION], 'attempted') },
+    ],
+  },
+  kafkaConsumerLag: {
+    kind: 'timeseries',
+    title: 'Kafka consumer lag',
+    doc: { what: 'Messages per consumer group and topic not consumed yet (summed over partitions); a lag that keeps growing means the consumers fall behind and spans arrive late.', unit: 'messages', window: 'instantaneous gauge, per collection interval', source: `${P.kafkaConsumerGroupLagSum.name} (collector Kafka tier, kafkametrics receiver)` },
+    unit: 'short',
+    w: 8,
+    queries: [{ expr: platformGauge('kafkaConsumerGroupLagSum', { by: [GROUP, TOPIC], agg: 'max' }), legend: legend([GROUP, TOPIC]) }],
+  },
+  governanceOutboxBacklog: {
+    kind: 'timeseries',
+    title: 'Governance outbox backlog',
+    doc: { what: 'Governance events (promotions, approvals, deprecations) recorded but not yet delivered, per destination: the Backstage EventsService and the Kafka topic. It grows while a destination is down and drains once it is back; nothing is lost meanwhile.', unit: 'events', window: 'instantaneous gauge, per scrape', source: `${P.governanceOutboxBacklog.name} (Backstage governance backend, OpenTelemetry Prometheus exporter)` },
+    unit: 'short',
+    w: 8,
+    queries: [{ expr: platformGauge('governanceOutboxBacklog', { by: [DESTINATION], agg: 'max' }), legend: legend([DESTINATION]) }],
   },
 });
