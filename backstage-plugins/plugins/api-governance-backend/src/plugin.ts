@@ -8,6 +8,7 @@ import { policyData, readGovernanceConfig } from './service/config';
 import { OpaPolicyEngine } from './service/opa-policy';
 import { GateEvaluator } from './service/gates';
 import { KafkaRelay, readKafkaRelayConfig } from './service/kafka-relay';
+import { eventsServiceBacklog, kafkaBacklog, registerOutboxMetrics } from './service/metrics';
 import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
 import { useSqliteWal } from './service/sqlite';
@@ -50,12 +51,15 @@ export const apiGovernancePlugin = createBackendPlugin({
         lifecycle.addStartupHook(() => outbox.flush());
         // The outbox relayed to Kafka (apiGovernance.kafka), independently of the EventsService publish.
         const kafka = readKafkaRelayConfig(config);
+        const backlogs = [eventsServiceBacklog(db)];
         if (kafka) {
           const relay = new KafkaRelay({ db, logger, ...kafka });
+          backlogs.push(kafkaBacklog(relay));
           lifecycle.addStartupHook(() => relay.start());
           lifecycle.addShutdownHook(() => relay.stop());
           logger.info(`api-governance: relaying events to Kafka topic ${relay.topic} at ${kafka.brokers.join(',')}`);
         }
+        lifecycle.addShutdownHook(registerOutboxMetrics(backlogs, logger));
         const policy = settings.engine.engine === 'opa' ? new OpaPolicyEngine(settings.engine.opa) : new BuiltinPolicyEngine(policyData(settings.policy, settings.gates));
         httpRouter.use(await createRouter({ logger, config: settings, httpAuth, permissions, catalog, store, gates, outbox, policy, userInfo }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
