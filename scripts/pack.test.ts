@@ -103,6 +103,13 @@ test('the npm tarballs install outside the workspace: Node packages load from di
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
       assert.ok(r.stdout.trim().startsWith(path.join(realpathSync(app), 'node_modules', name, 'dist') + path.sep), `${name} loaded from ${r.stdout}`);
     }
+    // The validator's worker thread, spawned by file name: the CLI's build must have emitted it.
+    const validator = path.join(app, 'node_modules', npmName(node.find((d) => d.endsWith('api-validator'))!), 'dist', 'isolate.cjs.js');
+    const script = `const { ValidatorWorker } = require(${JSON.stringify(validator)}); const w = new ValidatorWorker({ timeoutMs: 30000, maxHeapMb: 128 }, {});
+      w.validate({ type: 'openapi', definition: 'openapi: 3.0.0\\ninfo: {title: x, version: "1"}\\npaths: {}\\n' }).then((r) => { console.log(r.detected); return w.close(); });`;
+    const v = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(v.stdout.trim(), 'openapi 3.0.0');
     const judge = JSON.parse(readFileSync(path.join(app, 'node_modules', '@api-observatory', 'canary-judge', 'package.json'), 'utf8'));
     const bin = path.join(app, 'node_modules', '@api-observatory', 'canary-judge', judge.bin['canary-gate']);
     assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/);
