@@ -7,8 +7,8 @@
  * http://127.0.0.1:4318 (the exporter appends /v1/traces). Without it nothing is started and the
  * plugins' spans are no-ops. Metrics (the plugins' instruments, e.g. the governance outbox backlog) are
  * served for Prometheus to scrape, as Backstage's OpenTelemetry tutorial does, only when
- * OTEL_EXPORTER_PROMETHEUS_PORT is set (the exporter's standard variables: OTEL_EXPORTER_PROMETHEUS_HOST,
- * default 0.0.0.0, and the port; path /metrics). Service name: OTEL_SERVICE_NAME, default `backstage`;
+ * OTEL_EXPORTER_PROMETHEUS_PORT is set (the specification's variables, which this exporter does not read
+ * itself: OTEL_EXPORTER_PROMETHEUS_HOST, default localhost, and the port; path /metrics). Service name: OTEL_SERVICE_NAME, default `backstage`;
  * logs are not exported (the SDK's standard OTEL_* variables configure the rest).
  */
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -16,14 +16,16 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
 const traces = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-const metrics = Boolean(process.env.OTEL_EXPORTER_PROMETHEUS_PORT);
+const metricsPort = Number(process.env.OTEL_EXPORTER_PROMETHEUS_PORT || 0);
+const metrics = metricsPort > 0;
 if (traces || metrics) {
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME || 'backstage',
-    // An empty list: without it the SDK would pick exporters from OTEL_TRACES_EXPORTER's default (otlp).
+    // Metrics only: an empty list, else the SDK would pick a trace exporter from OTEL_TRACES_EXPORTER (default otlp).
     spanProcessors: traces ? undefined : [],
     traceExporter: traces ? new OTLPTraceExporter() : undefined,
-    metricReaders: metrics ? [new PrometheusExporter()] : [],
+    // No target_info series: it would publish the process' command line and host to every scraper.
+    metricReaders: metrics ? [new PrometheusExporter({ host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST || 'localhost', port: metricsPort, withoutTargetInfo: true })] : [],
     logRecordProcessors: [],
     instrumentations: [],
   });
