@@ -18,7 +18,8 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { toolPath } from '@api-observatory/local-stack';
-import { LABELS, PrometheusClient, eq, sloBurnRate } from '@api-observatory/telemetry-contract';
+import { COMPONENT_JOBS, LABELS, OUTBOX_DESTINATIONS, PrometheusClient, eq, sloBurnRate } from '@api-observatory/telemetry-contract';
+import { PLATFORM_PANELS, isProm } from '@api-observatory/telemetry-contract/grafana';
 import { LOG_DIR, REPO_ROOT, browserSkipReason, devUserSignIn, freePort, launchBrowser, openSignedInAs } from './harness';
 
 interface SummaryLike {
@@ -193,6 +194,23 @@ describe('the sandbox on non-default ports', () => {
       { api: 'orders', canaryVersion: report.context.canaryVersion, baselineVersion: report.context.baselineVersion },
     );
     assert.deepEqual([report.context.canaryVersion, report.context.baselineVersion], ['v2.1', 'v2']);
+  });
+
+  test("the sandbox's Prometheus scrapes Backstage: the governance outbox backlog per destination, drained after the request above", { skip }, async () => {
+    const q = PLATFORM_PANELS.panels.governanceOutboxBacklog.queries[0]!;
+    assert.ok(isProm(q));
+    const prom = new PrometheusClient(urls.prometheus);
+    let last = '';
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const backlog = Object.fromEntries((await prom.query(q.expr)).map((s) => [s.metric.destination, Number(s.value[1])]));
+      last = JSON.stringify(backlog);
+      if (backlog[OUTBOX_DESTINATIONS.events] === 0 && backlog[OUTBOX_DESTINATIONS.kafka] === 0) break;
+      assert.ok(Date.now() < deadline, `backlog per destination: ${last}`);
+      await sleep(2000);
+    }
+    const up = await prom.query(`up{job="${COMPONENT_JOBS.backstage}"}`);
+    assert.deepEqual(up.map((s) => s.value[1]), ['1']);
   });
 
   test('Ctrl-C stops every component', { skip }, async () => {

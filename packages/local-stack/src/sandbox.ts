@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COMPONENT_JOBS } from '@api-observatory/telemetry-contract';
 import type { ScenarioName } from '@api-observatory/traffic-simulator';
 import { backstageKeycloakConfig, startBackstage, type RunningBackstage } from './backstage';
 import { startKafka, type RunningKafka } from './kafka';
@@ -131,7 +132,10 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
 }
 
 async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak): Promise<Sandbox> {
+  // Backstage serves its plugins' metrics (the governance outbox backlog) here; Prometheus scrapes it from the start.
+  const [backstageMetricsPort] = (await freePorts(1)) as [number];
   const stack = await startStack({
+    ...(o.backstagePort === null ? {} : { scrapeJobs: { [COMPONENT_JOBS.backstage]: [`127.0.0.1:${backstageMetricsPort}`] } }),
     name: o.name ?? 'sandbox',
     prometheusPort: o.prometheusPort,
     jaegerQueryPort: o.jaegerPort,
@@ -174,7 +178,12 @@ async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak):
   let backstage: RunningBackstage;
   try {
     // Backstage's own spans (governance transitions, observability summaries) go to the collector, then Jaeger.
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: stack.collector.otlpHttpEndpoint, OTEL_SERVICE_NAME: 'backstage' };
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: stack.collector.otlpHttpEndpoint,
+      OTEL_SERVICE_NAME: 'backstage',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(backstageMetricsPort),
+    };
     // With Keycloak, people sign in through it and the catalog's users and groups come from it.
     const kc = keycloak ? backstageKeycloakConfig(keycloak) : undefined;
     backstage = await startBackstage({

@@ -41,6 +41,8 @@ export interface StackOptions {
   opa?: boolean;
   /** Run Alertmanager with this configuration and send Prometheus' alerts to it (default off); Prometheus scrapes its /metrics. */
   alertmanager?: { config: string };
+  /** More scrape jobs for the stack's Prometheus (job → host:port targets), for components started after it. */
+  scrapeJobs?: Record<string, string[]>;
 }
 
 export interface Stack {
@@ -112,6 +114,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         // The platform dashboard's OPA and Alertmanager panels select these jobs (COMPONENT_JOBS).
         ...(o.opa ? { [COMPONENT_JOBS.opa]: [`127.0.0.1:${opaPort}`] } : {}),
         ...(alertmanager ? { [COMPONENT_JOBS.alertmanager]: [alertmanager.target] } : {}),
+        ...o.scrapeJobs,
       },
       ruleFiles: o.loadRules === false ? [] : ruleFiles(),
       ...(alertmanager ? { alertmanagers: [alertmanager.target] } : {}),
