@@ -35,7 +35,7 @@ echo "[test] unit and integration tests"
 log="$root/.tools/logs/test-node.log"
 node --conditions=source --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout=600000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
-  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts' \
+  'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/packages/backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts' \
   'mixin/test/**/*.test.ts' 'scripts/*.test.ts' 'grafana-plugins/api-observatory-app/scripts/**/*.test.ts' | tee "$log"
 skipped="$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -n 1)"
 if [ "${skipped:-missing}" != 0 ]; then

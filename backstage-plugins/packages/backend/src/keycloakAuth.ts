@@ -21,11 +21,12 @@ import { oidcAuthenticator, oidcSignInResolvers, type OidcAuthResult } from '@ba
 export const KEYCLOAK_ID_ANNOTATION = 'keycloak.org/id';
 export const KEYCLOAK_REALM_ANNOTATION = 'keycloak.org/realm';
 
-/** The Keycloak user id and realm of an OIDC sign-in (issuer `<keycloak>/realms/<realm>`). */
-export function keycloakIdentity({ fullProfile }: { fullProfile: OidcAuthResult }): { id: string; realm: string } {
-  const { tokenset, userinfo } = fullProfile;
-  const claims = tokenset.claims();
-  const id = userinfo.sub;
+/**
+ * The Keycloak user id and realm of an OIDC sign-in (issuer `<keycloak>/realms/<realm>`), from the ID
+ * token's claims (verified by openid-client) and the userinfo answer's subject.
+ */
+export function keycloakIdentity(claims: { iss?: unknown; sub?: unknown }, userinfoSub: string): { id: string; realm: string } {
+  const id = userinfoSub;
   const realm = /\/realms\/([^/]+)\/?$/.exec(String(claims.iss ?? ''))?.[1];
   if (!id || !realm) throw new NotAllowedError(`not a Keycloak sign-in: issuer ${JSON.stringify(claims.iss)} has no /realms/<realm>`);
   if (claims.sub !== id) throw new NotAllowedError('the ID token and the userinfo answer name different users');
@@ -35,7 +36,8 @@ export function keycloakIdentity({ fullProfile }: { fullProfile: OidcAuthResult 
 export const keycloakIdMatchingUserEntityAnnotation = createSignInResolverFactory<OAuthAuthenticatorResult<OidcAuthResult>>({
   create() {
     return async (info, ctx) => {
-      const { id, realm } = keycloakIdentity(info.result);
+      const { tokenset, userinfo } = info.result.fullProfile;
+      const { id, realm } = keycloakIdentity(tokenset.claims(), userinfo.sub);
       try {
         return await ctx.signInWithCatalogUser({ annotations: { [KEYCLOAK_ID_ANNOTATION]: id, [KEYCLOAK_REALM_ANNOTATION]: realm } });
       } catch (e) {
