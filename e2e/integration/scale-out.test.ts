@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { PROM, PrometheusClient, jaegerTraceApi } from '@api-observatory/telemetry-contract';
+import { PLATFORM_METRICS, PROM, PrometheusClient, jaegerTraceApi } from '@api-observatory/telemetry-contract';
+import { PLATFORM_PANELS, isProm } from '@api-observatory/telemetry-contract/grafana';
 import { startLiveSimulator, type Summary } from '@api-observatory/traffic-simulator';
 import { freePorts, startJaeger, startKafka, startPrometheus, type RunningJaeger, type RunningKafka, type RunningPrometheus } from '@api-observatory/local-stack';
 import { eventually } from './helpers';
@@ -247,7 +248,7 @@ describe('Kafka tier: agent → topic → two gateway collectors in one consumer
   };
 
   const lag = async (group: string, at?: number) => {
-    const rows = await prom.query(`sum(kafka_consumer_group_lag_sum{group="${group}"})`, at);
+    const rows = await prom.query(`sum(${PLATFORM_METRICS.kafkaConsumerGroupLagSum.name}{group="${group}"})`, at);
     return rows.length ? Number(rows[0]!.value[1]) : undefined;
   };
 
@@ -265,6 +266,12 @@ describe('Kafka tier: agent → topic → two gateway collectors in one consumer
     assert.deepEqual(names.map((r) => r.metric.__name__).sort(), [
       'kafka_consumer_group_lag', 'kafka_consumer_group_lag_sum', 'kafka_consumer_group_members', 'kafka_consumer_group_offset', 'kafka_consumer_group_offset_sum',
     ]);
+    // The platform panel's own query has the group's row for the topic, drained.
+    const panel = PLATFORM_PANELS.panels.kafkaConsumerLag.queries[0]!;
+    assert.ok(isProm(panel));
+    const row = (await prom.query(panel.expr)).find((r) => r.metric.group === group);
+    assert.ok(row?.metric.topic, `no row for ${group} in ${panel.expr}`);
+    assert.equal(Number(row.value[1]), 0);
     const members = await prom.query(`kafka_consumer_group_members{group="${group}"}`);
     assert.equal(Number(members[0]?.value[1]), 2, 'two gateway replicas in the group');
     for (const c of [agent, ...gateways]) await c.stop();
