@@ -109,7 +109,10 @@ function configuredPorts(name: string): Set<number> {
       const overlay = readYaml('docker/backstage/app-config.docker.yaml');
       assert.ok(ANY_HOSTS.has(overlay.backend.listen.host), 'backstage listens on 0.0.0.0 in the container');
       const port = String(overlay.backend.listen.port).replace(/^\$\{([A-Z_]+)\}$/, (_m, v: string) => e[v] ?? '');
-      return new Set([Number(port)]);
+      // The instrumentation file's Prometheus exporter (the plugins' metrics), when its port is set.
+      if (!e.OTEL_EXPORTER_PROMETHEUS_PORT) return new Set([Number(port)]);
+      assert.ok(ANY_HOSTS.has(e.OTEL_EXPORTER_PROMETHEUS_HOST ?? ''), 'the metrics exporter listens on 0.0.0.0 in the container');
+      return new Set([Number(port), Number(e.OTEL_EXPORTER_PROMETHEUS_PORT)]);
     }
     default:
       throw new Error(`no port derivation for service ${name}; add one to consistency.test.ts`);
@@ -521,6 +524,7 @@ describe('environment references', () => {
           }
         }
         for (const r of shellRefs(readText('backstage-plugins/scripts/serve.sh'), 'serve.sh')) used.add(r.name);
+        for (const r of nodeRefs(readText('backstage-plugins/packages/backend/src/instrumentation.ts'), 'instrumentation.ts')) used.add(r.name);
         assert.equal(e.BACKSTAGE_DATABASE, 'postgres', 'serve.sh adds app-config.postgres.yaml');
       }
       if (s.name === 'simulator') {
@@ -840,7 +844,7 @@ describe('alerting', () => {
 
 describe('scrape jobs and versions', () => {
   test("components in the stack are scraped under the job names the platform dashboard selects", () => {
-    const serviceOf: Record<keyof typeof COMPONENT_JOBS, string> = { opa: 'opa', keycloak: 'keycloak', prometheus: 'prometheus', collector: 'collector' };
+    const serviceOf: Record<keyof typeof COMPONENT_JOBS, string> = { opa: 'opa', keycloak: 'keycloak', alertmanager: 'alertmanager', backstage: 'backstage', prometheus: 'prometheus', collector: 'collector' };
     for (const [component, job] of Object.entries(COMPONENT_JOBS) as [keyof typeof COMPONENT_JOBS, string][]) {
       const s = serviceOf[component];
       if (!compose.services.has(s)) continue;
