@@ -24,10 +24,11 @@ const USAGE = `usage: npm start -- [--canary ${CANARY_NAMES.join('|')}] [--gatew
   --canary   what the ${SANDBOX_CANARY_API} canary does (default healthy): regression = more 5xx, latency = slower,
              low-traffic = too few requests to judge, no-data = no canary traffic, noisy-baseline
   --run-name folder under .run/ for data and logs (emptied at start)
-  --keycloak Keycloak with the realms internal and partners (provisioning/keycloak), the default when setup has
-             installed it: Backstage signs people in through it and takes its users and groups from it, and the
-             simulator's consumers are the partners realm's applications with real tokens (a JVM start: slower)
-  --no-keycloak  without Keycloak: Backstage offers the guest and the sample users (development-only header sign-in)
+  --keycloak Keycloak with the realms internal and partners (provisioning/keycloak): Backstage signs people in
+             through it and takes its users and groups from it, and the simulator's consumers are the partners
+             realm's applications with real tokens. Off by default: its JVM start and realm import take 40-80 s,
+             the rest of the sandbox about 10 s
+  --no-keycloak  (the default) Backstage offers the sample users through a development-only header sign-in
   A port that is taken is replaced by a free one; every component is given the ports actually bound.`;
 
 function keycloakInstalled(): boolean {
@@ -101,7 +102,8 @@ async function main() {
   const wantKeycloak = intFlag('keycloak-port', values['keycloak-port'], 8080, 1, 65535);
   const askedKeycloak = Boolean(values.keycloak) || values['keycloak-port'] !== undefined;
   if (askedKeycloak && values['no-keycloak']) fail('--no-keycloak contradicts --keycloak / --keycloak-port');
-  const withKeycloak = askedKeycloak || (!values['no-keycloak'] && keycloakInstalled());
+  if (askedKeycloak && !keycloakInstalled()) fail('--keycloak: Keycloak is not installed; run npm run setup (it installs Keycloak and locates Java 21+)');
+  const withKeycloak = askedKeycloak;
   const runName = values['run-name'] ?? 'sandbox';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
