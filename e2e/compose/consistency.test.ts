@@ -396,7 +396,7 @@ describe('Grafana', () => {
     assert.equal(BUILD_OUTPUTS[rel(host)]?.build, 'npm run pack');
     assert.ok(ini('plugins', 'allow_loading_unsigned_plugins').split(/[\s,]+/).includes(app.type));
     for (const [k, v] of Object.entries<string>(app.jsonData)) {
-      if (k.endsWith('DatasourceUid')) assert.ok(dsByUid.has(v), `jsonData.${k}: ${v} is not a provisioned data source`);
+      if (k.endsWith('Uid')) assert.ok(dsByUid.has(v), `jsonData.${k}: ${v} is not a provisioned data source`);
     }
     for (const f of [`grafana-plugins/${app.type}/src/plugin.json`, `.pack/grafana/${app.type}/plugin.json`]) {
       if (existsSync(path.join(ROOT, f))) {
@@ -655,7 +655,7 @@ describe('Grafana OAuth and Keycloak', () => {
     assert.ok(bp);
     assert.equal(be.BACKSTAGE_PUBLIC_URL, `http://localhost:${bp.host}`, 'the public Backstage URL is its published port');
     const app = readYaml('provisioning/grafana/plugins/api-observatory-app.yaml').apps[0];
-    assert.equal(app.jsonData.backstageBaseUrl, '${BACKSTAGE_PUBLIC_URL}');
+    assert.equal(app.jsonData.backstageUrl, '${BACKSTAGE_PUBLIC_URL}');
   });
 
   test('realm files are imported from the mounted folder; one file per realm', () => {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { resolveSettings, type AppJsonData } from '../../grafana-plugins/api-observatory-app/src/settings';
 import {
   ROOT, isPinnedImage, parseIni, readDockerfile, readJson, readText, readYaml, rel, walkFiles,
 } from './helpers';
@@ -106,7 +107,13 @@ describe('Grafana provisioning', () => {
     const app = doc.apps.find((a: any) => a.type === 'api-observatory-app');
     assert.ok(app, 'apps[].type api-observatory-app');
     assert.notEqual(app.disabled, true);
-    for (const k of ['prometheusDatasourceUid', 'lokiDatasourceUid', 'tempoDatasourceUid', 'backstageBaseUrl']) assert.ok(app.jsonData[k], `jsonData.${k}`);
+    // Every key is one the app reads (a misspelt key is silently ignored and the app falls back to defaults).
+    for (const [k, v] of Object.entries(app.jsonData as Record<string, string>)) {
+      const read = resolveSettings({ [k]: 'provisioned-marker' } as AppJsonData);
+      assert.ok(Object.values(read).includes('provisioned-marker'), `jsonData.${k} is not a setting of the app (src/settings.ts)`);
+      assert.ok(v, `jsonData.${k} has a value`);
+    }
+    for (const k of ['prometheusUid', 'lokiUid', 'tempoUid', 'backstageUrl'] as const) assert.ok(app.jsonData[k], `jsonData.${k}`);
   });
 
   test('alerting: contact points and a policy tree whose receivers exist', () => {
