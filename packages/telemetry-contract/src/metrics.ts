@@ -2,7 +2,7 @@ import type { LabelKey } from './labels';
 
 export type MetricType = 'counter' | 'histogram' | 'gauge';
 /** UCUM units as OTel writes them; `{request}` is an annotation and adds no Prometheus suffix. */
-export type Unit = 's' | 'By' | '{request}' | '{decision}' | '{score}' | '{evaluation}' | '1';
+export type Unit = 's' | 'By' | '{request}' | '{decision}' | '{score}' | '{evaluation}' | '{event}' | '1';
 
 /** Where a series comes from, so a reader knows which pipeline to debug when it is missing. */
 export type MetricSource = 'gateway-scrape' | 'span-metrics' | 'canary-gate';
@@ -125,6 +125,32 @@ export const METRICS = {
     labels: ['api', 'apiVersion', 'decision'],
     source: 'canary-gate',
   },
+  /** Decision and rollback events held in canary-gate's memory until Kafka acknowledges them. */
+  canaryEventsQueued: {
+    otelName: 'canary_gate.events.queued',
+    type: 'gauge',
+    unit: '{event}',
+    description: 'Canary gate events waiting in memory for Kafka (lost if the process stops).',
+    labels: [],
+    source: 'canary-gate',
+  },
+  canaryEventsPublished: {
+    otelName: 'canary_gate.events.published',
+    type: 'counter',
+    unit: '{event}',
+    description: 'Canary gate events Kafka acknowledged.',
+    labels: [],
+    source: 'canary-gate',
+  },
+  /** Dropped when the queue is full: the oldest queued event gives way. */
+  canaryEventsDropped: {
+    otelName: 'canary_gate.events.dropped',
+    type: 'counter',
+    unit: '{event}',
+    description: 'Canary gate events dropped before Kafka acknowledged them (queue full).',
+    labels: [],
+    source: 'canary-gate',
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -144,7 +170,7 @@ export const UNKNOWN_DIMENSION = 'unknown';
 /** spanmetrics connector namespace that yields the trafficCalls / trafficDuration names. */
 export const SPAN_METRICS_NAMESPACE = 'apigw.traffic';
 
-const UNIT_SUFFIX: Record<Unit, string> = { s: 'seconds', By: 'bytes', '{request}': '', '{decision}': '', '{score}': '', '{evaluation}': '', '1': 'ratio' };
+const UNIT_SUFFIX: Record<Unit, string> = { s: 'seconds', By: 'bytes', '{request}': '', '{decision}': '', '{score}': '', '{evaluation}': '', '{event}': '', '1': 'ratio' };
 
 /**
  * Prometheus name of a metric after the collector's Prometheus remote-write exporter
