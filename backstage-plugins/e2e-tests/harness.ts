@@ -25,7 +25,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The sample catalog's gateway-fronted APIs, named as in the traffic simulator and the metrics. */
 export const SAMPLE_HTTP_APIS = ['orders', 'payments', 'inventory', 'customers', 'shipping', 'notifications'] as const;
 /** The sample catalog's event APIs (AsyncAPI over Kafka). */
-export const SAMPLE_EVENT_APIS = ['notification-events', 'inventory-events', 'governance-events'] as const;
+export const SAMPLE_EVENT_APIS = ['notification-events', 'inventory-events', 'governance-events', 'canary-gate-events'] as const;
 export const SAMPLE_APIS = [...SAMPLE_HTTP_APIS, ...SAMPLE_EVENT_APIS];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -21,6 +21,7 @@ import { unresolvedQueries } from './query-names';
 import { evaluationReport, formatEvaluation } from './report';
 import type { SamplesContext } from './samples';
 import { startCanaryGateServer } from './server/server';
+import { KAFKA_BROKERS_ENV, parseBrokers } from './server/kafka';
 import { CanaryNotFoundError, resolveVersions, type Discover } from './service';
 import { startTracing } from './telemetry/sdk';
 import { evaluationSpan, tracedPrometheus } from './telemetry/spans';
@@ -33,7 +34,8 @@ export const USAGE = `Usage:
   canary-gate evaluate --prometheus URL --api NAME [--canary VERSION] [--baseline VERSION]
                        [--config gate.yaml] [--interval 1m] [--lookback 10m] [--json]
   canary-gate serve --prometheus URL [--port 8089] [--host 127.0.0.1] [--config gate.yaml]
-                    [--webhook-url URL]
+                    [--webhook-url URL] [--kafka-brokers HOST:PORT,...] [--kafka-topic canary-gate.events]
+                    [--kafka-create-topic]
   canary-gate --help
 
 Commands:
@@ -42,7 +44,9 @@ Commands:
              (canary: deployment_role="canary", api_version=VERSION; baseline: deployment_role="baseline");
              a version left out is discovered: the busiest of its role over the lookback
   serve      HTTP endpoint: POST /v1/evaluate, POST /v1/flagger/<hook>, GET /metrics, GET /healthz;
-             rollback events go to --webhook-url
+             rollback events go to --webhook-url; with --kafka-brokers (or CANARY_GATE_KAFKA_BROKERS)
+             every decision and rollback event goes to Kafka, keyed by the API entity ref, at least
+             once while the process lives (an in-memory queue: a restart loses what is queued)
 
 Options:
   --config FILE   gate config, YAML or JSON (default: the built-in default gate)
@@ -238,9 +242,25 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
     host: { type: 'string', default: '127.0.0.1' },
     config: { type: 'string' },
     'webhook-url': { type: 'string' },
+    'kafka-brokers': { type: 'string' },
+    'kafka-topic': { type: 'string' },
+    'kafka-create-topic': { type: 'boolean' },
   });
   required(values, ['prometheus']);
-  nonEmpty(values, ['prometheus', 'host', 'config', 'webhook-url']);
+  nonEmpty(values, ['prometheus', 'host', 'config', 'webhook-url', 'kafka-brokers', 'kafka-topic']);
+  const brokersText = (values['kafka-brokers'] as string | undefined) ?? (process.env[KAFKA_BROKERS_ENV] || undefined);
+  let kafka: { brokers: string[]; topic?: string; createTopic?: boolean } | undefined;
+  if (brokersText !== undefined) {
+    try {
+      kafka = { brokers: parseBrokers(brokersText, values['kafka-brokers'] !== undefined ? '--kafka-brokers' : KAFKA_BROKERS_ENV) };
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (values['kafka-topic'] !== undefined) kafka.topic = values['kafka-topic'] as string;
+    if (values['kafka-create-topic']) kafka.createTopic = true;
+  } else if (values['kafka-topic'] !== undefined || values['kafka-create-topic']) {
+    throw new UsageError(`--kafka-topic and --kafka-create-topic need --kafka-brokers (or ${KAFKA_BROKERS_ENV})`);
+  }
   const url = values.prometheus as string;
   httpUrl('prometheus', url);
   const webhookUrl = values['webhook-url'] as string | undefined;
@@ -261,6 +281,7 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
       config,
       log,
       ...(webhookUrl ? { webhookUrl } : {}),
+      ...(kafka ? { kafka } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     });
   } catch (e) {
@@ -269,7 +290,7 @@ async function serveCommand(args: string[], io: CliIo, deps: CliDeps): Promise<n
     io.stderr(`canary-gate: error: cannot listen on ${values.host}:${port}: ${why}`);
     return EXIT.error;
   }
-  io.stdout(`canary-gate: listening on ${running.url} (POST /v1/evaluate, POST /v1/flagger/<hook>, GET /metrics, GET /healthz); gate ${config.name}${webhookUrl ? ', rollback webhook set' : ''}`);
+  io.stdout(`canary-gate: listening on ${running.url} (POST /v1/evaluate, POST /v1/flagger/<hook>, GET /metrics, GET /healthz); gate ${config.name}${webhookUrl ? ', rollback webhook set' : ''}${running.handler.kafka ? `, events to Kafka topic ${running.handler.kafka.topic}` : ''}`);
   await new Promise<void>((resolve) => {
     if (deps.stopSignal) {
       if (deps.stopSignal.aborted) resolve();

@@ -21,6 +21,8 @@ export interface EvaluateCall {
   baseline?: string;
   interval?: string;
   lookback?: string;
+  /** The API's entity ref (api:<namespace>/<name>): the key of the evaluation's Kafka events. */
+  entityRef?: string;
 }
 
 /** The error body of the canary-gate server. */
@@ -111,7 +113,7 @@ export class CanaryGateClient {
   /** POST /v1/evaluate. */
   async evaluate(call: EvaluateCall): Promise<EvaluationReport> {
     const body: Record<string, string> = { api: call.api };
-    for (const k of ['canary', 'baseline', 'interval', 'lookback'] as const) if (call[k] !== undefined) body[k] = call[k]!;
+    for (const k of ['canary', 'baseline', 'interval', 'lookback', 'entityRef'] as const) if (call[k] !== undefined) body[k] = call[k]!;
     const json = await this.post('/v1/evaluate', body);
     try {
       assertEvaluationReport(json);

@@ -25,3 +25,5 @@ export {
   type StartOptions as CanaryGateStartOptions,
   type RunningCanaryGate,
 } from './server/server';
+export * from './kafka-events';
+export { KafkaEventPublisher, DEFAULT_KAFKA_TOPIC, DEFAULT_KAFKA_PARTITIONS, KAFKA_BROKERS_ENV, parseBrokers, type KafkaPublisherOptions } from './server/kafka';

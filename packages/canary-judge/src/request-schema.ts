@@ -8,7 +8,7 @@ import { joinPath, typeName, ValidationError, type ValidationIssue } from './val
 
 /** Longest api / version string accepted (label values are not documents). */
 export const MAX_NAME_LENGTH = 256;
-export const EVALUATE_REQUEST_FIELDS = ['api', 'canary', 'baseline', 'interval', 'lookback'] as const;
+export const EVALUATE_REQUEST_FIELDS = ['api', 'canary', 'baseline', 'interval', 'lookback', 'entityRef'] as const;
 /** Keys of a Flagger payload's `metadata` the gate reads; others are refused. */
 export const FLAGGER_METADATA_FIELDS = EVALUATE_REQUEST_FIELDS;
 
@@ -29,8 +29,17 @@ const name = z
   .refine((s) => !CONTROL.test(s), { error: 'must not contain control characters', abort: true })
   .refine((s) => !LONE_SURROGATE.test(s), { error: 'must be valid Unicode text', abort: true });
 
+/** The API's full entity ref (api:<namespace>/<name>), the Kafka key of the evaluation's events. */
+export const ENTITY_REF = /^api:[a-z0-9][a-z0-9._-]{0,62}\/[a-z0-9][a-z0-9._-]{0,62}$/i;
+const entityRef = z
+  .string({ error: stringError })
+  .refine((s) => ENTITY_REF.test(s), { error: (iss) => `must be an API entity ref such as api:default/orders, got ${JSON.stringify(String(iss.input).slice(0, 80))}`, abort: true });
+
 const requestSchema = <V extends z.ZodType>(version: V) =>
-  z.strictObject({ api: name, canary: version, baseline: version, interval: nonEmpty.optional(), lookback: nonEmpty.optional() }, { error: objectError });
+  z.strictObject(
+    { api: name, canary: version, baseline: version, interval: nonEmpty.optional(), lookback: nonEmpty.optional(), entityRef: entityRef.optional() },
+    { error: objectError },
+  );
 // Built once: a zod schema is compiled on its first use, which costs more than a request.
 const REQUEST_SCHEMAS = { optionalVersions: requestSchema(name.optional()), requiredVersions: requestSchema(name) };
 

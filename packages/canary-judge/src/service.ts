@@ -27,6 +27,8 @@ export interface EvaluateRequest {
   lookback: string;
   intervalMs: number;
   lookbackMs: number;
+  /** The API's entity ref (api:<namespace>/<name>) when the caller knows it: the Kafka key of its events. */
+  entityRef?: string;
 }
 
 /** A request whose canary and baseline versions are known. */
@@ -79,6 +81,7 @@ export function validateEvaluateRequest(raw: unknown, config: GateConfig, option
     lookback: lookback!.text,
     intervalMs: interval!.ms,
     lookbackMs: lookback!.ms,
+    ...(r.entityRef !== undefined ? { entityRef: r.entityRef } : {}),
   };
 }
 

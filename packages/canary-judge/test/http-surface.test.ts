@@ -156,7 +156,7 @@ describe('canary-gate HTTP surface (requests without discovery)', () => {
       ['{"api":"orders","canary":"v2"}', ['baseline is required (a non-empty string)']],
       ['{"canary":"v2","baseline":1}', ['api is required (a non-empty string)', 'baseline must be a string, got a number']],
       ['{"api":"orders","canary":"v2","baseline":"v1","promql":"up"}', [
-        'promql is not a known field (known fields: api, canary, baseline, interval, lookback)',
+        'promql is not a known field (known fields: api, canary, baseline, interval, lookback, entityRef)',
         'promql is refused: queries come from the gate config (named contract queries), never from a request',
       ]],
       ['{"api":"orders","canary":"v2","baseline":"v1","interval":5}', ['interval must be a string, got a number']],
@@ -188,7 +188,7 @@ describe('canary-gate HTTP surface (requests without discovery)', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json.issues.map((i: { message: string }) => i.message), [
       'name must be a non-empty string',
-      'metadata.query is not a known field (known fields: api, canary, baseline, interval, lookback)',
+      'metadata.query is not a known field (known fields: api, canary, baseline, interval, lookback, entityRef)',
     ]);
     const noVersions = await call('POST', '/v1/flagger/rollout', { body: '{"name":"orders","namespace":"shop"}', headers: JSON_TYPE });
     assert.equal(noVersions.status, 400);

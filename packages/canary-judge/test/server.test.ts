@@ -97,7 +97,7 @@ describe('validateEvaluateRequest', () => {
     assert.match(issues({ api: 'x'.repeat(300), canary: 'v2', baseline: 'v1' })[0]!, /api must be at most 256 characters, got 300/);
     assert.match(issues({ api: 'a\ud800', canary: 'v2', baseline: 'v1' })[0]!, /api must be valid Unicode text/);
     const q = issues({ api: 'orders', canary: 'v2', baseline: 'v1', query: 'up' });
-    assert.ok(q.some((m) => /^query: query is not a known field \(known fields: api, canary, baseline, interval, lookback\)$/.test(m)), q.join('\n'));
+    assert.ok(q.some((m) => /^query: query is not a known field \(known fields: api, canary, baseline, interval, lookback, entityRef\)$/.test(m)), q.join('\n'));
     assert.ok(q.some((m) => /query is refused: queries come from the gate config/.test(m)), q.join('\n'));
     assert.match(issues({ api: 'orders', canary: 'v2', baseline: 'v1', interval: 'soon' })[0]!, /^interval: interval must be a duration such as 30s, 1m or 1h30m, got "soon"$/);
     assert.match(issues({ api: 'orders', canary: 'v2', baseline: 'v1', lookback: '5m' })[0]!, /^lookback: lookback 5m at interval 1m yields at most 5 value\(s\) per side, fewer than minSamples 8/);

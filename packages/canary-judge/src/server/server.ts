@@ -12,7 +12,8 @@
  *
  * An express application (routing, the body limit) with zod schemas for the bodies (request-schema.ts);
  * each evaluation is a span (telemetry/spans.ts). On a rollback decision the rollback event is POSTed
- * to the webhook, in the background, with retries. The handler is built from library functions (validateEvaluateRequest, resolveVersions,
+ * to the webhook, in the background, with retries; with Kafka configured, every decision (and rollback)
+ * event is published to Kafka (kafka.ts). The handler is built from library functions (validateEvaluateRequest, resolveVersions,
  * evaluateCanary, CanaryGateMetrics, postRollbackEvent) that programs embedding the gate reuse.
  */
 import http from 'node:http';
@@ -31,6 +32,8 @@ import { ValidationError } from '../validation';
 import { answerFromNotFound, answerFromReport, flaggerRequest, FLAGGER_HOOKS, isFlaggerHook } from './flagger';
 import { CanaryGateMetrics, METRICS_CONTENT_TYPE } from './metrics';
 import { postRollbackEvent, type WebhookOptions, type WebhookResult } from './webhook';
+import { KafkaEventPublisher, type KafkaPublisherOptions } from './kafka';
+import { kafkaEventsOf } from '../kafka-events';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const FLAGGER_PREFIX = '/v1/flagger/';
@@ -53,6 +56,8 @@ export interface CanaryGateServerOptions {
   /** Where rollback events are POSTed. */
   webhookUrl?: string;
   webhook?: WebhookOptions;
+  /** Publish each evaluation's decision (and rollback) event to Kafka (kafka.ts); its queue metrics join /metrics. */
+  kafka?: Omit<KafkaPublisherOptions, 'registry' | 'log'>;
   /** Largest accepted request body (default 64 KiB). */
   maxBodyBytes?: number;
   /** Evaluations running at once; more get 503 (default 8). */
@@ -68,6 +73,8 @@ export interface CanaryGateHandler {
   metrics: CanaryGateMetrics;
   /** Resolves when every webhook delivery started so far has finished. */
   drainWebhooks(): Promise<WebhookResult[]>;
+  /** The Kafka publisher, when configured. */
+  kafka?: KafkaEventPublisher;
 }
 
 class HttpError extends Error {
@@ -128,6 +135,8 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
   const log = options.log ?? (() => {});
   const metrics = new CanaryGateMetrics();
   const deliveries = new Set<Promise<WebhookResult>>();
+  const kafka = options.kafka ? new KafkaEventPublisher({ ...options.kafka, registry: metrics.registry, log }) : undefined;
+  kafka?.start();
   let running = 0;
 
   /**
@@ -173,6 +182,7 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
       `${via} api=${JSON.stringify(resolved.api)} canary=${JSON.stringify(resolved.canary)} baseline=${JSON.stringify(resolved.baseline)}` +
         `${request.canary === undefined || request.baseline === undefined ? ' (discovered)' : ''} interval=${resolved.interval} lookback=${resolved.lookback}: ${report.decision}`,
     );
+    kafka?.publish(kafkaEventsOf(report, request.entityRef));
     if (report.rollbackEvent && options.webhookUrl) {
       const delivery = postRollbackEvent(options.webhookUrl, report.rollbackEvent, { log, ...options.webhook });
       deliveries.add(delivery);
@@ -286,6 +296,7 @@ export function createCanaryGateHandler(options: CanaryGateServerOptions): Canar
     handle: app,
     metrics,
     drainWebhooks: () => Promise.all([...deliveries]),
+    ...(kafka ? { kafka } : {}),
   };
 }
 
@@ -300,7 +311,7 @@ export interface RunningCanaryGate {
   url: string;
   server: http.Server;
   handler: CanaryGateHandler;
-  /** Stop accepting connections, finish open requests and webhook deliveries. */
+  /** Stop accepting connections, finish open requests and webhook deliveries, give queued Kafka events a few seconds. */
   close(): Promise<void>;
 }
 
@@ -329,6 +340,7 @@ export async function startCanaryGateServer(options: StartOptions): Promise<Runn
         server.closeIdleConnections();
       });
       await handler.drainWebhooks();
+      await handler.kafka?.close();
     },
   };
 }
