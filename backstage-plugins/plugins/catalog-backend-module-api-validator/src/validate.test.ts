@@ -39,6 +39,18 @@ describe('the sample catalog', () => {
       assert.match(r.detected ?? '', /^(openapi 3\.[01]|asyncapi [23])\./);
     });
   }
+  // The 3.0 event contracts (governance and canary-gate events on Kafka) are the pack's own: no warnings either.
+  test('the AsyncAPI 3.0 samples have no warnings', () => {
+    const checked: string[] = [];
+    for (const file of readdirSync(CATALOG).filter((f) => f.endsWith('.yaml') && !f.startsWith('invalid'))) {
+      const entity = parse(readFileSync(path.join(CATALOG, file), 'utf8'));
+      const r = run(entity.spec.type, entity.spec.definition);
+      if (r.detected !== 'asyncapi 3.0.0') continue;
+      assert.equal(r.warnings, 0, `${file}: ${r.findings.map((f) => `[${f.rule}] ${f.message}`).join('\n')}`);
+      checked.push(file);
+    }
+    assert.ok(checked.includes('canary-gate-events.yaml') && checked.includes('governance-events.yaml'), checked.join(', '));
+  });
   test('the deliberately invalid sample fails with the expected rules', () => {
     const entity = parse(readFileSync(path.join(CATALOG, 'invalid-legacy-returns.yaml'), 'utf8'));
     const r = run(entity.spec.type, entity.spec.definition);
