@@ -2,12 +2,15 @@ import { CanaryGateClient, CanaryGateRequestError, readReport, reportEvidence, t
 import { API_NAME_ANNOTATION } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { CanarySource, Gate } from './gate';
 
-/** A canary-gate server (`POST /v1/evaluate` with the entity's API name; the server discovers the versions) as a CanarySource. */
+/**
+ * A canary-gate server (`POST /v1/evaluate` with the entity's API name; the server discovers the versions)
+ * as a CanarySource. The entity ref goes along: it keys the gate's Kafka events, next to the governance events.
+ */
 export function httpCanarySource(url: string, timeoutMs: number): CanarySource {
   const client = new CanaryGateClient(url, { timeoutMs });
-  return async ({ entity }) => {
+  return async ({ entity, entityRef }) => {
     const api = entity.metadata.annotations?.[API_NAME_ANNOTATION];
-    return api ? client.evaluate({ api }) : null;
+    return api ? client.evaluate({ api, entityRef }) : null;
   };
 }
 
