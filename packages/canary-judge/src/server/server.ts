@@ -1,7 +1,7 @@
 /**
  * The standalone HTTP endpoint of the canary gate (`canary-gate serve`):
  *
- * - POST /v1/evaluate  {api, canary?, baseline?, interval?, lookback?} → the evaluation report (the same
+ * - POST /v1/evaluate  {api, canary?, baseline?, interval?, lookback?, entityRef?} → the evaluation report (the same
  *   JSON as `canary-gate evaluate --json`); versions left out are discovered from Prometheus (404 with
  *   code no_canary / no_baseline when there is nothing to judge); 400 names the bad field; PromQL is
  *   never accepted.
