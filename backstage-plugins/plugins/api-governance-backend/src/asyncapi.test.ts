@@ -14,7 +14,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { validateDefinition } from '@api-observatory/backstage-plugin-catalog-backend-module-api-validator';
 import { GOVERNANCE_EVENT_TOPICS, type GovernanceEventPayload } from '@api-observatory/backstage-plugin-api-governance-common';
-import { call, fresh, RecordingEvents, RecordingNotifications, serve, sqliteDb, type TestDb } from './service/__testutils__/fixtures';
+import { driveEveryTransition, RecordingEvents, RecordingNotifications, serve, sqliteDb, type TestDb } from './service/__testutils__/fixtures';
 
 const FILE = path.join(__dirname, '../../../catalog/apis/governance-events.yaml');
 const entity = parse(readFileSync(FILE, 'utf8')) as { kind: string; spec: { type: string; owner: string; system: string; definition: string } };
@@ -56,24 +56,7 @@ describe('governance-events.yaml', () => {
     db = await sqliteDb();
     const s = await serve(db.knex, undefined, undefined, { events, notifications: new RecordingNotifications() });
     server = s.server;
-    const post = async (token: string, p: string, body: unknown) => {
-      const r = await call(s.url, 'POST', p, token, body);
-      assert.ok(r.status < 300, `${p}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    };
-    // Every transition, an overridden approval, and deprecations with and without a sunset date.
-    const a = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production', comment: 'v2' });
-    await post('carla', `/requests/${a.id}/approve`, { reason: 'ok' });
-    await post('service', `/requests/${a.id}/promote`, {});
-    await post('olga', `/requests/${a.id}/rollback`, { reason: 'regression' });
-    const b = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'staging' });
-    await post('carla', `/requests/${b.id}/reject`, { reason: 'no changelog' });
-    const c = await post('bob', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production' });
-    await post('bob', `/requests/${c.id}/cancel`, {});
-    const d = await post('alice', '/requests', { entityRef: fresh('burning'), toEnvironment: 'production' });
-    await post('olga', `/requests/${d.id}/approve`, { override: { reason: 'INC-9' } });
-    await post('alice', '/apis/deprecate', { entityRef: fresh('orders'), reason: 'v3 is out', sunsetDate: '2027-01-31' });
-    await post('alice', '/apis/deprecate', { entityRef: fresh('payments'), reason: 'merged into orders' });
+    await driveEveryTransition(s.url);
   });
 
   after(async () => {

@@ -17,7 +17,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { parse } from 'yaml';
 import { startKafka, type RunningKafka } from '@api-observatory/local-stack';
-import { call, fresh, logger, RecordingEvents, serve, sqliteDb, type TestDb } from './__testutils__/fixtures';
+import { call, driveEveryTransition, fresh, logger, RecordingEvents, serve, sqliteDb, type TestDb } from './__testutils__/fixtures';
 import { KafkaRelay } from './kafka-relay';
 
 const FILE = path.join(__dirname, '../../../../catalog/apis/governance-events.yaml');
@@ -132,15 +132,7 @@ describe('outbox relay to a real Kafka broker', () => {
   }
 
   test('every transition\'s event arrives keyed by its API and validates against its AsyncAPI message', async () => {
-    const a = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production', comment: 'v2' });
-    await post('carla', `/requests/${a.id}/approve`, { reason: 'ok' });
-    await post('service', `/requests/${a.id}/promote`, {});
-    await post('olga', `/requests/${a.id}/rollback`, { reason: 'regression' });
-    const b = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'staging' });
-    await post('carla', `/requests/${b.id}/reject`, { reason: 'no changelog' });
-    const c = await post('bob', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production' });
-    await post('bob', `/requests/${c.id}/cancel`, {});
-    await post('alice', '/apis/deprecate', { entityRef: fresh('orders'), reason: 'v3 is out', sunsetDate: '2027-01-31' });
+    await driveEveryTransition(url);
 
     const byId = await allArrive();
     const validators = kafkaValidators();

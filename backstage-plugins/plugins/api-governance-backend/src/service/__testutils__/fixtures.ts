@@ -273,3 +273,27 @@ export async function call<T = any>(base: string, method: string, p: string, tok
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
+
+/**
+ * Drives the router through every transition (request, approve, promote, rollback, reject, cancel), an
+ * overridden approval and two deprecations (with and without a sunset date): every event kind once at least.
+ */
+export async function driveEveryTransition(url: string): Promise<void> {
+  const post = async (token: string, p: string, body: unknown) => {
+    const r = await call(url, 'POST', p, token, body);
+    if (r.status >= 300) throw new Error(`${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const a = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production', comment: 'v2' });
+  await post('carla', `/requests/${a.id}/approve`, { reason: 'ok' });
+  await post('service', `/requests/${a.id}/promote`, {});
+  await post('olga', `/requests/${a.id}/rollback`, { reason: 'regression' });
+  const b = await post('alice', '/requests', { entityRef: fresh('orders'), toEnvironment: 'staging' });
+  await post('carla', `/requests/${b.id}/reject`, { reason: 'no changelog' });
+  const c = await post('bob', '/requests', { entityRef: fresh('orders'), toEnvironment: 'production' });
+  await post('bob', `/requests/${c.id}/cancel`, {});
+  const d = await post('alice', '/requests', { entityRef: fresh('burning'), toEnvironment: 'production' });
+  await post('olga', `/requests/${d.id}/approve`, { override: { reason: 'INC-9' } });
+  await post('alice', '/apis/deprecate', { entityRef: fresh('orders'), reason: 'v3 is out', sunsetDate: '2027-01-31' });
+  await post('alice', '/apis/deprecate', { entityRef: fresh('payments'), reason: 'merged into orders' });
+}
