@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PromotionRequest } from '@api-observatory/backstage-plugin-api-governance-common';
 import { SANDBOX_SERVER_ERRORS, startStack, toolPath, type Stack } from '@api-observatory/local-stack';
+import { LABELS, PrometheusClient, SLO_LABEL, SLO_WINDOWS, eq, sloBurnRate } from '@api-observatory/telemetry-contract';
 import { LOG_DIR, browserSkipReason, launchBrowser, openSignedInAs, startBackstage, type RunningBackstage } from './harness';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -125,6 +126,17 @@ describe(`the pack's Backstage pages fit a ${VIEWPORT.width}×${VIEWPORT.height}
         if (s.state === 'ok' && (s.current.requestsPerSecond ?? 0) > 0) break;
         if (Date.now() > deadline) throw new Error(`orders has no live summary yet: ${JSON.stringify(s).slice(0, 400)}`);
         await sleep(3_000);
+      }
+      // And the recording rules have written orders' burn rates for every window and both SLIs: the gate
+      // reads them when the request is created.
+      const prom = new PrometheusClient(stack.prometheus.url);
+      const filter = { [LABELS.api.label]: eq('orders') };
+      const sloDeadline = Date.now() + 120_000;
+      for (;;) {
+        const slis = await Promise.all(SLO_WINDOWS.map(async (w) => new Set((await prom.query(sloBurnRate(w, filter))).map((x) => x.metric[SLO_LABEL]))));
+        if (slis.every((set) => set.has('availability') && set.has('latency'))) break;
+        if (Date.now() > sloDeadline) throw new Error(`orders has no SLO burn rates for every window yet: ${slis.map((x) => [...x].join('+')).join(', ')}`);
+        await sleep(2_000);
       }
     }
     // The inbox: orders awaits a decision (long comment), payments is approved and awaits its promotion.
