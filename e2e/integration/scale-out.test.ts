@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { PLATFORM_METRICS, PROM, PrometheusClient, jaegerTraceApi } from '@api-observatory/telemetry-contract';
+import { PLATFORM_METRICS, PROM, PrometheusClient, eq, jaegerTraceApi, platformGauge } from '@api-observatory/telemetry-contract';
 import { PLATFORM_PANELS, isProm } from '@api-observatory/telemetry-contract/grafana';
 import { startLiveSimulator, type Summary } from '@api-observatory/traffic-simulator';
 import { freePorts, startJaeger, startKafka, startPrometheus, type RunningJaeger, type RunningKafka, type RunningPrometheus } from '@api-observatory/local-stack';
@@ -247,8 +247,9 @@ describe('Kafka tier: agent → topic → two gateway collectors in one consumer
     return kafkaEnv.KAFKA_GROUP_ID;
   };
 
+  const lagOf = (group: string) => platformGauge('kafkaConsumerGroupLagSum', { filter: { group: eq(group) } });
   const lag = async (group: string, at?: number) => {
-    const rows = await prom.query(`sum(${PLATFORM_METRICS.kafkaConsumerGroupLagSum.name}{group="${group}"})`, at);
+    const rows = await prom.query(lagOf(group), at);
     return rows.length ? Number(rows[0]!.value[1]) : undefined;
   };
 
@@ -262,17 +263,16 @@ describe('Kafka tier: agent → topic → two gateway collectors in one consumer
     await exemplarsResolve(t, 'kafka-up', summary);
     await eventually('consumer lag back to 0', async () => ((await lag(group)) === 0 ? true : undefined), 30_000);
     // The names the platform dashboard reads (collector/tiers/README.md).
-    const names = await prom.query(`count by (__name__) ({__name__=~"kafka_consumer_group_.*", group="${group}"})`);
-    assert.deepEqual(names.map((r) => r.metric.__name__).sort(), [
-      'kafka_consumer_group_lag', 'kafka_consumer_group_lag_sum', 'kafka_consumer_group_members', 'kafka_consumer_group_offset', 'kafka_consumer_group_offset_sum',
-    ]);
+    for (const key of ['kafkaConsumerGroupLagSum', 'kafkaConsumerGroupMembers'] as const) {
+      assert.equal((await prom.query(platformGauge(key, { filter: { group: eq(group) } }))).length, 1, `${PLATFORM_METRICS[key].name} for ${group}`);
+    }
     // The platform panel's own query has the group's row for the topic, drained.
     const panel = PLATFORM_PANELS.panels.kafkaConsumerLag.queries[0]!;
     assert.ok(isProm(panel));
     const row = (await prom.query(panel.expr)).find((r) => r.metric.group === group);
     assert.ok(row?.metric.topic, `no row for ${group} in ${panel.expr}`);
     assert.equal(Number(row.value[1]), 0);
-    const members = await prom.query(`kafka_consumer_group_members{group="${group}"}`);
+    const members = await prom.query(platformGauge('kafkaConsumerGroupMembers', { filter: { group: eq(group) } }));
     assert.equal(Number(members[0]?.value[1]), 2, 'two gateway replicas in the group');
     for (const c of [agent, ...gateways]) await c.stop();
   });
@@ -288,7 +288,7 @@ describe('Kafka tier: agent → topic → two gateway collectors in one consumer
     await exemplarsResolve(t, 'kafka-crash', r.summary);
     await eventually('consumer lag back to 0', async () => ((await lag(group)) === 0 ? true : undefined), 30_000);
     // While the crashed replica's partitions waited for the session timeout, their lag grew.
-    const peak = await prom.query(`max_over_time(sum(kafka_consumer_group_lag_sum{group="${group}"})[2m:1s])`);
+    const peak = await prom.query(`max_over_time(${lagOf(group)}[2m:1s])`);
     t.diagnostic(`peak consumer lag ${peak[0]?.value[1]} messages`);
     assert.ok(Number(peak[0]?.value[1]) > 0, 'lag never rose while a replica was down');
     for (const c of [agent, ...gateways]) await c.stop();

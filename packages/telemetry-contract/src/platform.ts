@@ -116,6 +116,14 @@ export const PLATFORM_METRICS = {
     description: 'Messages of a topic a consumer group has not consumed yet, summed over the topic’s partitions.',
     labels: ['group', 'topic'],
   },
+  /** Written by the same receiver (`kafka.consumer_group.members`): members of a consumer group. */
+  kafkaConsumerGroupMembers: {
+    name: 'kafka_consumer_group_members',
+    otelName: 'kafka.consumer_group.members',
+    type: 'gauge',
+    description: 'Members of a consumer group.',
+    labels: ['group'],
+  },
   /**
    * Written by the Backstage governance backend (api-governance-backend service/metrics.ts, an OTel
    * observable gauge) and scraped from the backend's Prometheus exporter (job `backstage`).
