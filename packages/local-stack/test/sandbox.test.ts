@@ -98,4 +98,7 @@ test("a healthy sandbox stays within every API's error budget (alerts/slo.yaml),
   // The generator draws each API's rate from the range.
   const g = new TrafficGenerator({ seed: 3, gateways: ['kong'], canaryApi: SANDBOX_CANARY_API, ...SANDBOX_CANARY_SHARES, serverErrorRange: SANDBOX_SERVER_ERRORS });
   for (const api of g.catalog.apis) assert.ok(api.serverErrorRate >= SANDBOX_SERVER_ERRORS.min && api.serverErrorRate < SANDBOX_SERVER_ERRORS.max, `${api.name} ${api.serverErrorRate}`);
+  for (const bad of [{ min: 0.01, max: 0.001 }, { min: -0.1, max: 0.1 }, { min: 0, max: 1 }, { min: Number.NaN, max: 0.1 }]) {
+    assert.throws(() => new TrafficGenerator({ seed: 3, gateways: ['kong'], serverErrorRange: bad }), /server error range must satisfy 0 <= min <= max < 1/, JSON.stringify(bad));
+  }
 });

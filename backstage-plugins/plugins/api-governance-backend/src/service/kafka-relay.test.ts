@@ -18,7 +18,8 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { parse } from 'yaml';
 import { startKafka, type RunningKafka } from '@api-observatory/local-stack';
 import { call, driveEveryTransition, fresh, logger, RecordingEvents, serve, sqliteDb, type TestDb } from './__testutils__/fixtures';
-import { KafkaRelay } from './kafka-relay';
+import { ConfigReader, type JsonObject } from '@backstage/config';
+import { KafkaRelay, readKafkaRelayConfig } from './kafka-relay';
 
 const FILE = path.join(__dirname, '../../../../catalog/apis/governance-events.yaml');
 const doc = parse((parse(readFileSync(FILE, 'utf8')) as { spec: { definition: string } }).spec.definition) as any;
@@ -192,4 +193,13 @@ describe('outbox relay to a real Kafka broker', () => {
     const duplicates = received.length - new Set(received.map((r) => r.eventId)).size;
     assert.ok(duplicates <= 9, `${duplicates} duplicates at most one batch`);
   });
+});
+
+test('apiGovernance.kafka: absent means no relay; a bad setting is refused naming its key', () => {
+  const read = (kafka: JsonObject) => readKafkaRelayConfig(new ConfigReader({ apiGovernance: { kafka } }));
+  assert.equal(readKafkaRelayConfig(new ConfigReader({})), undefined);
+  assert.deepEqual(read({ brokers: ['127.0.0.1:9092'] })?.brokers, ['127.0.0.1:9092']);
+  assert.throws(() => read({ brokers: ['b:9092'], sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } }), /apiGovernance\.kafka\.sasl\.mechanism/);
+  assert.throws(() => read({ clientId: 'x' }), /brokers/);
+  assert.throws(() => new KafkaRelay({ db: undefined as never, logger, brokers: [] }), /apiGovernance\.kafka\.brokers/);
 });
