@@ -13,7 +13,8 @@ import { coreServices, createServiceFactory, type BackstageCredentials, type Bac
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 
-const TTL_MS = 5_000;
+/** How long a user's catalog groups are reused before the catalog is read again. */
+export const USER_INFO_TTL_MS = 5_000;
 
 /** The user and the groups of their memberOf relations (what signInWithCatalogUser puts in a token). */
 export function ownershipOf(userEntityRef: string, entity: Entity | undefined): string[] {
@@ -32,7 +33,7 @@ export const catalogUserInfoServiceFactory = createServiceFactory({
         if (principal.type !== 'user') throw new Error('Only user credentials are supported');
         const userEntityRef = stringifyEntityRef(parseEntityRef((principal as BackstageUserPrincipal).userEntityRef));
         const hit = cache.get(userEntityRef);
-        if (hit && Date.now() - hit.at < TTL_MS) return hit.info;
+        if (hit && Date.now() - hit.at < USER_INFO_TTL_MS) return hit.info;
         const info = (async () => {
           const entity = await catalog.getEntityByRef(userEntityRef, { credentials: await auth.getOwnServiceCredentials() });
           return { userEntityRef, ownershipEntityRefs: ownershipOf(userEntityRef, entity) };
