@@ -353,6 +353,7 @@ describe('clear states', () => {
     const r = await get<ErrorBody>(deadPromApi.url, '/entity/api/default/orders/summary');
     assert.equal(r.status, 503);
     assert.equal(r.body.error.code, 'PROMETHEUS_UNREACHABLE');
+    assert.match(r.body.error.message, /\(apiObservability\.prometheusUrl\) is unreachable/, 'the message names the config key to check');
   });
 });
 

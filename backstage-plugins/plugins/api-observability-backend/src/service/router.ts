@@ -104,7 +104,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     } catch (e) {
       if (e instanceof PrometheusUnreachableError || (e as Error).name === 'PrometheusUnreachableError') {
         logger.warn(`Prometheus unreachable for ${ref}: ${(e as Error).message}`);
-        throw unavailable('Prometheus is unreachable; the telemetry cannot be shown right now', 'PROMETHEUS_UNREACHABLE');
+        throw unavailable('Prometheus (apiObservability.prometheusUrl) is unreachable; the telemetry cannot be shown right now', 'PROMETHEUS_UNREACHABLE');
       }
       if (e instanceof PrometheusQueryError || (e as Error).name === 'PrometheusQueryError') {
         logger.error(`Prometheus refused a query for ${ref}: ${(e as Error).message}`);
