@@ -82,13 +82,17 @@ export const METRICS = {
     labels: [...WORKLOAD, 'method', 'statusCode', 'statusClass', 'consumer', 'plan', 'tenant', 'country'],
     source: 'span-metrics',
   },
-  /** Span-derived latency with exemplars that carry trace ids. */
+  /**
+   * Span-derived latency with exemplars that carry trace ids. Only what latency panels and rules select
+   * on: the business dimensions (consumer, plan, tenant, country) and the exact status are on
+   * trafficCalls only, so the histogram's series do not grow with the number of consumers.
+   */
   trafficDuration: {
     otelName: 'apigw.traffic.duration',
     type: 'histogram',
     unit: 's',
     description: 'Request latency from gateway spans; exemplars link to traces.',
-    labels: [...WORKLOAD, 'method', 'statusCode', 'statusClass', 'consumer', 'plan', 'tenant', 'country'],
+    labels: [...WORKLOAD, 'statusClass'],
     source: 'span-metrics',
   },
   /** Canary gate: 1 on the series of the latest decision, 0 on the others (a state set). */
@@ -166,6 +170,13 @@ export const UNAUTHENTICATED_CONSUMER = 'unauthenticated';
 
 /** Value of a span-derived dimension (plan, tenant, country, route) the span did not carry. */
 export const UNKNOWN_DIMENSION = 'unknown';
+
+/**
+ * Label of the series into which the collector's span metrics fold new label combinations once a gateway
+ * has SPANMETRICS_CARDINALITY_LIMIT series of trafficCalls (or of trafficDuration): value "true", besides it
+ * only the gateway label. It counts the calls it folded, so totals stay exact; per-label breakdowns miss them.
+ */
+export const SPAN_METRICS_OVERFLOW_LABEL = 'otel_metric_overflow';
 
 /** spanmetrics connector namespace that yields the trafficCalls / trafficDuration names. */
 export const SPAN_METRICS_NAMESPACE = 'apigw.traffic';
