@@ -251,9 +251,8 @@ class BackfillPlan {
       n += groupStreams(streams, requestsKey).size; // requests
       for (const m of ['requestDuration', 'upstreamDuration', 'gatewayDuration'] as const) n += this.scrapeBuckets(m, w.gateway).length + 3;
       n += groupStreams(streams, bandwidthKey).size * 2; // bandwidth
-      const spanSeries = groupStreams(streams, spanKey).size;
-      n += spanSeries; // trafficCalls
-      n += spanSeries * (LATENCY_BUCKETS_SECONDS.length + 3); // trafficDuration
+      n += groupStreams(streams, spanKey).size; // trafficCalls
+      n += groupStreams(streams, spanDurationKey).size * (LATENCY_BUCKETS_SECONDS.length + 3); // trafficDuration
     }
     return n;
   }
@@ -273,6 +272,8 @@ function groupStreams(streams: readonly CallStream[], key: (s: CallStream) => st
 const requestsKey = (s: CallStream) => `${s.metricConsumer}|${s.code}`;
 const bandwidthKey = (s: CallStream) => s.metricConsumer;
 const spanKey = (s: CallStream) => `${s.code}|${s.spanConsumer}|${s.plan}|${s.tenant}|${s.country}`;
+/** The span latency histogram has no business dimensions and no exact status (contract trafficDuration). */
+const spanDurationKey = (s: CallStream) => statusClassOf(s.code);
 
 function labelString(pairs: ReadonlyArray<readonly [string, string]>): string {
   return `{${pairs.map(([k, v]) => `${k}="${escapeExpositionValue(v)}"`).join(',')}}`;
@@ -484,7 +485,7 @@ export async function writeBackfill(out: Writable, o: BackfillOptions): Promise<
         }
         case 'trafficCalls':
         case 'trafficDuration': {
-          for (const group of groupStreams(streams, spanKey).values()) {
+          for (const group of groupStreams(streams, metric === 'trafficCalls' ? spanKey : spanDurationKey).values()) {
             const s = group[0]!;
             const pairs = ordered(metric, [
               ...base,
