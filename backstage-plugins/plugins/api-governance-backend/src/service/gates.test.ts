@@ -1,5 +1,5 @@
 /**
- * The canary gate reading canary-gate's answers: reports built by the real evaluation pipeline (the
+ * The definition gate's kept verdicts (a warm gate answers what a fresh one does), and the canary gate reading canary-gate's answers: reports built by the real evaluation pipeline (the
  * fixture's canaryReport), and the HTTP source against a real canary-gate server in process (its sample
  * source and discovery fed with fixed canaries; the real-Prometheus run is canary-seam.test.ts).
  */
@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Entity } from '@backstage/catalog-model';
 import { startCanaryGateServer, pickCanary, type RunningCanaryGate, type SampleSet } from '@api-observatory/canary-judge';
-import { canaryReport, TEST_CONFIG } from './__testutils__/fixtures';
+import { canaryReport, TEST_CONFIG, VALID_OPENAPI } from './__testutils__/fixtures';
+import { definitionGate } from './gates/definition';
 import { GateEvaluator, GATES, httpCanarySource, type CanarySource, type Gate } from './gates';
 import { API_NAME_ANNOTATION } from './slo';
 
@@ -154,5 +155,41 @@ describe('gate seam', () => {
     for (const g of GATES) assert.ok(g.title && g.description, g.name);
     const report = await new GateEvaluator({ ...TEST_CONFIG, gates: { ...TEST_CONFIG.gates, slo: { ...TEST_CONFIG.gates.slo, prometheusUrl: undefined } } }).evaluate(ctx('orders'));
     assert.deepEqual(report.gates.map((g) => g.gate), GATES.map((g) => g.name));
+  });
+});
+
+describe('definition gate: verdicts kept per definition', () => {
+  const api = (name: string, definition: string, type = 'openapi'): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1', kind: 'API',
+    metadata: { name, namespace: 'default', annotations: { [API_NAME_ANNOTATION]: name } },
+    spec: { type, lifecycle: 'production', owner: 'orders-team', definition },
+  });
+  const check = (e: Entity, gate = definitionGate.create(TEST_CONFIG, {})) => gate({ entity: e, entityRef: `api:default/${e.metadata.name}`, fromEnvironment: 'dev', toEnvironment: 'staging' });
+  // An operation without a gateway route is a finding only for a gateway-served API: the API name is part of the key.
+  const routed = JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/x': { get: { operationId: 'getX', responses: { '200': { description: 'ok' } } } } } });
+
+  test('a warm gate answers exactly what a fresh one answers, for every definition, type and API name in turn', async () => {
+    const warm = definitionGate.create(TEST_CONFIG, {});
+    const inputs = [
+      api('orders', VALID_OPENAPI), api('orders', '{"openapi": "3.0.3", "paths": 7}'), api('orders', VALID_OPENAPI),
+      api('orders', routed), api('payments', routed), api('orders', VALID_OPENAPI, 'asyncapi'), api('orders', VALID_OPENAPI, 'graphql'),
+      api('payments', '{"openapi": "3.0.3", "paths": 7}'), api('orders', VALID_OPENAPI),
+    ];
+    const statuses: string[] = [];
+    for (const e of inputs) {
+      const got = await check(e, warm);
+      assert.deepEqual(got, await check(e), `${e.metadata.name} ${(e.spec as { type: string }).type}`);
+      statuses.push(got.status);
+    }
+    assert.deepEqual(statuses, ['passed', 'failed', 'passed', statuses[3], statuses[4], 'failed', 'unknown', 'failed', 'passed']);
+  });
+
+  test('a kept verdict is frozen: a caller cannot change what the next request reads', async () => {
+    const warm = definitionGate.create(TEST_CONFIG, {});
+    const first = await check(api('orders', VALID_OPENAPI), warm);
+    const again = await check(api('orders', VALID_OPENAPI), warm);
+    assert.equal(again, first);
+    const e = first.evidence as { findings: object[] };
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(e) && Object.isFrozen(e.findings) && e.findings.every((f) => Object.isFrozen(f)));
   });
 });
