@@ -241,16 +241,19 @@ export class GovernanceStore {
       if (open) throw new RequestAlreadyOpenError(open);
       const now = new Date().toISOString();
       const id = randomUUID();
-      await trx(REQUESTS).insert({
+      const gates = JSON.stringify(input.gates);
+      const row: Row = {
         id, entity_ref: input.entityRef, from_env: input.fromEnvironment, to_env: input.toEnvironment,
         state: 'requested', version: 1, requested_by: input.actor, requested_at: now, updated_at: now,
-        comment: input.comment, decided_by: null, decision_reason: null, overridden: false, gates: JSON.stringify(input.gates),
-      });
+        comment: input.comment, decided_by: null, decision_reason: null, overridden: false, gates,
+      };
+      await trx(REQUESTS).insert(row);
       await trx(AUDIT).insert({
         request_id: id, actor: input.actor, at: now, action: 'create', from_state: null, to_state: 'requested',
-        reason: input.comment, override: false, evidence: JSON.stringify(input.gates), request_version: 1, ...policyColumns(input.policy),
+        reason: input.comment, override: false, evidence: gates, request_version: 1, ...policyColumns(input.policy),
       });
-      const created = toRequest((await trx(REQUESTS).where({ id }).first())!);
+      // Every column is a string, integer or boolean written as given: the inserted row is what a read would return.
+      const created = toRequest(row);
       await recordEvent(trx, promotionEvent(created, { action: 'create', previousState: null, actor: input.actor, reason: input.comment, overridden: false, gates: input.gates, at: now }));
       return { status: 201, body: created };
     }).catch(async (e) => {
@@ -287,7 +290,8 @@ export class GovernanceStore {
         patch.decision_reason = input.reason;
         patch.overridden = input.override;
       }
-      if (input.gates) patch.gates = JSON.stringify(input.gates);
+      const gates = input.gates ? JSON.stringify(input.gates) : null;
+      if (gates) patch.gates = gates;
       const n = await trx(REQUESTS).where({ id: input.id, version: current.version, state: from }).update(patch);
       if (n !== 1) {
         const now2 = toRequest((await trx(REQUESTS).where({ id: input.id }).first())!);
@@ -295,10 +299,11 @@ export class GovernanceStore {
       }
       await trx(AUDIT).insert({
         request_id: input.id, actor: input.actor, at: now, action: input.action, from_state: from, to_state: to,
-        reason: input.reason, override: input.override, evidence: input.gates ? JSON.stringify(input.gates) : null, request_version: next,
+        reason: input.reason, override: input.override, evidence: gates, request_version: next,
         ...policyColumns(input.policy),
       });
-      const updated = toRequest((await trx(REQUESTS).where({ id: input.id }).first())!);
+      // The row as read in this transaction with the update applied (the WHERE on id, version and state matched it).
+      const updated = toRequest({ ...row, ...patch });
       await recordEvent(trx, promotionEvent(updated, { action: input.action, previousState: from, actor: input.actor, reason: input.reason, overridden: input.override, gates: input.gates, at: now }));
       return { status: 200, body: updated };
     }).catch((e) => {
