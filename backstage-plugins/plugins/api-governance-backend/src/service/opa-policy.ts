@@ -6,7 +6,8 @@
  * result that is not a decision all throw PolicyUnavailableError, and the router changes nothing.
  *
  * node:http with a keep-alive agent rather than fetch: one decision per change makes the client's cost
- * part of every request's, and fetch spent about three times the CPU per call (bench:governance).
+ * part of every request's, and fetch spent 1.7 times the client CPU per decision (0.56 against 0.33 ms,
+ * warm, 8 in flight, on a two-core machine).
  */
 import http from 'node:http';
 import https from 'node:https';
