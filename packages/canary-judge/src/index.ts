@@ -14,7 +14,9 @@ export * from './report';
 export * from './service';
 export * from './client';
 export { FLAGGER_HOOKS, flaggerRequest, type FlaggerHook, type FlaggerAnswer } from './server/flagger';
-export { CanaryGateMetrics, escapeExpositionLabel, METRICS_CONTENT_TYPE } from './server/metrics';
+export { CanaryGateMetrics, METRICS_CONTENT_TYPE } from './server/metrics';
+// The exposition escaping is the contract's (what prom-client writes); kept under this package's name.
+export { escapeExpositionValue as escapeExpositionLabel } from '@api-observatory/telemetry-contract';
 export { postRollbackEvent, type WebhookOptions, type WebhookResult } from './server/webhook';
 export {
   createCanaryGateHandler,

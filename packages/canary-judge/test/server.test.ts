@@ -2,9 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { escapeExpositionValue } from '@api-observatory/telemetry-contract';
 import {
   CanaryGateMetrics,
   DEFAULT_GATE_CONFIG,
+  escapeExpositionLabel,
   ValidationError,
   createPrometheusSource,
   postRollbackEvent,
@@ -131,6 +133,17 @@ describe('CanaryGateMetrics', () => {
     rec('third', 'promote');
     assert.equal(m.size, 2, 'least recently evaluated canary dropped');
     assert.doesNotMatch(await m.render(), /canary_gate_score\{api="orders"/);
+  });
+  it('writes label values as the contract escapes them (escapeExpositionLabel is the contract function)', async () => {
+    assert.equal(escapeExpositionLabel, escapeExpositionValue);
+    const values = ['we"ird\\api\n', 'tab\there\rcr', '\\n literal', 'é ✓ "q"', 'a\\"b'];
+    const m = new CanaryGateMetrics(values.length);
+    for (const api of values) m.record({ context: { api, canaryVersion: 'v2', baselineVersion: 'v1' }, decision: 'promote', judgement: { decidedAt: null, intervals: [] }, verdict: { score: 100, metrics: [] } } as any);
+    const text = await m.render();
+    for (const api of values) {
+      assert.ok(text.includes(`canary_gate_score{api="${escapeExpositionLabel(api)}",api_version="v2",baseline_version="v1"} 100\n`), `${JSON.stringify(api)} as prom-client writes it:\n${text}`);
+    }
+    assert.equal(escapeExpositionLabel('a"b\\c\nd\te'), 'a\\"b\\\\c\\nd\te');
   });
 });
 

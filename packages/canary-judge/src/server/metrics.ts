@@ -23,11 +23,6 @@ interface Latest {
   results: Array<{ metric: string; result: MetricResult }>;
 }
 
-/** Escapes a label value for the Prometheus text format (as prom-client writes it). */
-export function escapeExpositionLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
 const L = {
   api: LABELS.api.label,
   apiVersion: LABELS.apiVersion.label,
