@@ -13,9 +13,14 @@
  *   `node:` import reaching the bundle fails the build;
  * - its YAML reader is @api-observatory/safe-yaml (js-yaml 4's loader, YAML 1.2 core schema, alias expansion
  *   bounded), the same as the canary-gate CLI's; it takes js-yaml's loader files itself, without the dumper,
- *   so no alias is needed here (see the README's bundle size section).
+ *   so no alias is needed here (see the README's bundle size section);
+ * - Scenes' `@grafana/e2e-selectors` is the 12.4.10 copy of @grafana/runtime and @grafana/ui (the workspace
+ *   root holds @grafana/plugin-e2e's 13.x pre-release), and its version resolver gets the three semver
+ *   functions it imports, not semver's index; @stdlib packages whose index only re-exports `lib/main.js`
+ *   resolve to it (the README's bundle size section has each step's measure).
  */
 import CopyWebpackPlugin from 'copy-webpack-plugin';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import type { Configuration } from 'webpack';
 import { merge } from 'webpack-merge';
@@ -38,6 +43,35 @@ const STDLIB_BUILTIN: Record<string, string> = {
   '@stdlib/array-uint32': 'lib/main.js',
 };
 
+/**
+ * @grafana/scenes asks for `@grafana/e2e-selectors >=11.6`, and the copy npm hoists to the workspace root is
+ * the 13.x pre-release @grafana/plugin-e2e pins (outside that range, and ~20 % larger selectors). Bundle the
+ * copy @grafana/runtime and @grafana/ui 12.4.10 depend on: the selectors of the Grafana this plugin targets.
+ */
+const E2E_SELECTORS = path.dirname(
+  require.resolve('@grafana/e2e-selectors/package.json', { paths: [path.dirname(require.resolve('@grafana/runtime/package.json'))] })
+);
+
+/**
+ * Every other @stdlib package the judge's two functions reach whose `lib/index.js` only re-exports
+ * `lib/main.js` (no extra properties attached): resolved to `lib/main.js`, the same export without one more
+ * module and its licence header in the bundle and its source map. Found by reading the installed packages,
+ * so a new @stdlib version whose index does more keeps its index.
+ */
+function stdlibPlainIndexes(): Record<string, string> {
+  const root = path.dirname(path.dirname(require.resolve('@stdlib/stats-base-dists-normal-cdf/package.json')));
+  const strip = (js: string) => js.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '').replace(/\s+/g, '');
+  const plain = strip(`'use strict'; var main = require( './main.js' ); module.exports = main;`);
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(root)) {
+    const index = path.join(root, name, 'lib', 'index.js');
+    if (existsSync(index) && strip(readFileSync(index, 'utf8')) === plain) {
+      out[`@stdlib/${name}$`] = path.join(root, name, 'lib', 'main.js');
+    }
+  }
+  return out;
+}
+
 const config = async (env: Env): Promise<Configuration> => {
   const base = await grafanaConfig(env);
   // The scaffold copies every src/**/*.json into dist/ (plugin.json, query help): not the tests' recorded
@@ -59,14 +93,24 @@ const config = async (env: Env): Promise<Configuration> => {
         '@api-observatory/telemetry-contract/grafana$': path.resolve(__dirname, '../../packages/telemetry-contract/src/grafana/index.ts'),
         '@api-observatory/canary-judge/browser$': path.resolve(__dirname, '../../packages/canary-judge/src/browser.ts'),
         '@api-observatory/safe-yaml$': path.resolve(__dirname, '../../packages/safe-yaml/src/index.ts'),
+        '@grafana/e2e-selectors': E2E_SELECTORS,
         // The judge's normal CDF / quantile: the same @stdlib functions (lib/main.js) without the packages'
         // index, which only attaches a `.factory` (and its helpers) that the judge never calls.
+        ...stdlibPlainIndexes(),
         ...Object.fromEntries(STDLIB_MAIN.map((p) => [`${p}$`, require.resolve(`${p}/lib/main.js`)])),
         ...Object.fromEntries(Object.entries(STDLIB_BUILTIN).map(([p, file]) => [`${p}$`, require.resolve(`${p}/${file}`)])),
       },
     },
     module: {
-      rules: [{ test: WORKSPACE_SOURCES, sideEffects: false }],
+      rules: [
+        { test: WORKSPACE_SOURCES, sideEffects: false },
+        // Scenes reaches semver only through @grafana/e2e-selectors' version resolver: give it the three
+        // functions it imports (bundler/semver-for-e2e-selectors.js), not semver's whole index.
+        {
+          test: /[\\/]@grafana[\\/]e2e-selectors[\\/]dist[\\/]esm[\\/]resolver\.mjs$/,
+          resolve: { alias: { semver$: path.resolve(__dirname, 'bundler/semver-for-e2e-selectors.js') } },
+        },
+      ],
     },
     // Cache keyed on this file too (the base config only lists its own).
     cache: { type: 'filesystem', buildDependencies: { config: [path.resolve(process.cwd(), 'webpack.config.ts')] } },

@@ -50,7 +50,8 @@ function contents(name: string): string {
   }
   const bySource = new Map<string, number>();
   map.sources.forEach((src, i) => {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src)?.[1] ?? (/(packages\/[^/]+|dashboards)\/src\//.exec(src)?.[1] ?? 'plugin src');
+    // The innermost node_modules names the package (a nested copy counts as itself, not as its parent).
+    const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src)?.[1] ?? (/(packages\/[^/]+|dashboards)\/src\//.exec(src)?.[1] ?? 'plugin src');
     bySource.set(pkg, (bySource.get(pkg) ?? 0) + (map.sourcesContent?.[i]?.length ?? 0));
   });
   const sum = [...bySource.values()].reduce((a, b) => a + b, 0) || 1;
