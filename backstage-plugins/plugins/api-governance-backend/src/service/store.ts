@@ -198,14 +198,16 @@ export class GovernanceStore {
     return { status: Number(r.status), body: JSON.parse(r.response) };
   }
 
-  /** Runs `work` in a transaction with idempotency: a stored response for the key is replayed instead. */
+  /**
+   * Runs `work` in a transaction with idempotency: a stored response for the key is replayed instead.
+   * The router looks the key up before it calls (lookupIdempotent); inside the transaction the key's
+   * primary key decides: a call that committed first with the same key makes this one fail (its insert
+   * of the key, or its request insert or version check that the first call's change now refuses) and
+   * the failure replays the stored response. One statement fewer per write than looking it up again.
+   */
   private async idempotent(idem: Idempotency | undefined, work: (trx: Knex.Transaction) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     try {
       return await this.db.transaction(async (trx) => {
-        if (idem) {
-          const stored = await this.lookupIdempotent(idem, trx);
-          if (stored) return { ...stored, replayed: true };
-        }
         const out = await work(trx);
         if (idem) {
           await trx(IDEMPOTENCY).insert({
@@ -216,8 +218,8 @@ export class GovernanceStore {
         return { ...out, replayed: false };
       });
     } catch (e) {
-      // A concurrent call with the same key committed first (seen as a unique violation on the key,
-      // or as a lost version race on PostgreSQL): replay its response.
+      // A call with the same key committed first (seen as a unique violation on the key or on the open
+      // request, or as a lost version race or a state it already changed): replay its response.
       if (idem && !(e instanceof IdempotencyMismatchError)) {
         const stored = await this.lookupIdempotent(idem);
         if (stored) return { ...stored, replayed: true };
@@ -237,8 +239,8 @@ export class GovernanceStore {
     policy?: RecordedDecision;
   }, idem?: Idempotency) {
     return this.idempotent(idem, async (trx) => {
-      const open = await this.openRequest(input.entityRef, input.toEnvironment, trx);
-      if (open) throw new RequestAlreadyOpenError(open);
+      // A second open request for the API and environment is refused by the partial unique index (the
+      // router checked for one before evaluating the gates): the insert fails and the catch below names it.
       const now = new Date().toISOString();
       const id = randomUUID();
       const gates = JSON.stringify(input.gates);
