@@ -76,9 +76,14 @@ test('span metrics: namespace, unit, buckets and dimensions follow the contract'
     return Number(m[1]);
   });
   assert.deepEqual(buckets, [...LATENCY_BUCKETS_SECONDS]);
-  const dims = (sm.dimensions as any[]).map((d) => d.name);
-  assert.deepEqual(dims, contractAttributes(METRICS.trafficCalls));
-  assert.deepEqual(contractAttributes(METRICS.trafficDuration), contractAttributes(METRICS.trafficCalls));
+  // Common dimensions go on both metrics, calls_dimensions on the counter, histogram.dimensions on the histogram.
+  const names = (ds: any[] | undefined) => (ds ?? []).map((d) => d.name as string);
+  const common = names(sm.dimensions);
+  assert.deepEqual([...common, ...names(sm.calls_dimensions)].sort(), [...contractAttributes(METRICS.trafficCalls)].sort());
+  assert.deepEqual([...common, ...names(sm.histogram.dimensions)].sort(), [...contractAttributes(METRICS.trafficDuration)].sort());
+  for (const k of ['consumer', 'plan', 'tenant', 'country'] as const) {
+    assert.ok(!contractAttributes(METRICS.trafficDuration).includes(LABELS[k].attribute), `the span histogram has no ${k}: its series must not grow with consumers`);
+  }
   assert.ok(sm.exemplars.enabled, 'exemplars on');
   assert.match(String(sm.aggregation_cardinality_limit), /^\$\{env:SPANMETRICS_CARDINALITY_LIMIT:-\d+\}$/);
   assert.match(String(sm.exclude_dimensions), /service\.name, span\.name, span\.kind, status\.code, collector\.instance\.id/);
@@ -183,9 +188,26 @@ test('redaction patterns mask the credentials the gateways leak and spare ordina
   for (const k of ['authorization', 'http.request.header.authorization', 'cookie', 'http.request.header.cookie', 'http.request.header.set-cookie', 'http.request.header.x-api-key', 'x_api_key', 'apikey', 'client_secret', 'password', 'http.request.header.x-csrf-token', 'token']) {
     assert.ok(masked(k), `${k} is masked`);
   }
-  for (const k of ['http.route', 'tenant', 'consumer', 'kong.request.id', 'url.full', 'http.request.header.x_client_country', 'api_version']) {
+  for (const k of ['proxy-authorization', 'http.request.header.proxy-authorization', 'x_auth_token', 'access_token', 'refresh-token', 'id.token', 'client.secret', 'Session-Id', 'sessionid', 'passwd', 'x.api.key']) {
+    assert.ok(masked(k), `${k} is masked`);
+  }
+  for (const k of ['http.route', 'tenant', 'consumer', 'kong.request.id', 'url.full', 'http.request.header.x_client_country', 'api_version', 'tokens', 'passwordless', 'keys', 'secretary.name']) {
     assert.ok(!masked(k), `${k} is not masked`);
   }
+});
+
+test('redaction skips by default only keys whose values the gateway configuration, numbers or fixed sets give', () => {
+  const raw = String(cfg.processors['redaction/traces'].ignored_keys);
+  const m = /^\$\{env:REDACTION_IGNORED_KEYS:-\[(.*)\]\}$/.exec(raw);
+  assert.ok(m, raw);
+  const ignored = m[1]!.split(',').map((k) => k.trim());
+  assert.ok(ignored.includes('http.route') && ignored.includes('api'), 'contract labels derived from gateway names are skipped');
+  // Values a client, an identity provider or a plugin controls stay checked.
+  for (const k of ['consumer', 'country', 'url.full', 'url.path', 'url.query', 'user_agent.original', 'server.address', 'client.address', 'network.peer.address', 'enduser.id', 'jwt.sub', 'http.request.header.authorization', 'http.request.header.x_client_country', 'kong.consumer.username', 'apisix.consumer_name', 'exception.message']) {
+    assert.ok(!ignored.includes(k), `${k} is checked`);
+  }
+  const keys = (cfg.processors['redaction/traces'].blocked_key_patterns as string[]).map((v) => new RegExp(v.replace(/^\(\?i\)/, ''), 'i'));
+  for (const k of ignored) assert.ok(!keys.some((re) => re.test(k)), `${k} is not a credential key`);
 });
 
 test('first occurrences: scraped metrics go over remote write 2 (start times) in order, span metrics keep remote write 1 (exemplars)', () => {
@@ -225,11 +247,12 @@ test('an empty or absent consumer becomes the contract\'s UNAUTHENTICATED_CONSUM
   assert.deepEqual(finish.map((x) => /, "([^"]*)"\)/.exec(x)?.[1]), [UNAUTHENTICATED_CONSUMER]);
   const spans = statements('transform/spans').filter((x) => /^set\(span\.attributes\["consumer"\], "/.test(x));
   assert.deepEqual(spans.map((x) => /, "([^"]*)"\)/.exec(x)?.[1]), [UNAUTHENTICATED_CONSUMER]);
-  const dim = (cfg.connectors.span_metrics.dimensions as any[]).find((d) => d.name === LABELS.consumer.attribute);
+  const allDims = [...cfg.connectors.span_metrics.dimensions, ...cfg.connectors.span_metrics.calls_dimensions] as any[];
+  const dim = allDims.find((d) => d.name === LABELS.consumer.attribute);
   assert.equal(dim.default, UNAUTHENTICATED_CONSUMER);
   assert.ok(!text.includes('anonymous'), 'no other name for the same fact');
   for (const k of ['plan', 'tenant', 'country', 'route'] as const) {
-    const d = (cfg.connectors.span_metrics.dimensions as any[]).find((x) => x.name === LABELS[k].attribute);
+    const d = allDims.find((x) => x.name === LABELS[k].attribute);
     assert.equal(d.default, UNKNOWN_DIMENSION, `span metrics default of ${LABELS[k].attribute}`);
   }
 });
