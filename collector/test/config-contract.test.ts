@@ -53,15 +53,15 @@ test('the config contains the contract SERVICE_NAME_PATTERN verbatim (scrape rel
 });
 
 test('the span transform applies the same SERVICE_NAME_PATTERN (as an OTTL string literal)', () => {
-  const literal = JSON.stringify(SERVICE_NAME_PATTERN); // "\." becomes "\\." inside OTTL's double quotes
-  assert.ok(text.includes(literal), `config.yaml contains ${literal}`);
-  const uses = statements('transform/spans').filter((s) => s.includes('(stable|baseline|canary)'));
-  assert.ok(uses.length >= 5, 'pattern used for api, api_version and deployment_role');
-  for (const s of uses) {
-    for (const m of s.matchAll(/"((?:\\.|[^"\\])*\(stable\|baseline\|canary\)(?:\\.|[^"\\])*)"/g)) {
-      assert.equal(ottlString(m[1]!), SERVICE_NAME_PATTERN, `statement uses the exact pattern: ${s}`);
-    }
-  }
+  // One ExtractPatterns: the contract's pattern with its three groups named api, api_version, deployment_role.
+  const uses = statements('transform/spans').filter((s) => s.includes('stable|baseline|canary'));
+  assert.equal(uses.length, 1, 'one match gives api, api_version and deployment_role');
+  const m = /ExtractPatterns\(span\.attributes\["api"\], "((?:\\.|[^"\\])*)"\)/.exec(uses[0]!);
+  assert.ok(m, uses[0]);
+  const named = ottlString(m[1]!);
+  assert.deepEqual([...named.matchAll(/\(\?P<([a-z_]+)>/g)].map((x) => x[1]), ['api', 'api_version', 'deployment_role']);
+  assert.equal(named.replace(/\?P<[a-z_]+>/g, ''), SERVICE_NAME_PATTERN, 'the exact pattern, groups named');
+  assert.ok(uses[0]!.startsWith('merge_maps(span.attributes, ExtractPatterns('), uses[0]);
 });
 
 test('span metrics: namespace, unit, buckets and dimensions follow the contract', () => {
