@@ -3,12 +3,18 @@
  * an open-loop load over real HTTP on loopback, on a SQLite file and on PostgreSQL.
  *
  *   npm run bench:governance -- [--rate=200] [--duration=10] [--warmup=3] [--concurrency=64]
- *                               [--db=sqlite,postgres] [--sqlite-pragmas=journal_mode=WAL,...] [--profile]
+ *                               [--db=sqlite,postgres] [--engine=builtin,opa] [--sqlite-pragmas=journal_mode=WAL,...] [--profile]
  *
  * The router runs in its own process (src/service/__testutils__/server-main.ts, the restart test's
  * child: the real createRouter with the test fakes of httpAuth, permissions (the shipped policy) and
  * catalog, the real gate evaluator, a real database migrated with the package's migrations). This
  * process is only the load generator.
+ *
+ * Policy engines (--engine): `builtin` (the TypeScript policy in the server) and `opa` (the server's
+ * OpaPolicyEngine asks a real OPA, .tools/bin/opa started through @api-observatory/local-stack with the
+ * pack's policies/governance bundle, data from the server's policy config, decision logging on as the
+ * sandbox runs it). Each engine gets its own server on a fresh database; the rows sit side by side and
+ * the output compares them (OPA's added p99, the ratio of server CPU per request, OPA's own CPU).
  *
  * Open loop: request k of a phase is scheduled at t0 + k / rate and sent on a timer whether or not
  * earlier requests have answered (at most --concurrency connections; a request waiting for a free
@@ -26,28 +32,34 @@
  * synchronous=FULL), unless --sqlite-pragmas says otherwise (e.g. journal_mode=DELETE: the driver's default).
  * --profile runs the server with --cpu-prof and prints where its CPU time went, by package.
  *
- * Goal: p99 <= 50 ms at 200 requests/s. A miss is reported, not an exit code.
+ * Goal: p99 <= 50 ms at 200 requests/s with either engine, OPA adding <= 10 ms of p99, and <= 1 ms of
+ * server CPU per request. A miss is reported, not an exit code.
  */
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort, startOpa } from '@api-observatory/local-stack';
 import { startServerProcess } from '../src/service/__testutils__/server-process';
+import { TEST_CONFIG } from '../src/service/__testutils__/fixtures';
+import { policyData } from '../src/service/config';
 import { dropDatabases, pgQuery, postgresFromEnv, postgresSkipReason, startLocalPostgres, type LocalPostgres, type PostgresConnection } from '../../../e2e-tests/harness';
 
 /** What the plugin sets on a SQLite file (src/service/sqlite.ts), so the default run measures the plugin. */
 const PLUGIN_SQLITE_PRAGMAS = ['journal_mode=WAL'] as const;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const GOAL = { p99Ms: 50, rate: 200 };
+const GOAL = { p99Ms: 50, rate: 200, opaAddedP99Ms: 10, cpuMsPerRequest: 1 };
 const DBS = ['sqlite', 'postgres'] as const;
 type Db = (typeof DBS)[number];
+const ENGINES = ['builtin', 'opa'] as const;
+type Engine = (typeof ENGINES)[number];
 
 const USAGE = `usage: npm run bench:governance -- [--rate=200] [--duration=10] [--warmup=3] [--concurrency=64]
-                                    [--db=sqlite,postgres] [--sqlite-pragmas=journal_mode=WAL,synchronous=NORMAL] [--profile]`;
+                                    [--db=sqlite,postgres] [--engine=builtin,opa] [--sqlite-pragmas=journal_mode=WAL,synchronous=NORMAL] [--profile]`;
 
 function usageError(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -60,6 +72,7 @@ interface Options {
   warmup: number;
   concurrency: number;
   dbs: Db[];
+  engines: Engine[];
   pragmas: string[];
   profile: boolean;
 }
@@ -73,7 +86,7 @@ function parseOptions(argv: string[]): Options {
       allowPositionals: false,
       options: {
         rate: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, concurrency: { type: 'string' },
-        db: { type: 'string' }, 'sqlite-pragmas': { type: 'string' }, profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        db: { type: 'string' }, engine: { type: 'string' }, 'sqlite-pragmas': { type: 'string' }, profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -95,6 +108,9 @@ function parseOptions(argv: string[]): Options {
   const dbs = String(values.db ?? DBS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const d of dbs) if (!(DBS as readonly string[]).includes(d)) usageError(`--db: unknown database ${JSON.stringify(d)} (sqlite, postgres)`);
   if (dbs.length === 0) usageError('--db: no database given');
+  const engines = String(values.engine ?? ENGINES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of engines) if (!(ENGINES as readonly string[]).includes(e)) usageError(`--engine: unknown policy engine ${JSON.stringify(e)} (builtin, opa)`);
+  if (engines.length === 0) usageError('--engine: no policy engine given');
   const pragmas = values['sqlite-pragmas'] === undefined ? [...PLUGIN_SQLITE_PRAGMAS] : String(values['sqlite-pragmas']).split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of pragmas) if (!/^[a-z_]+=[A-Za-z0-9_-]+$/.test(p)) usageError(`--sqlite-pragmas: ${JSON.stringify(p)} is not name=value`);
   return {
@@ -103,6 +119,7 @@ function parseOptions(argv: string[]): Options {
     warmup: num('warmup', 3, 0, 120),
     concurrency: num('concurrency', 64, 1, 1024, true),
     dbs: [...new Set(dbs)] as Db[],
+    engines: [...new Set(engines)] as Engine[],
     pragmas,
     profile: values.profile === true,
   };
@@ -251,6 +268,7 @@ function workload(c: Client, runId: string) {
 
 interface Row {
   db: string;
+  engine: Engine;
   phase: string;
   op: string;
   requests: number;
@@ -288,15 +306,16 @@ function stats(child: ChildProcess): Promise<Stats> {
   });
 }
 
-/** What the server did between two snapshots, per request. */
-interface ServerUse { loopBusy: number; cpuPerRequest: number; sqlitePerRequest: number }
-function serverUse(a: Stats, b: Stats, requests: number, sqliteUsed: boolean): ServerUse {
+/** What the server did between two snapshots, per request (and OPA's CPU time per request, NaN without OPA). */
+interface ServerUse { loopBusy: number; cpuPerRequest: number; sqlitePerRequest: number; opaCpuPerRequest: number }
+function serverUse(a: Stats, b: Stats, requests: number, sqliteUsed: boolean, opaCpuPerRequest: number): ServerUse {
   const active = b.elu.active - a.elu.active;
   const idle = b.elu.idle - a.elu.idle;
   return {
     loopBusy: (100 * active) / (active + idle || 1),
     cpuPerRequest: (b.cpuMs - a.cpuMs) / requests,
     sqlitePerRequest: sqliteUsed ? (b.sqliteMs - a.sqliteMs) / requests : NaN,
+    opaCpuPerRequest,
   };
 }
 
@@ -305,7 +324,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function summarize(db: string, phase: string, op: string, samples: Sample[], use: ServerUse): Row {
+function summarize(db: string, engine: Engine, phase: string, op: string, samples: Sample[], use: ServerUse): Row {
   const lat = samples.map((s) => s.end - s.scheduled).sort((a, b) => a - b);
   const lag = samples.map((s) => s.sent - s.scheduled).sort((a, b) => a - b);
   const first = Math.min(...samples.map((s) => s.scheduled));
@@ -315,7 +334,7 @@ function summarize(db: string, phase: string, op: string, samples: Sample[], use
   const codes = new Map<number, number>();
   for (const s of bad) codes.set(s.status, (codes.get(s.status) ?? 0) + 1);
   return {
-    db, phase, op,
+    db, engine, phase, op,
     requests: samples.length,
     offered: samples.length / ((lastScheduled - first) / 1000 || 1),
     throughput: (samples.length - bad.length) / ((last - first) / 1000),
@@ -328,11 +347,12 @@ function summarize(db: string, phase: string, op: string, samples: Sample[], use
 }
 
 function table(rows: Row[]): string {
-  const head = ['database', 'phase', 'operation', 'requests', 'offered/s', 'ok/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'send lag p99 ms', 'server loop busy %', 'server CPU ms/req', 'in SQLite ms/req'];
+  const head = ['database', 'engine', 'phase', 'operation', 'requests', 'offered/s', 'ok/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'send lag p99 ms', 'server loop busy %', 'server CPU ms/req', 'in SQLite ms/req', 'OPA CPU ms/req'];
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-  const body = rows.map((r) => [r.db, r.phase, r.op, String(r.requests), f(r.offered), f(r.throughput), f(r.p50), f(r.p95), f(r.p99), f(r.max), r.errors ? `${r.errors} (${r.errorCodes})` : '0', f(r.lagP99), f(r.use.loopBusy), f(r.use.cpuPerRequest), f(r.use.sqlitePerRequest)]);
+  const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+  const body = rows.map((r) => [r.db, r.engine, r.phase, r.op, String(r.requests), f(r.offered), f(r.throughput), f(r.p50), f(r.p95), f(r.p99), f(r.max), r.errors ? `${r.errors} (${r.errorCodes})` : '0', f(r.lagP99), f(r.use.loopBusy), f2(r.use.cpuPerRequest), f2(r.use.sqlitePerRequest), f2(r.use.opaCpuPerRequest)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -378,74 +398,129 @@ function summarizeProfile(dir: string, top = 14): string {
 
 // ---------------------------------------------------------------------------------------------------
 
-async function benchDb(db: Db, o: Options, rows: Row[], notes: string[]): Promise<void> {
-  const entities = Math.ceil(o.rate * (o.warmup + 2 * o.duration)) + 100;
-  let server: Server | undefined;
-  let cleanup = async () => {};
-  let label: string = db;
+/** OPA for the `opa` rows: the pack's Rego bundle with the data of the server's policy config, decision logging on (as the sandbox runs it). */
+interface Opa { url: string; pid: number; stop(): Promise<void> }
+async function startBenchOpa(): Promise<Opa> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gov-bench-opa-'));
+  const dataFile = path.join(dir, 'data.json');
+  writeFileSync(dataFile, JSON.stringify({ api_observatory: { config: { governance: policyData(TEST_CONFIG.policy, TEST_CONFIG.gates) } } }));
+  const opa = await startOpa({ port: await freePort(), logDir: dir, paths: [path.join(REPO_ROOT, 'policies', 'governance'), dataFile] });
+  return { url: opa.url, pid: opa.process.pid, stop: async () => { await opa.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** CPU time (ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number): number {
   try {
-    if (db === 'sqlite') {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gov-bench-'));
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      const file = path.join(dir, 'governance.sqlite');
-      server = await startServer(['sqlite', file, `--entities=${entities}`, ...o.pragmas.map((p) => `--sqlite-pragma=${p}`)], {}, o.profile);
-      label = `sqlite file (${o.pragmas.length ? o.pragmas.join(', ') : 'driver defaults'})`;
-    } else {
-      const fromEnv = postgresFromEnv();
-      const local: LocalPostgres | undefined = fromEnv ? undefined : await startLocalPostgres();
-      const conn: PostgresConnection = fromEnv ?? local!;
-      const prefix = `gov_bench_${randomBytes(4).toString('hex')}_`;
-      const database = `${prefix}governance`;
-      cleanup = async () => { await dropDatabases(conn, prefix).catch(() => undefined); await local?.stop(); };
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ of Linux /proc/<pid>/stat on every mainstream architecture
+
+/** Where each engine's server keeps its database: a fresh SQLite file or PostgreSQL database per run. */
+interface DbTarget { label: string; args(run: string): Promise<string[]>; env: Record<string, string>; cleanup(): Promise<void> }
+
+async function dbTarget(db: Db, o: Options, entities: number): Promise<DbTarget> {
+  if (db === 'sqlite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gov-bench-'));
+    return {
+      label: `sqlite file (${o.pragmas.length ? o.pragmas.join(', ') : 'driver defaults'})`,
+      args: async (run) => ['sqlite', path.join(dir, `governance-${run}.sqlite`), `--entities=${entities}`, ...o.pragmas.map((p) => `--sqlite-pragma=${p}`)],
+      env: {},
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const fromEnv = postgresFromEnv();
+  const local: LocalPostgres | undefined = fromEnv ? undefined : await startLocalPostgres();
+  const conn: PostgresConnection = fromEnv ?? local!;
+  const prefix = `gov_bench_${randomBytes(4).toString('hex')}_`;
+  const version = (await pgQuery<{ server_version: string }>(conn, 'show server_version'))[0]?.server_version.split(' ')[0];
+  return {
+    label: fromEnv ? `postgres ${version} (POSTGRES_*)` : `postgres ${version} (throwaway, fsync=off)`,
+    args: async (run) => {
+      const database = `${prefix}${run}`;
       await pgQuery(conn, `CREATE DATABASE "${database}"`);
-      const version = (await pgQuery<{ server_version: string }>(conn, 'show server_version'))[0]?.server_version.split(' ')[0];
-      server = await startServer(['pg', database, `--entities=${entities}`],
-        { GOV_PG_HOST: conn.host, GOV_PG_PORT: String(conn.port), GOV_PG_USER: conn.user, GOV_PG_PASSWORD: conn.password }, o.profile);
-      label = fromEnv ? `postgres ${version} (POSTGRES_*)` : `postgres ${version} (throwaway, fsync=off)`;
-    }
-    const c = client(server.url, o.concurrency);
-    const w = workload(c, randomBytes(4).toString('hex'));
-    try {
-      if (o.warmup > 0) {
-        process.stderr.write(`${label}: warm-up ${o.warmup} s\n`);
-        await openLoop(o.rate, Math.round(o.rate * o.warmup), w.mixed());
-      }
-      const total = Math.round(o.rate * o.duration);
-      process.stderr.write(`${label}: create ${o.duration} s\n`);
+      return ['pg', database, `--entities=${entities}`];
+    },
+    env: { GOV_PG_HOST: conn.host, GOV_PG_PORT: String(conn.port), GOV_PG_USER: conn.user, GOV_PG_PASSWORD: conn.password },
+    cleanup: async () => { await dropDatabases(conn, prefix).catch(() => undefined); await local?.stop(); },
+  };
+}
+
+async function benchDb(db: Db, o: Options, opa: Opa | undefined, rows: Row[], notes: string[]): Promise<void> {
+  const entities = Math.ceil(o.rate * (o.warmup + 2 * o.duration)) + 100;
+  const target = await dbTarget(db, o, entities);
+  try {
+    for (const engine of o.engines) {
+      const label = target.label;
+      const server = await startServer([...(await target.args(engine)), ...(engine === 'opa' ? [`--opa=${opa!.url}`] : [])], target.env, o.profile);
+      const c = client(server.url, o.concurrency);
+      const w = workload(c, randomBytes(4).toString('hex'));
       const child = server.child;
       const isSqlite = db === 'sqlite';
-      let s0 = await stats(child);
-      const creates = await openLoop(o.rate, total, () => w.create());
-      let s1 = await stats(child);
-      rows.push(summarize(label, 'create', 'create', creates, serverUse(s0, s1, creates.length, isSqlite)));
-      const ids = creates.map((s) => s.id).filter((x): x is string => Boolean(x));
-      if (ids.length < total) notes.push(`${label}: only ${ids.length} of ${total} creates succeeded, so the approve phase sends ${ids.length}`);
-      process.stderr.write(`${label}: approve ${o.duration} s\n`);
-      s0 = await stats(child);
-      const approvals = await openLoop(o.rate, ids.length, (k) => w.approve(ids[k]!));
-      s1 = await stats(child);
-      if (approvals.length) rows.push(summarize(label, 'approve', 'approve', approvals, serverUse(s0, s1, approvals.length, isSqlite)));
-      process.stderr.write(`${label}: mixed ${o.duration} s\n`);
-      s0 = await stats(child);
-      const mixed = await openLoop(o.rate, total, w.mixed());
-      s1 = await stats(child);
-      // The mixed phase's server use is per request of either operation (both ran together).
-      const mixedUse = serverUse(s0, s1, mixed.length, isSqlite);
-      for (const op of ['create', 'approve'] as const) {
-        const s = mixed.filter((m) => m.op === op);
-        if (s.length) rows.push(summarize(label, 'mixed', op, s, mixedUse));
+      /** The server's counters and, with OPA, OPA's CPU time. */
+      const snap = async () => ({ s: await stats(child), opaMs: engine === 'opa' ? processCpuMs(opa!.pid) : NaN });
+      const use = (a: Awaited<ReturnType<typeof snap>>, b: Awaited<ReturnType<typeof snap>>, n: number) => serverUse(a.s, b.s, n, isSqlite, (b.opaMs - a.opaMs) / n);
+      try {
+        if (o.warmup > 0) {
+          process.stderr.write(`${label}, ${engine}: warm-up ${o.warmup} s\n`);
+          await openLoop(o.rate, Math.round(o.rate * o.warmup), w.mixed());
+        }
+        const total = Math.round(o.rate * o.duration);
+        process.stderr.write(`${label}, ${engine}: create ${o.duration} s\n`);
+        let s0 = await snap();
+        const creates = await openLoop(o.rate, total, () => w.create());
+        let s1 = await snap();
+        rows.push(summarize(label, engine, 'create', 'create', creates, use(s0, s1, creates.length)));
+        const ids = creates.map((s) => s.id).filter((x): x is string => Boolean(x));
+        if (ids.length < total) notes.push(`${label}, ${engine}: only ${ids.length} of ${total} creates succeeded, so the approve phase sends ${ids.length}`);
+        process.stderr.write(`${label}, ${engine}: approve ${o.duration} s\n`);
+        s0 = await snap();
+        const approvals = await openLoop(o.rate, ids.length, (k) => w.approve(ids[k]!));
+        s1 = await snap();
+        if (approvals.length) rows.push(summarize(label, engine, 'approve', 'approve', approvals, use(s0, s1, approvals.length)));
+        process.stderr.write(`${label}, ${engine}: mixed ${o.duration} s\n`);
+        s0 = await snap();
+        const mixed = await openLoop(o.rate, total, w.mixed());
+        s1 = await snap();
+        // The mixed phase's server use is per request of either operation (both ran together).
+        const mixedUse = use(s0, s1, mixed.length);
+        for (const op of ['create', 'approve'] as const) {
+          const s = mixed.filter((m) => m.op === op);
+          if (s.length) rows.push(summarize(label, engine, 'mixed', op, s, mixedUse));
+        }
+      } finally {
+        c.close();
+        await server.stop();
+        if (server.profileDir) {
+          notes.push(`CPU profile of the ${label} server, ${engine} engine:\n${summarizeProfile(server.profileDir)}`);
+          rmSync(server.profileDir, { recursive: true, force: true });
+        }
       }
-    } finally {
-      c.close();
     }
   } finally {
-    await server?.stop();
-    if (server?.profileDir) {
-      notes.push(`CPU profile of the ${label} server:\n${summarizeProfile(server.profileDir)}`);
-      rmSync(server.profileDir, { recursive: true, force: true });
-    }
-    await cleanup();
+    await target.cleanup();
   }
+}
+
+/** OPA against the built-in engine, per database and row: added p99 and the ratio of server CPU per request. */
+function engineComparison(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const r of rows.filter((x) => x.engine === 'opa')) {
+    const b = rows.find((x) => x.engine === 'builtin' && x.db === r.db && x.phase === r.phase && x.op === r.op);
+    if (!b) continue;
+    const added = r.p99 - b.p99;
+    // A server that did not keep up queues requests: its p99 is the queue's, not the engine's.
+    const saturated = [b, r].filter((x) => x.throughput < x.offered * 0.95).map((x) => x.engine);
+    const verdict = saturated.length
+      ? `not comparable: ${saturated.join(' and ')} below the offered rate`
+      : `${added <= GOAL.opaAddedP99Ms ? 'within' : 'OVER'} ${GOAL.opaAddedP99Ms} ms`;
+    out.push(`  ${r.db}  ${`${r.phase} ${r.op}`.padEnd(15)} p99 ${b.p99.toFixed(1)} → ${r.p99.toFixed(1)} ms (OPA adds ${added.toFixed(1)} ms: ${verdict})`
+      + `, p50 ${b.p50.toFixed(1)} → ${r.p50.toFixed(1)} ms, server CPU ${b.use.cpuPerRequest.toFixed(2)} → ${r.use.cpuPerRequest.toFixed(2)} ms/req (×${(r.use.cpuPerRequest / b.use.cpuPerRequest).toFixed(2)}), OPA CPU ${r.use.opaCpuPerRequest.toFixed(2)} ms/req`);
+  }
+  return out.length ? ['OPA against the built-in engine (same database, same load):', ...out] : [];
 }
 
 async function main() {
@@ -453,33 +528,42 @@ async function main() {
   const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const rows: Row[] = [];
   const notes: string[] = [];
-  for (const db of o.dbs) {
-    if (db === 'postgres') {
-      const skip = postgresSkipReason();
-      if (skip) {
-        notes.push(`postgres skipped: ${skip}`);
-        continue;
+  const opa = o.engines.includes('opa') ? await startBenchOpa() : undefined;
+  try {
+    for (const db of o.dbs) {
+      if (db === 'postgres') {
+        const skip = postgresSkipReason();
+        if (skip) {
+          notes.push(`postgres skipped: ${skip}`);
+          continue;
+        }
       }
+      await benchDb(db, o, opa, rows, notes);
     }
-    await benchDb(db, o, rows, notes);
+  } finally {
+    await opa?.stop();
   }
   const out: string[] = [];
   out.push(`api-governance router, open loop: ${o.rate} requests/s per phase for ${o.duration} s after a ${o.warmup} s warm-up, at most ${o.concurrency} connections, loopback HTTP, ${os.cpus().length} CPU(s), Node ${process.version}.`);
   out.push('Latency = answer end − SCHEDULED send time (open loop on a timer: no coordinated omission); offered/s = requests per second as scheduled; ok/s = 2xx answers per second from the first scheduled send to the last answer; send lag = actual − scheduled send (the generator keeping up).');
-  out.push('Server columns (from the server process, per phase; mixed: per request of either operation): event-loop utilization, CPU time per request, wall time per request inside synchronous better-sqlite3 calls (the event loop is blocked meanwhile).');
+  out.push('Server columns (from the server process, per phase; mixed: per request of either operation): event-loop utilization, CPU time per request, wall time per request inside synchronous better-sqlite3 calls (the event loop is blocked meanwhile). OPA CPU: the OPA process\'s CPU time per request (opa rows; it shares the machine\'s CPUs).');
+  out.push(`Engines: builtin = the TypeScript policy in the server; opa = OpaPolicyEngine asking a local OPA (the pack's policies/governance bundle, decision logging on) before every change.`);
   out.push('');
   out.push(table(rows));
   out.push('');
   out.push(`load average (1/5/15 min) before: ${loadBefore}; after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   const goalRate = o.rate === GOAL.rate ? '' : ` (this run is at ${o.rate} requests/s, not ${GOAL.rate})`;
-  for (const db of new Set(rows.map((r) => r.db))) {
-    const mine = rows.filter((r) => r.db === db);
+  for (const [db, engine] of new Map(rows.map((r) => [`${r.db}|${r.engine}`, [r.db, r.engine] as const])).values()) {
+    const mine = rows.filter((r) => r.db === db && r.engine === engine);
     const worst = mine.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     const slow = mine.filter((r) => r.throughput < r.offered * 0.95);
     const errs = mine.reduce((n, r) => n + r.errors, 0);
     const met = worst.p99 <= GOAL.p99Ms && slow.length === 0 && errs === 0;
-    out.push(`goal p99 ≤ ${GOAL.p99Ms} ms at ${GOAL.rate} requests/s${goalRate}: ${db}: ${met ? 'MET' : 'NOT MET'} (worst p99 ${worst.p99.toFixed(1)} ms: ${worst.phase} ${worst.op}${slow.length ? `; throughput below the offered rate in ${slow.map((r) => `${r.phase} ${r.op}`).join(', ')}` : ''}${errs ? `; ${errs} errors` : ''})`);
+    const cpu = Math.max(...mine.map((r) => r.use.cpuPerRequest));
+    out.push(`goal p99 ≤ ${GOAL.p99Ms} ms at ${GOAL.rate} requests/s${goalRate}: ${db}, ${engine}: ${met ? 'MET' : 'NOT MET'} (worst p99 ${worst.p99.toFixed(1)} ms: ${worst.phase} ${worst.op}${slow.length ? `; throughput below the offered rate in ${slow.map((r) => `${r.phase} ${r.op}`).join(', ')}` : ''}${errs ? `; ${errs} errors` : ''})`
+      + `; server CPU ≤ ${GOAL.cpuMsPerRequest} ms/request: ${cpu <= GOAL.cpuMsPerRequest ? 'MET' : 'NOT MET'} (worst ${cpu.toFixed(2)} ms)`);
   }
+  out.push(...engineComparison(rows));
   const lag = Math.max(...rows.map((r) => r.lagP99));
   const busy = Math.max(Number(loadBefore.split(' ')[0]), os.loadavg()[0]!) > os.cpus().length;
   if (lag > 5 || busy) {

@@ -7,6 +7,7 @@
  *   node --conditions=source --import tsx server-main.ts sqlite <file> [--entities=N]
  *   node --conditions=source --import tsx server-main.ts pg <database> [--entities=N]
  *   --sqlite-pragma=name=value (repeatable): set on every SQLite connection (benchmark what-if runs)
+ *   --opa=<url>: OPA at <url> decides (OpaPolicyEngine, 2 s timeout) instead of the built-in engine
  *
  * PostgreSQL connection: GOV_PG_HOST, GOV_PG_PORT, GOV_PG_USER, GOV_PG_PASSWORD (kept off the
  * command line). `--entities=N` adds N API entities `api:default/load-0` … `load-<N-1>` (owned by
@@ -22,7 +23,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
-import { ENTITIES, migrate, serve, sqliteDb, VALID_OPENAPI } from './fixtures';
+import { OpaPolicyEngine } from '../opa-policy';
+import { ENTITIES, migrate, serve, sqliteDb, TEST_CONFIG, VALID_OPENAPI } from './fixtures';
 
 const LOAD_ENTITY = (i: number) => `api:default/load-${i}`;
 
@@ -79,11 +81,14 @@ async function main() {
   const pos = args.filter((a) => !a.startsWith('--'));
   let entities = 0;
   const pragmas: string[] = [];
+  let opaUrl: string | undefined;
   for (const f of flags) {
     const m = /^--entities=(\d+)$/.exec(f);
     const p = /^--sqlite-pragma=([a-z_]+=[A-Za-z0-9_-]+)$/.exec(f);
+    const o = /^--opa=(https?:\/\/\S+)$/.exec(f);
     if (m) entities = Number(m[1]);
     else if (p) pragmas.push(p[1]!);
+    else if (o) opaUrl = o[1]!;
     else throw new Error(`unknown flag ${f}`);
   }
   for (let i = 0; i < entities; i++) ENTITIES.set(LOAD_ENTITY(i), loadEntity(i));
@@ -112,7 +117,8 @@ async function main() {
   } else {
     throw new Error('usage: server-main.ts <sqlite file> | sqlite <file> | pg <database>  [--entities=N]');
   }
-  const { url, server } = await serve(knex);
+  const policy = opaUrl ? new OpaPolicyEngine({ url: opaUrl, timeoutMs: 2000 }) : undefined;
+  const { url, server } = await serve(knex, TEST_CONFIG, undefined, { policy });
   const stop = () => {
     server.close();
     knex.destroy().finally(() => process.exit(0));
