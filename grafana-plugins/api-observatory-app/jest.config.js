@@ -47,6 +47,7 @@ module.exports = {
     // The workspace packages from their TypeScript sources (their `source` export condition).
     '^@api-observatory/(telemetry-contract|canary-judge)$': '<rootDir>/../../packages/$1/src/index.ts',
     '^@api-observatory/telemetry-contract/grafana$': '<rootDir>/../../packages/telemetry-contract/src/grafana/index.ts',
+    '^@api-observatory/telemetry-contract/grafana/panels/([a-z0-9-]+)$': '<rootDir>/../../packages/telemetry-contract/src/grafana/panels/$1.ts',
     '^@api-observatory/canary-judge/browser$': '<rootDir>/../../packages/canary-judge/src/browser.ts',
     '^@api-observatory/safe-yaml$': '<rootDir>/../../packages/safe-yaml/src/index.ts',
   },

@@ -19,6 +19,7 @@
  *   functions it imports, not semver's index; @stdlib packages whose index only re-exports `lib/main.js`
  *   resolve to it (the README's bundle size section has each step's measure).
  */
+import { execFileSync } from 'child_process';
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import path from 'path';
@@ -72,15 +73,29 @@ function stdlibPlainIndexes(): Record<string, string> {
   return out;
 }
 
+/**
+ * dist/plugin.json: src/plugin.json with one page include per entry of the page registry (src/pages.ts),
+ * by `scripts/plugin-json.ts` run from the TypeScript sources (the registry imports the contract's
+ * catalogues, which this config's own loader does not resolve).
+ */
+function pluginJsonWithPages(from: string): Buffer {
+  return execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(__dirname, 'scripts', 'plugin-json.ts'), from], { cwd: __dirname });
+}
+
 const config = async (env: Env): Promise<Configuration> => {
   const base = await grafanaConfig(env);
   // The scaffold copies every src/**/*.json into dist/ (plugin.json, query help): not the tests' recorded
-  // Prometheus responses under src/test/ (~0.95 MB that Grafana would serve but never reads).
+  // Prometheus responses under src/test/ (~0.95 MB that Grafana would serve but never reads). plugin.json
+  // is copied once, with the page registry's pages (pluginJsonWithPages).
   base.plugins = (base.plugins ?? []).map((p) =>
     p instanceof CopyWebpackPlugin
       ? new CopyWebpackPlugin({
           patterns: copyFilePatterns.map((pattern) =>
-            pattern.from === '**/*.json' ? { ...pattern, globOptions: { ignore: ['**/test/**', '**/*.test.*'] } } : pattern
+            pattern.from === '**/*.json'
+              ? { ...pattern, noErrorOnMissing: true, globOptions: { ignore: ['**/test/**', '**/*.test.*', '**/plugin.json'] } }
+              : pattern.from === 'plugin.json'
+                ? { ...pattern, transform: (_content: Buffer, from: string) => pluginJsonWithPages(from) }
+                : pattern
           ),
         })
       : p
@@ -91,6 +106,8 @@ const config = async (env: Env): Promise<Configuration> => {
       alias: {
         '@api-observatory/telemetry-contract$': path.resolve(__dirname, '../../packages/telemetry-contract/src/index.ts'),
         '@api-observatory/telemetry-contract/grafana$': path.resolve(__dirname, '../../packages/telemetry-contract/src/grafana/index.ts'),
+        // One persona catalogue per file (`…/grafana/panels/<persona>`): the page registry imports each directly.
+        '@api-observatory/telemetry-contract/grafana/panels': path.resolve(__dirname, '../../packages/telemetry-contract/src/grafana/panels'),
         '@api-observatory/canary-judge/browser$': path.resolve(__dirname, '../../packages/canary-judge/src/browser.ts'),
         '@api-observatory/safe-yaml$': path.resolve(__dirname, '../../packages/safe-yaml/src/index.ts'),
         '@grafana/e2e-selectors': E2E_SELECTORS,

@@ -14,7 +14,8 @@ export const PLUGIN_BASE_URL = `/a/${PLUGIN_ID}`;
  */
 export const PAGES = Object.fromEntries(PAGE_ORDER.map((id) => [id, id])) as { readonly [K in PageId]: K };
 
-export function pageUrl(page: PageId): string {
+/** A page's URL; any id of a page registry (the app's ids are `PageId`). */
+export function pageUrl(page: PageId | (string & {})): string {
   return `${PLUGIN_BASE_URL}/${page}`;
 }
 

@@ -1,17 +1,16 @@
 /**
  * The app's page registry: one entry per persona page, naming the catalogue it renders (the telemetry
  * contract's panel catalogue), its variables and default time range. The page ids, the navigation
- * order, the scenes and the recorded fixtures all follow this list; `plugin.json` lists the same pages
- * for Grafana's navigation (a test checks the two agree).
+ * order, the scenes, the recorded fixtures and dist/plugin.json's navigation (generated at build:
+ * `pluginJson.ts`) all follow this list: a new persona page is its catalogue file and one entry here.
  */
-import {
-  CANARY_PANELS,
-  DEVELOPER_PANELS,
-  OVERVIEW_PANELS,
-  PLATFORM_PANELS,
-  PRODUCT_PANELS,
-  type Catalogue,
-} from '@api-observatory/telemetry-contract/grafana';
+import type { Catalogue } from '@api-observatory/telemetry-contract/grafana';
+// Each persona's catalogue from its own file: a new one needs no export in the contract's grafana index.
+import { CANARY_PANELS } from '@api-observatory/telemetry-contract/grafana/panels/canary';
+import { DEVELOPER_PANELS } from '@api-observatory/telemetry-contract/grafana/panels/developer';
+import { OVERVIEW_PANELS } from '@api-observatory/telemetry-contract/grafana/panels/overview';
+import { PLATFORM_PANELS } from '@api-observatory/telemetry-contract/grafana/panels/platform';
+import { PRODUCT_PANELS } from '@api-observatory/telemetry-contract/grafana/panels/product';
 
 /** Keys of the app's variables (`scenes/variables.ts`). */
 export type VariableKey = 'gateway' | 'api' | 'route' | 'plan' | 'tenant' | 'consumer' | 'consumerAnyPlan' | 'version' | 'canaryApi' | 'canaryVersion' | 'traceId';

@@ -6,7 +6,7 @@
  */
 import { catalogueEntries, datasourceOf, describe, isProm, queryText, type CatalogPanel, type Kind } from '@api-observatory/telemetry-contract/grafana';
 import { appPageDataLink } from './lib/links';
-import { PAGE_ORDER, PAGE_REGISTRY, type PageId } from './pages';
+import { PAGE_REGISTRY, type PageDef, type PageId } from './pages';
 
 export type Viz = Kind;
 
@@ -53,7 +53,7 @@ function isPage(id: string): id is PageId {
 }
 
 /** A catalogue panel as the app draws it. */
-export function panelSpec(page: PageId, key: string, p: CatalogPanel): PanelSpec {
+export function panelSpec(page: string, key: string, p: CatalogPanel): PanelSpec {
   return {
     key: `${page}.${key}`,
     title: p.title,
@@ -86,7 +86,12 @@ export function panelSpec(page: PageId, key: string, p: CatalogPanel): PanelSpec
   };
 }
 
-/** Every panel of every page, by page id: what the scenes render, the recorder records and the tests check. */
-export function pagePanels(): Record<PageId, PanelSpec[]> {
-  return Object.fromEntries(PAGE_ORDER.map((id) => [id, catalogueEntries(PAGE_REGISTRY[id].catalogue).map(([key, p]) => panelSpec(id, key, p))])) as Record<PageId, PanelSpec[]>;
+/**
+ * Every panel of every page of the registry (the app's, unless given), by page id: what the scenes render,
+ * the recorder records and the tests check.
+ */
+export function pagePanels(): Record<PageId, PanelSpec[]>;
+export function pagePanels<R extends Readonly<Record<string, PageDef>>>(registry: R): Record<keyof R & string, PanelSpec[]>;
+export function pagePanels(registry: Readonly<Record<string, PageDef>> = PAGE_REGISTRY): Record<string, PanelSpec[]> {
+  return Object.fromEntries(Object.entries(registry).map(([id, def]) => [id, catalogueEntries(def.catalogue).map(([key, p]) => panelSpec(id, key, p))]));
 }

@@ -12,6 +12,9 @@ import {
 } from '@grafana/scenes';
 import { pageUrl } from '../constants';
 import { PAGE_ORDER, PAGE_REGISTRY, type PageDef, type PageId } from '../pages';
+
+/** A page registry: the app's (`pages.ts`), or one with more pages (the registry test). */
+type Registry = Readonly<Record<string, PageDef>>;
 import { pagePanels } from '../panels';
 import type { AppSettings } from '../settings';
 import { BackstageLinkScene } from './BackstageLinkScene';
@@ -22,9 +25,14 @@ import { pageVariables, timeRange } from './variables';
 export { PAGE_ORDER };
 
 /** The scene of one page: its variables, time range, controls and the catalogue's panels. */
-export function pageScene(id: PageId, settings: AppSettings): EmbeddedScene {
-  const def: PageDef = PAGE_REGISTRY[id];
-  const specs = pagePanels()[id];
+export function pageScene(id: PageId, settings: AppSettings): EmbeddedScene;
+export function pageScene(id: string, settings: AppSettings, registry: Registry): EmbeddedScene;
+export function pageScene(id: string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): EmbeddedScene {
+  const def = registry[id];
+  if (!def) {
+    throw new Error(`no page ${JSON.stringify(id)} in the page registry (${Object.keys(registry).join(', ')})`);
+  }
+  const specs = pagePanels(registry)[id]!;
   let body: SceneObject = panelRows(specs, settings);
   if (id === 'canary') {
     body = new SceneFlexLayout({
@@ -49,13 +57,23 @@ export function pageScene(id: PageId, settings: AppSettings): EmbeddedScene {
   });
 }
 
-export function appPage(id: PageId, settings: AppSettings): SceneAppPage {
-  const def = PAGE_REGISTRY[id];
+export function appPage(id: PageId, settings: AppSettings): SceneAppPage;
+export function appPage(id: string, settings: AppSettings, registry: Registry): SceneAppPage;
+export function appPage(id: string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): SceneAppPage {
+  const def = registry[id];
+  if (!def) {
+    throw new Error(`no page ${JSON.stringify(id)} in the page registry (${Object.keys(registry).join(', ')})`);
+  }
   return new SceneAppPage({
     title: def.title,
     subTitle: def.subTitle,
     url: pageUrl(id),
     routePath: id,
-    getScene: () => pageScene(id, settings),
+    getScene: () => pageScene(id, settings, registry),
   });
+}
+
+/** The app's pages, one per registry entry in the registry's order. */
+export function appPages(settings: AppSettings, registry: Registry = PAGE_REGISTRY): SceneAppPage[] {
+  return Object.keys(registry).map((id) => appPage(id, settings, registry));
 }

@@ -1,7 +1,7 @@
 import React, { createContext } from 'react';
 import type { AppRootProps } from '@grafana/data';
 import { SceneApp, useSceneApp } from '@grafana/scenes';
-import { appPage, PAGE_ORDER } from '../../scenes/pages';
+import { appPages } from '../../scenes/pages';
 import { resolveSettings, type AppJsonData, type AppSettings } from '../../settings';
 
 export const PluginPropsContext = createContext<AppRootProps<AppJsonData> | null>(null);
@@ -14,7 +14,7 @@ export function sceneAppFactory(settings: AppSettings): () => SceneApp {
   if (!f) {
     f = () =>
       new SceneApp({
-        pages: PAGE_ORDER.map((id) => appPage(id, settings)),
+        pages: appPages(settings),
         urlSyncOptions: { updateUrlOnInit: true, createBrowserHistorySteps: true },
       });
     factories.set(key, f);
