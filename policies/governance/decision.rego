@@ -45,6 +45,8 @@ valid_input if {
 	is_string(input.request.requested_by)
 	is_string(input.request.to_environment)
 	is_array(input.gates)
+	count(gates.all_gates) > 0
+	count(gates.all_gates) == count(input.all_gates)
 	time.parse_rfc3339_ns(input.time)
 }
 

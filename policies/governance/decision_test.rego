@@ -31,6 +31,7 @@ inp(action, actor, extra) := object.union(
 		"entity": {"ref": "api:default/orders", "system": "commerce", "owners": ["group:default/orders-team"], "tier": "tier-1"},
 		"request": {"requested_by": "user:default/alice", "from_environment": "staging", "to_environment": "production", "state": "requested"},
 		"gates": passed,
+		"all_gates": ["definition", "canary", "slo"],
 		"time": "2026-12-07T10:00:00Z",
 	},
 	extra,
@@ -130,6 +131,25 @@ test_no_config_for_tier_requires_every_gate if {
 	d := governance.decision with input as inp("approve", pm, {"entity": {"tier": "internal"}})
 		with data.api_observatory.config.governance as object.union(object.remove(cfg, ["required_gates"]), {"required_gates": {}})
 	d.required_gates == ["canary", "definition", "slo"]
+}
+
+test_no_config_for_tier_requires_every_gate_the_input_names if {
+	no_tiers := object.union(object.remove(cfg, ["required_gates"]), {"required_gates": {}})
+	with_new_gate := {"gates": array.concat(passed, [{"gate": "security", "status": "passed"}]), "all_gates": ["slo", "security", "canary", "definition"]}
+	d := governance.decision with input as inp("approve", pm, with_new_gate) with data.api_observatory.config.governance as no_tiers
+	d.required_gates == ["canary", "definition", "security", "slo"]
+	d.allow
+	d2 := governance.decision with input as inp("approve", pm, object.union(with_new_gate, {"gates": passed})) with data.api_observatory.config.governance as no_tiers
+	d2.reasons == ["required gates not passed: security"]
+}
+
+test_all_gates_must_name_distinct_gates if {
+	codes(decide(object.remove(inp("approve", pm, {}), ["all_gates"]))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"all_gates": []}))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"all_gates": "canary"}))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"all_gates": ["canary", 3]}))) == ["INVALID_INPUT"]
+	codes(decide(inp("approve", pm, {"all_gates": ["canary", "canary"]}))) == ["INVALID_INPUT"]
+	decide(object.remove(inp("approve", pm, {}), ["all_gates"])).required_gates == ["canary", "definition", "slo"]
 }
 
 test_override if {

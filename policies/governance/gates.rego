@@ -5,7 +5,8 @@ package api_observatory.governance.gates
 
 cfg := data.api_observatory.config.governance
 
-all_gates := ["canary", "definition", "slo"]
+# Every gate the backend has (its gate registry), sent with each input: the policy names no gate itself.
+all_gates := sort({g | is_array(input.all_gates); some g in input.all_gates; is_string(g)})
 
 tier := input.entity.tier if {
 	is_string(input.entity.tier)

@@ -4,7 +4,7 @@
  * role × action × tier × environment × freeze matrix through both and compares.
  */
 import type { GateName } from '@api-observatory/backstage-plugin-api-governance-common';
-import { ALL_GATES, RFC3339, type GovernancePolicyData, type PolicyDecision, type PolicyEngine, type PolicyInput, type RecordedDecision, type ViolationCode } from './policy-engine';
+import { RFC3339, type GovernancePolicyData, type PolicyDecision, type PolicyEngine, type PolicyInput, type RecordedDecision, type ViolationCode } from './policy-engine';
 
 const DECIDERS = new Set(['approve', 'reject', 'promote', 'rollback']);
 const INTO_ENVIRONMENT = new Set(['approve', 'promote']);
@@ -20,7 +20,13 @@ function validInput(i: PolicyInput): boolean {
   const str = (x: unknown) => typeof x === 'string';
   return ACTIONS.has(i?.action) && str(i.actor?.ref) && (i.actor.type === 'user' || i.actor.type === 'service') && Array.isArray(i.actor.groups)
     && str(i.entity?.ref) && Array.isArray(i.entity.owners) && str(i.request?.requested_by) && str(i.request.to_environment)
-    && Array.isArray(i.gates) && str(i.time) && RFC3339.test(i.time) && !Number.isNaN(Date.parse(i.time));
+    && Array.isArray(i.gates) && allGates(i).length > 0 && allGates(i).length === i.all_gates.length && str(i.time) && RFC3339.test(i.time) && !Number.isNaN(Date.parse(i.time));
+}
+
+/** The input's gate names (the backend's registry), sorted and distinct; strings only, as the Rego's all_gates. */
+function allGates(i: PolicyInput): GateName[] {
+  const names = Array.isArray(i?.all_gates) ? i.all_gates.filter((g) => typeof g === 'string') : [];
+  return [...new Set(names)].sort();
 }
 
 /** Tier and required gates as the Rego's gates package computes them, also for a partial input. */
@@ -31,7 +37,7 @@ function requiredGates(data: GovernancePolicyData, input: PolicyInput): { tier: 
   const env = input?.request?.to_environment;
   // Fail safe: no entry for the tier (not even `default`) requires every gate.
   const forEnv = typeof env === 'string' ? byTier[env] : undefined;
-  return { tier, required: [...(forEnv ?? byTier['*'] ?? ALL_GATES)].sort() };
+  return { tier, required: [...(forEnv ?? byTier['*'] ?? allGates(input))].sort() };
 }
 
 const byCodeThenMessage = (a: { code: string; message: string }, b: { code: string; message: string }) =>

@@ -17,6 +17,11 @@ export interface PolicyInput {
   request: { id: string | null; requested_by: string; from_environment: string; to_environment: string; state: PromotionState | null };
   /** Gate results of this moment (approve, create); empty otherwise. */
   gates: Array<{ gate: GateName; status: string }>;
+  /**
+   * Every gate of the backend's registry (distinct names, at least one): what a tier without any
+   * configured entry requires. The policy names no gate itself, so a new gate needs no policy edit.
+   */
+  all_gates: GateName[];
   override: { reason: string } | null;
   /** RFC 3339: change-freeze windows are evaluated against it. */
   time: string;

@@ -3,7 +3,7 @@
  * × override) decided by the built-in engine and by a REAL OPA serving policies/governance with the
  * same data must be identical, decision by decision.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -69,6 +69,7 @@ function* matrix(): Generator<[string, PolicyInput]> {
         entity: { ref: 'api:default/orders', system: 'commerce', owners: ['group:default/orders-team'], tier },
         request: { id: '6f1c2b3a-0000-4000-8000-000000000001', requested_by: action === 'create' ? actor.ref : 'user:default/alice', from_environment: env === 'production' ? 'staging' : 'dev', to_environment: env, state: 'requested' },
         gates: results,
+        all_gates: [...ALL_GATES],
         override: o,
         time,
       }];
@@ -136,6 +137,11 @@ describe('one policy, two engines', () => {
       { ...valid, entity: { ...valid.entity, owners: null } },
       { ...valid, request: { ...valid.request, to_environment: 7 } },
       { ...valid, gates: null },
+      { ...valid, all_gates: undefined },
+      { ...valid, all_gates: [] },
+      { ...valid, all_gates: 'canary' },
+      { ...valid, all_gates: ['canary', 3] },
+      { ...valid, all_gates: ['canary', 'canary', 'slo'] },
     ];
     for (const input of invalid) {
       const { engine: _e, decisionId: _d, ...fromOpa } = await engine.decide(input as PolicyInput);
@@ -145,10 +151,41 @@ describe('one policy, two engines', () => {
     }
   });
 
-  it("the Rego's fail-safe gate list (a tier without any entry requires every gate) is the gate registry's", async () => {
-    const res = await fetch(`${opa.url}/v1/data/api_observatory/governance/gates/all_gates`);
-    assert.equal(res.status, 200);
-    assert.deepEqual((await res.json() as { result: unknown }).result, [...ALL_GATES]);
+  it("the Rego names no gate: its fail-safe list (a tier without any entry requires every gate) is the input's all_gates, the registry's", async () => {
+    const ask = async (input: unknown) => {
+      const res = await fetch(`${opa.url}/v1/data/api_observatory/governance/gates/all_gates`, { method: 'POST', body: JSON.stringify({ input }) });
+      assert.equal(res.status, 200);
+      return (await res.json() as { result: unknown }).result;
+    };
+    assert.deepEqual(await ask({ all_gates: [...ALL_GATES].reverse() }), [...ALL_GATES]);
+    assert.deepEqual(await ask({ all_gates: [...ALL_GATES, 'security'] }), [...ALL_GATES, 'security'].sort());
+    const rego = readdirSync(path.join(repoRoot(), 'policies', 'governance')).filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'));
+    for (const f of rego) {
+      const text = readFileSync(path.join(repoRoot(), 'policies', 'governance', f), 'utf8');
+      for (const g of ALL_GATES) assert.doesNotMatch(text, new RegExp(`"${g}"`), `${f} names the gate ${g}`);
+    }
+  });
+
+  it('a gate added to the registry is required by both engines wherever the policy requires every gate', async () => {
+    const noTiers: GovernancePolicyData = { ...MATRIX_DATA, required_gates: {} };
+    const dataFile = path.join(dir, 'no-tiers.json');
+    writeFileSync(dataFile, JSON.stringify({ api_observatory: { config: { governance: noTiers } } }));
+    const noTiersOpa = await startOpa({ port: await freePort(), logDir: dir, paths: [path.join(repoRoot(), 'policies', 'governance'), dataFile] });
+    try {
+      const engine = new OpaPolicyEngine({ url: noTiersOpa.url });
+      const [, valid] = [...matrix()].find(([name]) => name.startsWith('product-lead approve tier-1 →production freeze=none gates=passed override=none'))!;
+      const withNew = { ...valid, all_gates: [...ALL_GATES, 'security'] as PolicyInput['all_gates'] };
+      const passedToo = { ...withNew, gates: [...withNew.gates, { gate: 'security', status: 'passed' }] };
+      for (const input of [withNew, passedToo]) {
+        const { engine: _e, decisionId: _d, ...fromOpa } = await engine.decide(input);
+        assert.deepStrictEqual(decidePolicy(noTiers, input), fromOpa, JSON.stringify(input));
+        assert.deepEqual(fromOpa.required_gates, [...ALL_GATES, 'security'].sort());
+      }
+      assert.deepEqual(decidePolicy(noTiers, withNew).reasons, ['required gates not passed: security']);
+      assert.ok(decidePolicy(noTiers, passedToo).allow);
+    } finally {
+      await noTiersOpa.stop();
+    }
   });
 
   it('the shipped data.json decides like the built-in engine over the same settings', async () => {

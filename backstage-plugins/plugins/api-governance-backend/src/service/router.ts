@@ -179,6 +179,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       },
       request,
       gates: (report?.gates ?? []).map((g) => ({ gate: g.gate, status: g.status })),
+      all_gates: [...gates.names],
       override: overrideReason ? { reason: overrideReason } : null,
       time: clock().toISOString(),
     };

@@ -15,8 +15,11 @@ export type { CanarySource, CanaryVerdict, Gate, GateCheck, GateContext, GateSou
 
 export class GateEvaluator {
   private readonly checks: Array<{ gate: Gate; required: boolean; check: GateCheck }>;
+  /** The evaluated gates' names, sorted: the policy input's `all_gates`. */
+  readonly names: readonly string[];
 
   constructor(config: GovernanceConfig, sources: GateSources = {}, gates: readonly Gate[] = GATES) {
+    this.names = gates.map((g) => g.name).sort();
     this.checks = gates.map((gate) => ({ gate, required: gate.requiredByDefault(config.gates), check: gate.create(config, sources) }));
   }
 
