@@ -51,3 +51,17 @@ test('the same tier fires on error ratios against burnThreshold as on burn rates
   }
   assert.ok(fired > 500 && fired < 14_000, `fired ${fired}`);
 });
+
+test("the Grafana overview's breaching SLOs: each tier's burnCondition over the recorded burn rates with its factor, any tier", async () => {
+  const { breachingSlos } = await import('../src/grafana/panels/overview');
+  const { sloBurnRate } = await import('../src/index');
+  const filter = { api: 'orders' };
+  const query = breachingSlos(filter);
+  const tiers = query.split(' or ');
+  assert.equal(tiers.length, BURN_RATE_TIERS.length, query);
+  BURN_RATE_TIERS.forEach((t, i) => {
+    assert.equal(tiers[i], `(${burnCondition(t, (w) => sloBurnRate(w, filter), t.factor)})`, t.tier);
+    assert.ok(tiers[i]!.includes(`ratio_rate${t.longWindow}{`) && tiers[i]!.includes(`ratio_rate${t.shortWindow}{`), `${t.tier} reads its two windows`);
+    assert.equal(tiers[i]!.match(new RegExp(` > ${t.factor}\\)`, 'g'))?.length, 2, `${t.tier}: both windows against the factor ${t.factor}`);
+  });
+});

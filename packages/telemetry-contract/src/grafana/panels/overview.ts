@@ -9,6 +9,7 @@ import {
   SLO_LABEL,
   apiErrorRatio,
   apiRequestRate,
+  burnCondition,
   canaryDecisionCode,
   metricSelector,
   recordedSum,
@@ -27,11 +28,12 @@ const apiFilter: Matchers = { [API]: v('api') };
 
 /**
  * SLOs breaching now: an API/SLI pair for which any multi-window burn-rate tier of the pack's alerts
- * holds (both windows above the tier's factor), valued by the long-window burn rate. Built from the
- * contract's recorded SLO series and tiers; the same condition the SLO alerts fire on.
+ * holds (both windows above the tier's factor), valued by the long-window burn rate. Each tier's
+ * condition is slo-burn.ts's `burnCondition` over the recorded burn rates with the tier's factor, the
+ * definition the SLO alerts (over error ratios) and the governance SLO gate (`burnConditionHolds`) use.
  */
 export function breachingSlos(filter: Matchers = apiFilter): string {
-  return BURN_RATE_TIERS.map((t) => `(${sloBurnRate(t.longWindow, filter)} > ${t.factor} and ${sloBurnRate(t.shortWindow, filter)} > ${t.factor})`).join(' or ');
+  return BURN_RATE_TIERS.map((t) => `(${burnCondition(t, (w) => sloBurnRate(w, filter), t.factor)})`).join(' or ');
 }
 
 export const OVERVIEW_PANELS = catalogue('overview', {
