@@ -31,9 +31,10 @@ mkdir -p "$root/.tools"
 ln -sfn "$java_home" "$root/.tools/jdk"
 
 # ── Keycloak ─────────────────────────────────────────────────────────────────────────────────────────
-# Build-time options (the local stack's runtime options only add ports and the hostname policy): an
-# in-memory database (each run starts from the realm files), the health endpoints for readiness.
-build_opts=(--db=dev-mem --health-enabled=true)
+# Build-time options (the local stack's runtime options only add ports, caches and the hostname policy):
+# H2 database files (the local stack imports the realm files once and copies that database into each
+# run), the health endpoints for readiness.
+build_opts=(--db=dev-file --health-enabled=true)
 key="$(printf '%s\n' "$KEYCLOAK_VERSION" "${build_opts[@]}" | sha256sum | cut -c1-12)"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/api-observatory/keycloak"
 dir="$cache_root/keycloak-$KEYCLOAK_VERSION-$key"

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { keycloakRealmDir, keycloakRealmEnv, keycloakRealmFiles, repoRoot } from '../src';
+import { keycloakRealmDir, keycloakRealmEnv, keycloakRealmFiles, keycloakRealmInputs, keycloakSampleUsers, repoRoot } from '../src';
 
 test('the realm files are the ones docker-compose mounts as Keycloak import folder', () => {
   const compose = parse(readFileSync(path.join(repoRoot(), 'docker-compose.yml'), 'utf8')) as { services: Record<string, { volumes: string[] }> };
@@ -35,4 +35,22 @@ test('a placeholder that is neither a secret nor a known URL is an error naming 
   const files = [{ file: '/x/odd-realm.json', realm: 'odd', placeholders: ['SOME_HOST'] }];
   assert.throws(() => keycloakRealmEnv(files, {}, {}), /SOME_HOST \(odd-realm\.json\)/);
   assert.equal(keycloakRealmEnv(files, {}, { SOME_HOST: 'h' }).SOME_HOST, 'h');
+});
+
+test('placeholders split into fixed values (given, environment, default URLs) and secrets to generate', () => {
+  const files = [{ file: '/x/r-realm.json', realm: 'r', placeholders: ['A_SECRET', 'B_PASSWORD', 'GRAFANA_PUBLIC_URL', 'HOST'] }];
+  const { fixed, toGenerate } = keycloakRealmInputs(files, { HOST: 'h' }, { B_PASSWORD: 'from-env' });
+  assert.deepEqual(fixed, { B_PASSWORD: 'from-env', GRAFANA_PUBLIC_URL: 'http://localhost:3000', HOST: 'h' });
+  assert.deepEqual(toGenerate, ['A_SECRET']);
+});
+
+test("the banner's sample users: realm internal's password users with the password Keycloak imported, service accounts left out", () => {
+  const users = keycloakSampleUsers({ realmEnv: { KEYCLOAK_DEMO_USER_PASSWORD: 'demo-pw' } }, 'internal');
+  const carla = users.find((u) => u.username === 'carla.pm');
+  assert.deepEqual(carla, { username: 'carla.pm', groups: ['grafana-editors', 'product-managers'], password: 'demo-pw', temporary: true });
+  assert.ok(users.some((u) => u.username === 'emma.orders'));
+  assert.ok(!users.some((u) => u.username.startsWith('service-account-')), 'no service account');
+  assert.ok(users.every((u) => u.password === 'demo-pw'));
+  assert.throws(() => keycloakSampleUsers({ realmEnv: {} }, 'internal'), /KEYCLOAK_DEMO_USER_PASSWORD/);
+  assert.throws(() => keycloakSampleUsers({ realmEnv: {} }, 'nope'), /no realm file for realm nope/);
 });
