@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the no-Docker sandbox. Starts Jaeger, Prometheus (with the pack's rules), the collector with
- * the shared config, the canary gate, the traffic simulator (orders as stable + baseline + canary) and the
- * Backstage dev app on loopback, prints where to look, stops on Ctrl-C.
+ * `npm start`: the no-Docker sandbox. Starts Keycloak (sign-in, users and groups, partner tokens), Jaeger,
+ * Prometheus (with the pack's rules), the collector with the shared config, the canary gate, the traffic
+ * simulator (orders as stable + baseline + canary), Kafka and the Backstage dev app on loopback, prints
+ * where to look, stops on Ctrl-C.
  */
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PROM } from '@api-observatory/telemetry-contract';
 import { repoRoot } from './paths';
 import { BACKSTAGE_KEYCLOAK_REALM } from './backstage';
-import { keycloakInstall } from './keycloak';
+import { keycloakInstall, keycloakSampleUsers } from './keycloak';
 import { freePort } from './ports';
 import { CANARY_SCENARIOS, SANDBOX_CANARY_API, canaryScenario, startSandbox, type Sandbox } from './sandbox';
 
@@ -24,11 +25,11 @@ const USAGE = `usage: npm start -- [--canary ${CANARY_NAMES.join('|')}] [--gatew
   --canary   what the ${SANDBOX_CANARY_API} canary does (default healthy): regression = more 5xx, latency = slower,
              low-traffic = too few requests to judge, no-data = no canary traffic, noisy-baseline
   --run-name folder under .run/ for data and logs (emptied at start)
-  --keycloak Keycloak with the realms internal and partners (provisioning/keycloak): Backstage signs people in
-             through it and takes its users and groups from it, and the simulator's consumers are the partners
-             realm's applications with real tokens. Off by default: its JVM start and realm import take 40-80 s,
-             the rest of the sandbox about 10 s
-  --no-keycloak  (the default) Backstage offers the sample users through a development-only header sign-in
+  --keycloak (the default) Keycloak with the realms internal and partners (provisioning/keycloak): Backstage
+             signs people in through it and takes its users and groups from it, and the simulator's consumers
+             are the partners realm's applications with real tokens. The realm files are imported once and
+             that database is copied into every run (again after a realm file changes)
+  --no-keycloak  no Keycloak: Backstage offers the sample users through a development-only header sign-in
   A port that is taken is replaced by a free one; every component is given the ports actually bound.`;
 
 function keycloakInstalled(): boolean {
@@ -102,8 +103,8 @@ async function main() {
   const wantKeycloak = intFlag('keycloak-port', values['keycloak-port'], 8080, 1, 65535);
   const askedKeycloak = Boolean(values.keycloak) || values['keycloak-port'] !== undefined;
   if (askedKeycloak && values['no-keycloak']) fail('--no-keycloak contradicts --keycloak / --keycloak-port');
-  if (askedKeycloak && !keycloakInstalled()) fail('--keycloak: Keycloak is not installed; run npm run setup (it installs Keycloak and locates Java 21+)');
-  const withKeycloak = askedKeycloak;
+  const withKeycloak = !values['no-keycloak'];
+  if (withKeycloak && !keycloakInstalled()) fail('Keycloak is not installed: run npm run setup (it installs Keycloak and locates Java 21+), or start with --no-keycloak for the header sign-in');
   const runName = values['run-name'] ?? 'sandbox';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(runName)) fail(`--run-name must be a folder name (letters, digits, . _ -), got ${JSON.stringify(runName)}`);
 
@@ -153,7 +154,7 @@ async function main() {
     const api = `${backstage.url}/catalog/default/api/${SANDBOX_CANARY_API}`;
     say('backstage', `${backstage.url}${moved(backstage.url, wantBackstage)}  (reads the URLs above: ${sandbox.backstageConfigFile})`);
     say('', `canary card:     ${api}/observability`);
-    say('', `governance gate: ${api}/governance  (sign in as emma.orders to request a promotion, carla.pm to approve)`);
+    say('', `governance gate: ${api}/governance  (sign in as emma.orders to request a promotion, carla.pm to approve${withKeycloak ? '' : '; header sign-in, no Keycloak'})`);
     if (urls.kafka) say('kafka', `${urls.kafka.join(',')}  governance events on topic api-governance.events (keyed by API)`);
     if (!existsSync(path.join(repoRoot(), 'backstage-plugins', 'packages', 'app', 'dist', 'index.html'))) {
       say('', 'the Backstage UI is not built, only its API answers: run npm run build --prefix backstage-plugins, then start again');
@@ -162,8 +163,11 @@ async function main() {
   if (sandbox.keycloak) {
     const kc = sandbox.keycloak;
     say('keycloak', `${kc.url}${moved(kc.url, wantKeycloak)}  realms ${kc.realms.join(', ')}; admin console ${kc.url}/admin (${kc.admin.username} / ${kc.admin.password})`);
-    say('', `sample users' first password (changed at first sign-in): ${kc.realmEnv.KEYCLOAK_DEMO_USER_PASSWORD}`);
-    if (backstage) say('', `Backstage signs people in through realm ${BACKSTAGE_KEYCLOAK_REALM} and reads its users and groups every minute`);
+    if (backstage) say('', `Backstage signs people in through realm ${BACKSTAGE_KEYCLOAK_REALM} and reads its users and groups every minute; its users (provisioning/keycloak):`);
+    const users = keycloakSampleUsers(kc, BACKSTAGE_KEYCLOAK_REALM);
+    const width = Math.max(...users.map((u) => u.username.length));
+    for (const u of users) say('', `  ${u.username.padEnd(width)}  ${u.password}  ${u.groups.join(', ')}`);
+    if (users.some((u) => u.temporary)) say('', '  (Keycloak asks for a new password at the first sign-in; every start begins again from these)');
     say('', `the simulator's consumers hold real client-credentials tokens of realm partners (${kc.issuer('partners')})`);
   }
   say('logs', `${stack.dir}/logs`);

@@ -6,6 +6,7 @@
  * reading another Prometheus, Jaeger or canary gate.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPONENT_JOBS } from '@api-observatory/telemetry-contract';
 import type { ScenarioName } from '@api-observatory/traffic-simulator';
@@ -87,9 +88,9 @@ export interface SandboxOptions {
   /** Run folder name under .run/ (default `sandbox`). */
   name?: string;
   /**
-   * Keycloak's port to start it with the pack's realms (undefined: no Keycloak); the simulator's consumers
-   * are then the partners realm's applications with real tokens. Off by default: a JVM start adds tens of
-   * seconds to the sandbox's start.
+   * Keycloak's port to start it with the pack's realms (undefined: no Keycloak, Backstage signs the sample
+   * users in by header); Backstage then signs people in through Keycloak and reads its users and groups,
+   * and the simulator's consumers are the partners realm's applications with real tokens.
    */
   keycloakPort?: number;
 }
@@ -104,19 +105,32 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
+/**
+ * Imported realm databases of the sandbox's Keycloak, kept between runs (startKeycloak's realmCache). The
+ * leading underscore keeps it apart from every `--run-name` folder.
+ */
+export function sandboxRealmCache(): string {
+  return runDir('_keycloak-realms');
+}
+
 export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   if (o.keycloakPort === undefined) return startSandboxStack(o);
   const [managementPort] = await freePorts(1);
   const dir = `${runDir(o.name ?? 'sandbox')}-keycloak`;
-  const keycloak = await startKeycloak({
+  // Keycloak (a JVM start) starts alongside the stack and Kafka; the simulator and Backstage wait for it.
+  const keycloakStart = startKeycloak({
     port: o.keycloakPort,
     managementPort: managementPort!,
     dir,
     logDir: path.join(dir, 'logs'),
     realmEnv: o.backstagePort === null ? {} : { BACKSTAGE_PUBLIC_URL: `http://127.0.0.1:${o.backstagePort}` },
+    realmCache: sandboxRealmCache(),
   });
+  // Its failure is reported where it is awaited; until then it must not count as unhandled.
+  keycloakStart.catch(() => undefined);
   try {
-    const sandbox = await startSandboxStack(o, keycloak);
+    const sandbox = await startSandboxStack(o, keycloakStart);
+    const keycloak = await keycloakStart;
     return {
       ...sandbox,
       keycloak,
@@ -126,40 +140,56 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       },
     };
   } catch (e) {
-    await keycloak.stop();
+    await keycloakStart.then((kc) => kc.stop(), () => undefined);
     throw e;
   }
 }
 
-async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak): Promise<Sandbox> {
+async function startSandboxStack(o: SandboxOptions, keycloakStart?: Promise<RunningKeycloak>): Promise<Sandbox> {
   // Backstage serves its plugins' metrics (the governance outbox backlog) here; Prometheus scrapes it from the start.
   const [backstageMetricsPort] = (await freePorts(1)) as [number];
-  const stack = await startStack({
-    ...(o.backstagePort === null ? {} : { scrapeJobs: { [COMPONENT_JOBS.backstage]: [`127.0.0.1:${backstageMetricsPort}`] } }),
-    name: o.name ?? 'sandbox',
-    prometheusPort: o.prometheusPort,
-    jaegerQueryPort: o.jaegerPort,
-    scrapeInterval: '10s',
-    canaryGate: true,
-    simulator: {
-      gateway: o.gateway,
-      rps: o.rps,
-      seed: o.seed,
-      scenario: o.scenario,
-      canaryApi: SANDBOX_CANARY_API,
-      ...SANDBOX_CANARY_SHARES,
-      serverErrorRange: SANDBOX_SERVER_ERRORS,
-      onProgress: () => undefined,
-      ...(keycloak ? { consumerCredentials: partnerApplications(keycloak) } : {}),
-    },
-  });
+  // The consumers hold real tokens of realm partners.
+  const simulatorLater = keycloakStart?.then((kc) => ({ consumerCredentials: partnerApplications(kc) }));
+  simulatorLater?.catch(() => undefined);
+  // One broker for the governance events (the backend relays its outbox to it), started alongside the
+  // stack in the stack's folder, emptied here first.
+  const stackDir = runDir(o.name ?? 'sandbox');
+  await rm(stackDir, { recursive: true, force: true });
+  const kafkaStart = o.backstagePort === null ? undefined : startKafka({ brokers: 1, dataDir: path.join(stackDir, 'kafka'), logDir: path.join(stackDir, 'logs') });
+  kafkaStart?.catch(() => undefined);
+  const stopKafka = () => kafkaStart?.then((k) => k.stop(), () => undefined);
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      ...(o.backstagePort === null ? {} : { scrapeJobs: { [COMPONENT_JOBS.backstage]: [`127.0.0.1:${backstageMetricsPort}`] } }),
+      dir: stackDir,
+      fresh: false,
+      prometheusPort: o.prometheusPort,
+      jaegerQueryPort: o.jaegerPort,
+      scrapeInterval: '10s',
+      canaryGate: true,
+      simulator: {
+        gateway: o.gateway,
+        rps: o.rps,
+        seed: o.seed,
+        scenario: o.scenario,
+        canaryApi: SANDBOX_CANARY_API,
+        ...SANDBOX_CANARY_SHARES,
+        serverErrorRange: SANDBOX_SERVER_ERRORS,
+        onProgress: () => undefined,
+      },
+      ...(simulatorLater ? { simulatorLater } : {}),
+    });
+  } catch (e) {
+    await stopKafka();
+    throw e;
+  }
   const urls: SandboxUrls = { prometheus: stack.prometheus.url, jaeger: stack.jaeger.url, canaryGate: stack.canaryGate!.url };
-  if (o.backstagePort === null) return { stack, urls, stop: () => stack.stop() };
+  if (o.backstagePort === null || !kafkaStart) return { stack, urls, stop: () => stack.stop() };
 
-  // One broker for the governance events (the backend relays its outbox to it).
   let kafka: RunningKafka;
   try {
-    kafka = await startKafka({ brokers: 1, dataDir: path.join(stack.dir, 'kafka'), logDir: path.join(stack.dir, 'logs') });
+    kafka = await kafkaStart;
   } catch (e) {
     await stack.stop();
     throw e;
@@ -185,7 +215,7 @@ async function startSandboxStack(o: SandboxOptions, keycloak?: RunningKeycloak):
       OTEL_EXPORTER_PROMETHEUS_PORT: String(backstageMetricsPort),
     };
     // With Keycloak, people sign in through it and the catalog's users and groups come from it.
-    const kc = keycloak ? backstageKeycloakConfig(keycloak) : undefined;
+    const kc = keycloakStart ? backstageKeycloakConfig(await keycloakStart) : undefined;
     backstage = await startBackstage({
       port: o.backstagePort,
       logDir: path.join(stack.dir, 'logs'),

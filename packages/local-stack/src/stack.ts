@@ -26,6 +26,11 @@ export interface StackOptions {
    * playing one gateway, every API goes through it.
    */
   simulator?: Omit<LiveOptions, 'port' | 'otlpEndpoint'> | null;
+  /**
+   * More simulator options known only later (the consumers' credentials of a Keycloak that starts
+   * alongside the stack): awaited just before the simulator starts, after the other components.
+   */
+  simulatorLater?: Promise<Partial<Omit<LiveOptions, 'port' | 'otlpEndpoint'>>>;
   scrapeInterval?: string;
   /** Load alerts/rules/*.yaml into Prometheus (default true). */
   loadRules?: boolean;
@@ -159,7 +164,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     let simulator: LiveSimulator | undefined;
     if (o.simulator) {
       const apiGateways = o.simulator.apiGateways ?? (simGateways === 'both' ? catalogGateways() : undefined);
-      simulator = await startLiveSimulator({ ...o.simulator, apiGateways, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
+      const later = o.simulatorLater ? await o.simulatorLater : {};
+      simulator = await startLiveSimulator({ ...o.simulator, ...later, apiGateways, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
       started.push({ stop: () => simulator!.stop() });
     }
 
