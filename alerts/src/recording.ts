@@ -3,8 +3,8 @@ import {
   API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, API_STATUS_CLASS_REQUEST_RATE, API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, BASE_WINDOW, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS,
   GATEWAY_REQUEST_RATE, LABELS, LATENCY_KINDS, LATENCY_QUANTILES, PLAN_TRAFFIC_RATE, SLO_WINDOWS, SUCCESS_STATUS_CLASS,
   apiErrorRate, apiErrorRatio, apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate,
-  apiRequestRate, bandwidthRate, histogramQuantile, metricSelector, rate, recordedLabels, recordedSelector, requestRate,
-  sum, trafficRate, avgOverTime, div, or, times, type LatencyKind,
+  apiRequestRate, apiQuantileBucketRate, bandwidthRate, GATEWAY_LATENCY_METRIC, gatewayLatencyBucketRate, histogramQuantile, latencyBucketRate, metricSelector, rate, recordedLabels, recordedSelector, requestRate,
+  sum, trafficRate, avgOverTime, div, or, times,
 } from '@api-observatory/telemetry-contract';
 import type { RecordingRule, RuleFile } from './model';
 
@@ -16,7 +16,6 @@ import type { RecordingRule, RuleFile } from './model';
  */
 
 const API = LABELS.api.label;
-const LATENCY_METRIC_KEY = { request: 'requestDuration', upstream: 'upstreamDuration', gateway: 'gatewayDuration' } as const satisfies Record<LatencyKind, string>;
 
 /** A recording rule whose `by` labels are the ones the contract says the recorded series keeps. */
 const keep = (name: string): readonly string[] => recordedLabels(name);
@@ -63,13 +62,15 @@ function breakdownRules(): RecordingRule[] {
 function latencyRules(): RecordingRule[] {
   const rules: RecordingRule[] = [];
   for (const kind of LATENCY_KINDS) {
-    const key = LATENCY_METRIC_KEY[kind];
     const bucket = apiLatencyBucketRate(kind);
+    const quantileBuckets = apiQuantileBucketRate(kind);
+    const by = [API];
     rules.push(
-      { record: bucket, expr: sum(rate(metricSelector(key, {}, 'bucket'), BASE_WINDOW), keep(bucket)) },
-      { record: apiLatencyCountRate(kind), expr: sum(rate(metricSelector(key, {}, 'count'), BASE_WINDOW), keep(apiLatencyCountRate(kind))) },
-      { record: apiLatencySumRate(kind), expr: sum(rate(metricSelector(key, {}, 'sum'), BASE_WINDOW), keep(apiLatencySumRate(kind))) },
-      ...LATENCY_QUANTILES.map((q) => ({ record: apiLatencyQuantile(q, kind), expr: histogramQuantile(q, recordedSelector(bucket), [API]) })),
+      { record: bucket, expr: gatewayLatencyBucketRate(kind, { by, window: BASE_WINDOW }) },
+      { record: apiLatencyCountRate(kind), expr: sum(rate(metricSelector(GATEWAY_LATENCY_METRIC[kind], {}, 'count'), BASE_WINDOW), keep(apiLatencyCountRate(kind))) },
+      { record: apiLatencySumRate(kind), expr: sum(rate(metricSelector(GATEWAY_LATENCY_METRIC[kind], {}, 'sum'), BASE_WINDOW), keep(apiLatencySumRate(kind))) },
+      ...(quantileBuckets === bucket ? [] : [{ record: quantileBuckets, expr: latencyBucketRate(kind, { by, window: BASE_WINDOW }) }]),
+      ...LATENCY_QUANTILES.map((q) => ({ record: apiLatencyQuantile(q, kind), expr: histogramQuantile(q, recordedSelector(quantileBuckets), by) })),
     );
   }
   // Span-derived latency of successful calls per API and route (the span histogram's exemplars stay on

@@ -96,7 +96,7 @@ test('panels read recorded series where the recorded series has the labels they 
 test('every series a query reads is a contract, recorded or platform-component series', () => {
   const components = Object.keys(PLATFORM_COMPONENT_METRICS).flatMap((k) => componentSeriesNames(k as ComponentMetricKey));
   const known = new Set([...CONTRACT_SERIES, ...RECORDED_SERIES, ...components]);
-  const FUNCTIONS = new Set(['sum', 'min', 'max', 'avg', 'count', 'topk', 'rate', 'increase', 'histogram_quantile', 'avg_over_time', 'max_over_time', 'vector', 'by', 'bool', 'offset', 'unless', 'or', 'and', 'on', 'le']);
+  const FUNCTIONS = new Set(['sum', 'min', 'max', 'avg', 'count', 'group', 'topk', 'rate', 'increase', 'histogram_quantile', 'avg_over_time', 'max_over_time', 'vector', 'by', 'bool', 'offset', 'unless', 'or', 'and', 'on', 'group_left', 'le']);
   for (const e of queryCatalog().filter((x) => x.datasource === 'prometheus')) {
     const stripped = e.expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\[[^\]]*\]/g, '').replace(/\boffset\s+\S+/g, '');
     const idents = [...stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)].map((m) => m[0]);

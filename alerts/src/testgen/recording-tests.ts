@@ -2,7 +2,7 @@ import {
   API_DIRECTION_BANDWIDTH_RATE, API_PLAN_TRAFFIC_RATE, API_ROUTE_REQUEST_RATE, API_ROUTE_STATUS_CLASS_REQUEST_RATE,
   API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE, API_STATUS_CLASS_REQUEST_RATE, API_VERSION_ROLE_STATUS_CLASS_REQUEST_RATE, CONSUMER_PLAN_TRAFFIC_RATE, COUNTRY_TRAFFIC_RATE, ERROR_STATUS_CLASS, GATEWAY_REQUEST_RATE,
   GATEWAYS, LABELS, PLAN_TRAFFIC_RATE, SLO_LABEL, SLO_OBJECTIVE, SLO_WINDOWS, apiErrorRate, apiErrorRatio,
-  apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate, apiRequestRate,
+  apiLatencyBucketRate, apiLatencyCountRate, apiLatencyQuantile, apiLatencySumRate, apiQuantileBucketRate, apiRequestRate,
   escapeLabelValue, histogramQuantile, metricSelector, recordedSelector, sloBurnRate, sloErrorRatio, statusClassOf,
   type Matchers,
 } from '@api-observatory/telemetry-contract';
@@ -63,10 +63,14 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
   const T = latencyTarget && latencyTarget.scope.kind === 'api' ? latencyTarget.thresholdSeconds! : 1;
   const bounds = [...[0.1, 0.5, 2.5].filter((b) => b !== T).slice(0, 2), T].sort((a, b) => a - b);
   const cum = [240, 540, 594]; // per minute at bounds[0..2]; +Inf 600
-  const bucket = (le: string, perMinute: number): InputSeries => ({
-    series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw, le }, 'bucket'),
+  const bucket = (le: string, perMinute: number, gateway: string = gw): InputSeries => ({
+    series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gateway, le }, 'bucket'),
     values: per(perMinute),
   });
+  // A second gateway serves the API with the same counts at the same bounds plus one bound (0.05 s) the
+  // first lacks: per-API buckets keep only the bounds both share, so their sums stay a histogram.
+  const gw2 = GATEWAYS.find((g) => g !== gw)!;
+  const extraBound = '0.05';
   // The API runs v1 stable and a v2 canary: 200s 480 + 60 per minute, 503s 30 + 30 (totals 540 and 60).
   const series: InputSeries[] = [
     req(api, 200, 480, route),
@@ -78,26 +82,33 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     { series: metricSelector('bandwidth', { [A]: api, [L.gateway.label]: gw, [L.direction.label]: 'ingress' }), values: per(6000) },
     { series: metricSelector('trafficCalls', { [A]: api, [L.plan.label]: 'pro', [L.consumer.label]: 'web', [L.country.label]: 'DE' }), values: per(600) },
     { series: metricSelector('trafficCalls', { [A]: other, [L.plan.label]: 'free', [L.consumer.label]: 'mobile', [L.country.label]: 'FR' }), values: per(120) },
-    ...bounds.map((b, i) => bucket(leSpellings(b)[0]!, cum[i]!)),
-    bucket('+Inf', 600),
-    { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw }, 'count'), values: per(600) },
-    { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: gw }, 'sum'), values: per(120) },
+    ...[gw, gw2].flatMap((g) => [
+      ...bounds.map((b, i) => bucket(leSpellings(b)[0]!, cum[i]!, g)),
+      bucket('+Inf', 600, g),
+      { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: g }, 'count'), values: per(600) },
+      { series: metricSelector('requestDuration', { [A]: api, [L.gateway.label]: g }, 'sum'), values: per(120) },
+    ]),
+    bucket(extraBound, 120, gw2),
   ];
 
   const at = 200;
   const sel = (name: string, m: Matchers = {}) => recordedSelector(name, m);
   // Quantiles by linear interpolation inside the bucket: rank q·10 req/s over cumulative 4 / 9 / 9.9 / 10.
-  const cumRate = cum.map((c) => c / 60);
+  // Per-API quantiles read the span histogram (one set of bounds for every gateway), all status classes:
+  // cumulative per minute at 0.1 / 0.5 / 2.5 / +Inf is 300 / 540 / 654 / 660 (11 calls/s). Linear
+  // interpolation inside the bucket that holds rank q·11, as histogram_quantile does.
+  const spanUpper = spanBounds.slice(0, -1).map(Number);
+  const spanCumRate = spanBounds.map((_, i) => (ok2xx[i]! + err5xx[i]!) / 60);
   const quantile = (q: number) => {
-    const rank = q * 10;
+    const rank = q * spanCumRate[spanCumRate.length - 1]!;
     let lo = 0;
     let loCum = 0;
-    for (let i = 0; i < bounds.length; i++) {
-      if (cumRate[i]! >= rank) return lo + (bounds[i]! - lo) * ((rank - loCum) / (cumRate[i]! - loCum));
-      lo = bounds[i]!;
-      loCum = cumRate[i]!;
+    for (let i = 0; i < spanUpper.length; i++) {
+      if (spanCumRate[i]! >= rank) return lo + (spanUpper[i]! - lo) * ((rank - loCum) / (spanCumRate[i]! - loCum));
+      lo = spanUpper[i]!;
+      loCum = spanCumRate[i]!;
     }
-    return bounds[bounds.length - 1]!;
+    return spanUpper[spanUpper.length - 1]!;
   };
   const tests: PromqlExprTest[] = [
     check(sel(apiRequestRate('5m')), at, [[{ [A]: api }, 10], [{ [A]: other }, 5]]),
@@ -122,9 +133,11 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     check(sel(API_PLAN_TRAFFIC_RATE), at, [[{ [A]: api, [L.plan.label]: 'pro' }, 10], [{ [A]: other, [L.plan.label]: 'free' }, 2]]),
     check(sel(CONSUMER_PLAN_TRAFFIC_RATE), at, [[{ [L.consumer.label]: 'mobile', [L.plan.label]: 'free' }, 2], [{ [L.consumer.label]: 'web', [L.plan.label]: 'pro' }, 10]]),
     check(sel(COUNTRY_TRAFFIC_RATE), at, [[{ [L.country.label]: 'DE' }, 10], [{ [L.country.label]: 'FR' }, 2]]),
-    check(sel(apiLatencyBucketRate('request'), { le: '+Inf' }), at, [[{ [A]: api, le: '+Inf' }, 10]]),
-    check(sel(apiLatencyCountRate('request')), at, [[{ [A]: api }, 10]]),
-    check(sel(apiLatencySumRate('request')), at, [[{ [A]: api }, 2]]),
+    // Both gateways at their shared bounds (each 10 req/s), and nothing at the bound only one of them has.
+    check(sel(apiLatencyBucketRate('request'), { [A]: api }), at, [...bounds.map((b) => leSpellings(b)[0]!), '+Inf'].map((le, i) => [{ [A]: api, le }, (2 * (i < cum.length ? cum[i]! : 600)) / 60] as [Record<string, string>, number])),
+    check(sel(apiLatencyCountRate('request')), at, [[{ [A]: api }, 20]]),
+    check(sel(apiLatencySumRate('request')), at, [[{ [A]: api }, 4]]),
+    check(sel(apiQuantileBucketRate('request'), { [A]: api }), at, spanBounds.map((le, i) => [{ [A]: api, le }, spanCumRate[i]!] as [Record<string, string>, number])),
     check(sel(apiLatencyQuantile(0.5)), at, [[{ [A]: api }, quantile(0.5)]]),
     check(sel(apiLatencyQuantile(0.95)), at, [[{ [A]: api }, quantile(0.95)]]),
   ];
@@ -139,7 +152,8 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     );
   }
   if (latencyTarget && latencyTarget.scope.kind === 'api') {
-    const slow = 1 - cumRate[bounds.indexOf(T)]! / 10;
+    // Both gateways have the same share above T (the ratio of their sums).
+    const slow = 1 - cum[bounds.indexOf(T)]! / 600;
     tests.push(
       check(sel(sloErrorRatio('5m'), { [A]: api, [SLO_LABEL]: 'latency' }), at, [[{ [A]: api, [SLO_LABEL]: 'latency' }, slow]]),
       check(sel(sloErrorRatio('6h'), { [A]: api, [SLO_LABEL]: 'latency' }), at, [[{ [A]: api, [SLO_LABEL]: 'latency' }, slow]]),

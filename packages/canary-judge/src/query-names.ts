@@ -4,7 +4,7 @@
  * query with the telemetry contract's builders (src/prometheus/queries.ts).
  */
 
-import { PROM, type LatencyKind } from '@api-observatory/telemetry-contract';
+import { PROM, latencyHistogram, type LatencyKind } from '@api-observatory/telemetry-contract';
 
 export interface GateQueryInfo {
   description: string;
@@ -15,7 +15,7 @@ export interface GateQueryInfo {
 export const GATE_QUERIES = {
   errorRatio: { description: `share of requests answered 5xx (${PROM.requests}, status_class="5xx")`, unit: 'ratio' },
   requestRate: { description: `requests per second (${PROM.requests})`, unit: 'req/s' },
-  latencyP50: { description: `median request duration (${PROM.requestDuration})`, unit: 's' },
+  latencyP50: { description: `median request duration (${PROM[latencyHistogram('request')]})`, unit: 's' },
   latencyP90: { description: '90th percentile of request duration', unit: 's' },
   latencyP95: { description: '95th percentile of request duration', unit: 's' },
   latencyP99: { description: '99th percentile of request duration', unit: 's' },

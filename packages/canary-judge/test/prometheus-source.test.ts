@@ -52,7 +52,7 @@ test('planQueries: the contract queries per side, with the label mapping and rat
   );
   assert.equal(
     byKey['baseline:latencyP99'],
-    'histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{api="orders",api_version="v2",deployment_role="baseline"}[1m])))',
+    'histogram_quantile(0.99, sum by (le) (rate(apigw_traffic_duration_seconds_bucket{api="orders",api_version="v2",deployment_role="baseline"}[1m])))',
   );
 });
 
@@ -78,7 +78,8 @@ test('named queries: the query field wins, else the default for the metric name;
   });
   assert.deepEqual(config.metrics.map(resolveMetricQuery), ['upstreamLatencyP99', 'latencyP95', 'requestRate']);
   const plan = planQueries(query({ metrics: config.metrics }));
-  assert.match(plan.find((p) => p.query === 'upstreamLatencyP99')!.promql, /^histogram_quantile\(0\.99, sum by \(le\) \(rate\(apigw_upstream_duration_seconds_bucket\{/);
+  // Upstream time has no span equivalent: the gateways' histograms at the bounds every gateway shares.
+  assert.match(plan.find((p) => p.query === 'upstreamLatencyP99')!.promql, /^histogram_quantile\(0\.99, sum by \(le\) \(\(rate\(apigw_upstream_duration_seconds_bucket\{.* and on \(le\) \(count by \(le\) \(group by \(le, gateway\)/);
   assert.throws(() => planQueries(query({ metrics: validateGateConfig({ metrics: [{ name: 'custom', direction: 'increase' }] }).metrics })), /metrics\[0\] \("custom"\) has no query: set its query field to one of errorRatio, requestRate/);
   try {
     validateGateConfig({ metrics: [{ name: 'x', direction: 'increase', query: 'sum(rate(x[1m]))' }] });
@@ -128,7 +129,7 @@ test('the Prometheus source: step = interval, traffic per interval, zero error r
   assert.equal(calls.length, 10, 'the request rate, three metrics and the request-latency buckets, per side');
   assert.equal(
     calls.filter((c) => c.promql.includes('_bucket') && c.promql.startsWith('sum by (le) (increase(')).map((c) => c.promql).sort()[0],
-    'sum by (le) (increase(http_server_request_duration_seconds_bucket{api="orders",api_version="v2",deployment_role="baseline"}[1m]))',
+    'sum by (le) (increase(apigw_traffic_duration_seconds_bucket{api="orders",api_version="v2",deployment_role="baseline"}[1m]))',
   );
   for (const c of calls) {
     assert.equal(c.step, 60);

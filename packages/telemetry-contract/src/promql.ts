@@ -209,6 +209,20 @@ export function metricSelector(key: MetricKey, matchers: Matchers = {}, part?: '
   return selector(name, matchers);
 }
 
+/**
+ * `buckets` (per-`le` series of one histogram family, e.g. its bucket rates) restricted to the `le` bounds
+ * that every `source` (e.g. gateway) contributing to a `by` group has, so that summing them by `le` adds
+ * like with like when the sources were configured with different bounds. `present` selects the same
+ * series as `buckets` does, unaggregated (the plain bucket selector), to learn which bounds each source has.
+ */
+export function commonBucketsOnly(buckets: string, present: string, source: string, by: readonly string[] = []): string {
+  const group = by.filter((l) => l !== 'le');
+  [source, ...group].forEach(assertLabel);
+  const boundsPerSource = `count${byClause(['le', ...group])} (group${byClause(['le', source, ...group])} (${present}))`;
+  const sources = `count${byClause(group)} (group${byClause([source, ...group])} (${present}))`;
+  return `(${buckets} and on (${['le', ...group].join(', ')}) (${boundsPerSource} == on (${group.join(', ')}) group_left () ${sources}))`;
+}
+
 export function histogramQuantile(q: number, bucketRate: string, by: readonly string[] = []): string {
   if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be in (0, 1), got ${q}`);
   return `histogram_quantile(${q}, ${sum(bucketRate, ['le', ...by])})`;

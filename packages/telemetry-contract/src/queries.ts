@@ -1,6 +1,7 @@
 import { CANARY_DECISIONS, CANARY_METRIC_RESULTS, LABELS } from './labels';
 import type { MetricKey } from './metrics';
-import { histogramQuantile, increase, metricSelector, neq, rate, sum, topk, window as checkWindow, type Matchers, type Window } from './promql';
+import { commonBucketsOnly, histogramQuantile, increase, metricSelector, neq, rate, sum, topk, window as checkWindow, type Matchers, type Window } from './promql';
+import { GATEWAY_LATENCY_METRIC, latencyHistogram, type LatencyKind } from './latency-histograms';
 import { rangeWindow as win, type QueryOptions } from './query-options';
 import { ERROR_STATUS_CLASS } from './rules';
 
@@ -22,16 +23,31 @@ export function errorRatio(o: QueryOptions = {}): string {
   return `${errors} / ${requestRate(o)}`;
 }
 
-export type LatencyKind = 'request' | 'upstream' | 'gateway';
-const LATENCY_METRIC: Record<LatencyKind, MetricKey> = {
-  request: 'requestDuration',
-  upstream: 'upstreamDuration',
-  gateway: 'gatewayDuration',
-};
+export { GATEWAY_LATENCY_METRIC, latencyHistogram, latencySource, type LatencyKind } from './latency-histograms';
 
-/** Latency quantile in seconds for total, upstream or gateway time. */
+/** Per-`le` series of `key`'s buckets through `op` (rate or increase), never adding different bucket sets together. */
+function bucketsOf(key: MetricKey, o: QueryOptions, op: (sel: string) => string): string {
+  const sel = metricSelector(key, o.filter, 'bucket');
+  const perGateway = (o.by ?? []).includes(LABELS.gateway.label);
+  return key === 'trafficDuration' || perGateway ? op(sel) : commonBucketsOnly(op(sel), sel, LABELS.gateway.label, o.by);
+}
+
+/** Latency quantile in seconds for total, upstream or gateway time (which histogram: latencyHistogram). */
 export function latencyQuantile(q: number, kind: LatencyKind = 'request', o: QueryOptions = {}): string {
-  return histogramQuantile(q, rate(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), win(o)), o.by);
+  return histogramQuantile(q, bucketsOf(latencyHistogram(kind), o, (sel) => rate(sel, win(o))), o.by);
+}
+
+/** Bucket rates by `le` and `o.by` of the histogram a quantile over these labels reads (latencyHistogram). */
+export function latencyBucketRate(kind: LatencyKind, o: QueryOptions = {}): string {
+  return sum(bucketsOf(latencyHistogram(kind), o, (sel) => rate(sel, win(o))), ['le', ...(o.by ?? [])]);
+}
+
+/**
+ * Bucket rates by `le` and `o.by` of the gateways' own histogram of `kind`, at the bounds every contributing
+ * gateway shares: exact request counts at those bounds (the latency SLI's input), whatever the spans sample.
+ */
+export function gatewayLatencyBucketRate(kind: LatencyKind, o: QueryOptions = {}): string {
+  return sum(bucketsOf(GATEWAY_LATENCY_METRIC[kind], o, (sel) => rate(sel, win(o))), ['le', ...(o.by ?? [])]);
 }
 
 /**
@@ -40,7 +56,7 @@ export function latencyQuantile(q: number, kind: LatencyKind = 'request', o: Que
  * quantile: the canary gate tests the counts above a bucket boundary like error counts.
  */
 export function latencyBucketIncrease(kind: LatencyKind, o: QueryOptions & { window: Window }): string {
-  return sum(increase(metricSelector(LATENCY_METRIC[kind], o.filter, 'bucket'), o.window), ['le', ...(o.by ?? [])]);
+  return sum(bucketsOf(latencyHistogram(kind), o, (sel) => increase(sel, o.window)), ['le', ...(o.by ?? [])]);
 }
 
 /** requestRate shifted back in time (`rate(...[w] offset 1w)`): the raw equivalent of a recorded rate with an offset. */

@@ -2,7 +2,7 @@ import { LABEL_NAMES, LABELS, STATUS_CLASSES, type LabelKey, type StatusClass } 
 import { LATENCY_BUCKETS_SECONDS, METRICS, PROM, promName } from './metrics';
 import { PLATFORM_LABELS } from './platform';
 import { RATE_INTERVAL, histogramQuantile, metricSelector, oneOf, rate, renderMatchers, sum, type Matchers, type Window } from './promql';
-import type { LatencyKind } from './queries';
+import { GATEWAY_LATENCY_METRIC, latencyHistogram, type LatencyKind } from './latency-histograms';
 
 /**
  * Names of the pack's recording rules (the series Prometheus records from the contract's queries), so
@@ -117,23 +117,34 @@ if (!STATUS_CLASSES.includes(SUCCESS_STATUS_CLASS)) throw new Error('unreachable
  */
 export const API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE = rec(['api', 'route'], `${promName(METRICS.trafficDuration)}_${SUCCESS_STATUS_CLASS}_bucket`, rateOp('5m'), { kept: ['le'] });
 
-const LATENCY_METRIC = { request: METRICS.requestDuration, upstream: METRICS.upstreamDuration, gateway: METRICS.gatewayDuration } as const;
 export const LATENCY_KINDS: readonly LatencyKind[] = ['request', 'upstream', 'gateway'];
 
-/** Per-API histogram bucket rates (kept labels: api, le), the input of every per-API latency quantile. */
+/**
+ * Per-API bucket, count and sum rates of the gateways' own histograms (kept labels: api, le), the buckets
+ * at the bounds every gateway serving the API shares: the latency SLI's input (exact counts at its bound).
+ */
 export function apiLatencyBucketRate(kind: LatencyKind = 'request'): string {
-  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_bucket`, rateOp('5m'), { kept: ['le'] });
+  return rec(['api'], `${promName(METRICS[GATEWAY_LATENCY_METRIC[kind]])}_bucket`, rateOp('5m'), { kept: ['le'] });
 }
 export function apiLatencyCountRate(kind: LatencyKind = 'request'): string {
-  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_count`, rateOp('5m'));
+  return rec(['api'], `${promName(METRICS[GATEWAY_LATENCY_METRIC[kind]])}_count`, rateOp('5m'));
 }
 export function apiLatencySumRate(kind: LatencyKind = 'request'): string {
-  return rec(['api'], `${promName(LATENCY_METRIC[kind])}_sum`, rateOp('5m'));
+  return rec(['api'], `${promName(METRICS[GATEWAY_LATENCY_METRIC[kind]])}_sum`, rateOp('5m'));
 }
-/** Per-API latency quantile in seconds, e.g. `api:http_server_request_duration_seconds:p95_rate5m`. */
+/** The histogram a per-API quantile reads: an API may be served by gateways with different bounds (latencyHistogram). */
+const apiQuantileMetric = (kind: LatencyKind) => METRICS[latencyHistogram(kind)];
+/**
+ * Per-API bucket rates (kept labels: api, le) that per-API latency quantiles read: the span-derived
+ * histogram for total request latency, apiLatencyBucketRate for the upstream and gateway parts.
+ */
+export function apiQuantileBucketRate(kind: LatencyKind = 'request'): string {
+  return rec(['api'], `${promName(apiQuantileMetric(kind))}_bucket`, rateOp('5m'), { kept: ['le'] });
+}
+/** Per-API latency quantile in seconds, e.g. `api:apigw_traffic_duration_seconds:p95_rate5m`. */
 export function apiLatencyQuantile(q: LatencyQuantile, kind: LatencyKind = 'request'): string {
   if (!LATENCY_QUANTILES.includes(q)) throw new RangeError(`quantile ${q} is not recorded; recorded: ${LATENCY_QUANTILES.join(', ')}`);
-  return rec(['api'], promName(LATENCY_METRIC[kind]), `p${Math.round(q * 100)}_${rateOp('5m')}`);
+  return rec(['api'], promName(apiQuantileMetric(kind)), `p${Math.round(q * 100)}_${rateOp('5m')}`);
 }
 
 /** SLO series carry `api` and `slo` (availability | latency). */
@@ -163,7 +174,7 @@ export const RECORDED_SERIES: ReadonlySet<string> = new Set<string>([
   CONSUMER_PLAN_TRAFFIC_RATE,
   COUNTRY_TRAFFIC_RATE,
   API_ROUTE_SUCCESS_TRAFFIC_DURATION_BUCKET_RATE,
-  ...LATENCY_KINDS.flatMap((k) => [apiLatencyBucketRate(k), apiLatencyCountRate(k), apiLatencySumRate(k), ...LATENCY_QUANTILES.map((q) => apiLatencyQuantile(q, k))]),
+  ...[...new Set(LATENCY_KINDS.flatMap((k) => [apiLatencyBucketRate(k), apiQuantileBucketRate(k), apiLatencyCountRate(k), apiLatencySumRate(k), ...LATENCY_QUANTILES.map((q) => apiLatencyQuantile(q, k))]))],
   SLO_REQUESTS_RATE,
   SLO_ERRORS_RATE,
   SLO_OBJECTIVE,

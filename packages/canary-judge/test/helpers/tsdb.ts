@@ -8,11 +8,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PROM } from '@api-observatory/telemetry-contract';
+import { PROM, latencyHistogram } from '@api-observatory/telemetry-contract';
 import { writeBackfill, type ScenarioName } from '@api-observatory/traffic-simulator';
 
-/** Families the gate reads; the others (span metrics, bandwidth) are dropped to keep the TSDB small. */
-const KEEP = new Set([PROM.requests.replace(/_total$/, ''), PROM.requestDuration, PROM.upstreamDuration]);
+/** Families the gate reads (latency: the histograms the contract reads across gateways); the others are dropped to keep the TSDB small. */
+const KEEP = new Set([PROM.requests.replace(/_total$/, ''), ...(['request', 'upstream'] as const).map((k) => PROM[latencyHistogram(k)])]);
 
 export interface ScenarioData {
   /** API name the scenario's series get (instead of the simulator's "orders"). */

@@ -11,6 +11,7 @@ import {
   errorRatio,
   increase,
   latencyQuantile,
+  latencySource,
   metricSelector,
   oneOf,
   requestRate,
@@ -108,7 +109,7 @@ export const CANARY_PANELS = catalogue('canary', {
   p99Latency: {
     kind: 'timeseries',
     title: 'p99 latency: canary vs baseline',
-    doc: { what: '99th percentile of total request latency for the canary and its baseline: the gate’s latency_p99_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
+    doc: { what: '99th percentile of total request latency for the canary and its baseline: the gate’s latency_p99_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: latencySource('request', sideBy) },
     unit: 's',
     w: 8,
     queries: [{ expr: latencyQuantile(0.99, 'request', { filter: sides, by: sideBy }), legend: legend([ROLE, VERSION]) }],
@@ -116,7 +117,7 @@ export const CANARY_PANELS = catalogue('canary', {
   p50Latency: {
     kind: 'timeseries',
     title: 'p50 latency: canary vs baseline',
-    doc: { what: 'Median total request latency for the canary and its baseline: the gate’s latency_p50_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
+    doc: { what: 'Median total request latency for the canary and its baseline: the gate’s latency_p50_seconds metric.', unit: 'seconds', window: '$__rate_interval', source: latencySource('request', sideBy) },
     unit: 's',
     w: 8,
     queries: [{ expr: latencyQuantile(0.5, 'request', { filter: sides, by: sideBy }), legend: legend([ROLE, VERSION]) }],

@@ -15,6 +15,7 @@ import {
   apiLatencyQuantile,
   errorRatio,
   latencyQuantile,
+  latencySource,
   oneOf,
   recordedErrorRatio,
   recordedQuantile,
@@ -49,10 +50,10 @@ const latencyFilter: Matchers = { [GATEWAY]: v('gateway'), [API]: v('api'), [ROU
 /** Recorded per-route series carry api and route only. */
 const routeFilter: Matchers = { [API]: v('api'), [ROUTE]: v('route') };
 
-const KIND_DOC: Record<LatencyKind, { title: string; what: string; metric: string }> = {
-  request: { title: 'Request latency (total)', what: 'Total latency the gateway measured (client in to client out) for the selected gateways, APIs and routes', metric: PROM.requestDuration },
-  upstream: { title: 'Upstream latency', what: 'Time the gateway waited for the upstream service (the API’s own latency)', metric: PROM.upstreamDuration },
-  gateway: { title: 'Gateway latency', what: 'Time spent inside the gateway (plugins, routing), excluding the upstream', metric: PROM.gatewayDuration },
+const KIND_DOC: Record<LatencyKind, { title: string; what: string }> = {
+  request: { title: 'Request latency (total)', what: 'Total latency the gateway measured (client in to client out) for the selected gateways, APIs and routes' },
+  upstream: { title: 'Upstream latency', what: 'Time the gateway waited for the upstream service (the API’s own latency)' },
+  gateway: { title: 'Gateway latency', what: 'Time spent inside the gateway (plugins, routing), excluding the upstream' },
 };
 
 /** p50 / p95 / p99 of one of the gateway's latency histograms (recorded series have no route). */
@@ -61,7 +62,7 @@ function latencyPanel(kind: LatencyKind): CatalogPanel {
   return {
     kind: 'timeseries',
     title: `${k.title} p50 / p95 / p99`,
-    doc: { what: `${k.what}: 50th, 95th and 99th percentile.`, unit: 'seconds', window: '$__rate_interval', source: `${k.metric}_bucket (gateway scrape; recorded series have no route, so this panel reads the raw histogram)` },
+    doc: { what: `${k.what}: 50th, 95th and 99th percentile.`, unit: 'seconds', window: '$__rate_interval', source: `${latencySource(kind)}; recorded series have no route, so this panel reads the raw histogram` },
     unit: 's',
     w: 8,
     queries: QUANTILES.map((q) => ({ expr: latencyQuantile(q, kind, { filter: latencyFilter }), legend: pct(q) })),
@@ -205,7 +206,7 @@ export const DEVELOPER_PANELS = catalogue('developer', {
   p99LatencyByVersionAndRole: {
     kind: 'timeseries',
     title: 'p99 latency by version and role',
-    doc: { what: '99th percentile of total request latency per version and role.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape)` },
+    doc: { what: '99th percentile of total request latency per version and role.', unit: 'seconds', window: '$__rate_interval', source: latencySource('request', versionBy) },
     unit: 's',
     w: 8,
     queries: [{ expr: latencyQuantile(0.99, 'request', { filter: latencyFilter, by: versionBy }), legend: legend(versionBy) }],

@@ -26,6 +26,7 @@ import {
   gatewaysReportingRaw,
   keycloakErrorRatio,
   latencyQuantile,
+  latencySource,
   opaDecisionErrors,
   opaDecisionLatency,
   opaErrorRatio,
@@ -82,7 +83,7 @@ export const PLATFORM_PANELS = catalogue('platform', {
   requestLatencyP50P99ByGateway: {
     kind: 'timeseries',
     title: 'Request latency p50 / p99 by gateway',
-    doc: { what: 'End-to-end request latency as each gateway measured it (client in to client out), 50th and 99th percentile across all APIs.', unit: 'seconds', window: '$__rate_interval', source: `${PROM.requestDuration}_bucket (gateway scrape, the gateway’s own buckets)` },
+    doc: { what: 'End-to-end request latency per gateway (client in to client out), 50th and 99th percentile across all APIs.', unit: 'seconds', window: '$__rate_interval', source: latencySource('request', [GW]) },
     unit: 's',
     w: 8,
     queries: [
