@@ -167,7 +167,7 @@ async function main() {
     const users = keycloakSampleUsers(kc, BACKSTAGE_KEYCLOAK_REALM);
     const width = Math.max(...users.map((u) => u.username.length));
     for (const u of users) say('', `  ${u.username.padEnd(width)}  ${u.password}  ${u.groups.join(', ')}`);
-    if (users.some((u) => u.temporary)) say('', '  (Keycloak asks for a new password at the first sign-in; every start begins again from these)');
+    say('', '  (a password changed in Keycloak lasts until Ctrl-C: every start begins again from the realm file)');
     say('', `the simulator's consumers hold real client-credentials tokens of realm partners (${kc.issuer('partners')})`);
   }
   say('logs', `${stack.dir}/logs`);

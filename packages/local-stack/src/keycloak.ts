@@ -128,8 +128,6 @@ export interface SampleUser {
   /** Realm groups (paths without the leading slash). */
   groups: string[];
   password: string;
-  /** Keycloak asks for a new password at the first sign-in. */
-  temporary: boolean;
 }
 
 /** The users of `realm` that sign in with a password, with the password `kc` imported them with (service accounts left out). */
@@ -137,7 +135,7 @@ export function keycloakSampleUsers(kc: Pick<RunningKeycloak, 'realmEnv'>, realm
   const file = keycloakRealmFiles().find((f) => f.realm === realm);
   if (!file) throw new Error(`no realm file for realm ${realm}`);
   const doc = JSON.parse(readFileSync(file.file, 'utf8')) as {
-    users?: Array<{ username: string; groups?: string[]; credentials?: Array<{ type?: string; value?: string; temporary?: boolean }> }>;
+    users?: Array<{ username: string; groups?: string[]; credentials?: Array<{ type?: string; value?: string }> }>;
   };
   return (doc.users ?? []).flatMap((u) => {
     const cred = u.credentials?.find((c) => c.type === 'password');
@@ -145,7 +143,7 @@ export function keycloakSampleUsers(kc: Pick<RunningKeycloak, 'realmEnv'>, realm
     const v = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(cred.value)?.[1];
     const password = v ? kc.realmEnv[v] : cred.value;
     if (!password) throw new Error(`${path.basename(file.file)}: user ${u.username}: no value for ${cred.value}`);
-    return [{ username: u.username, groups: (u.groups ?? []).map((g) => g.replace(/^\//, '')), password, temporary: cred.temporary === true }];
+    return [{ username: u.username, groups: (u.groups ?? []).map((g) => g.replace(/^\//, '')), password }];
   });
 }
 

@@ -47,7 +47,7 @@ test('placeholders split into fixed values (given, environment, default URLs) an
 test("the banner's sample users: realm internal's password users with the password Keycloak imported, service accounts left out", () => {
   const users = keycloakSampleUsers({ realmEnv: { KEYCLOAK_DEMO_USER_PASSWORD: 'demo-pw' } }, 'internal');
   const carla = users.find((u) => u.username === 'carla.pm');
-  assert.deepEqual(carla, { username: 'carla.pm', groups: ['grafana-editors', 'product-managers'], password: 'demo-pw', temporary: true });
+  assert.deepEqual(carla, { username: 'carla.pm', groups: ['grafana-editors', 'product-managers'], password: 'demo-pw' });
   assert.ok(users.some((u) => u.username === 'emma.orders'));
   assert.ok(!users.some((u) => u.username.startsWith('service-account-')), 'no service account');
   assert.ok(users.every((u) => u.password === 'demo-pw'));
