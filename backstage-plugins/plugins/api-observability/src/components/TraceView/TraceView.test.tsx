@@ -1,22 +1,20 @@
 /**
- * jsdom tests of the trace view (waterfall and states), the trace links of the requests table and the
- * stated rate window. The views take plain props; TracePage.tsx binds them to Backstage.
+ * jsdom tests of the trace view (waterfall and states). The view takes plain props; TracePage.tsx binds
+ * it to Backstage.
  *
  *   npm test -w @api-observatory/backstage-plugin-api-observability
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import type { Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import type { TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 import { ObservabilityApiError } from '../../api/client';
 import { TracePageView, type TraceLoadState } from './TraceView';
-import { RequestsTable } from '../RequestsTable';
-import { WindowNote } from '../WindowNote';
+import { TRACE_ID } from '../../testUtils/fixtures';
 
 afterEach(() => cleanup());
 
 const HOSTILE = '<img src=x onerror="globalThis.pwned=1">';
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 const trace: TraceView = {
   traceId: TRACE_ID,
@@ -153,35 +151,5 @@ describe('trace view states', () => {
     renderPage({ status: 'loading' });
     assert.equal(screen.queryByTestId('trace-view'), null);
     assert.ok(screen.getByTestId('trace-loading'));
-  });
-});
-
-const summary = {
-  state: 'ok',
-  api: 'orders',
-  range: { key: '7d', start: 0, end: 604800, stepSeconds: 3600, window: '187s', windowSeconds: 187, dataSince: 604613 },
-  recentRequests: [
-    { traceId: TRACE_ID, time: '2026-12-07T05:00:00Z', durationSeconds: 0.2, route: 'orders-list', status: '502', statusClass: '5xx', reason: 'failed' },
-    { traceId: '0af7651916cd43dd8448eb211c80319c', time: '2026-12-07T05:00:01Z', durationSeconds: 1.2, route: 'orders-get', status: '200', statusClass: '2xx', reason: 'slow', jaegerUrl: 'https://jaeger.example/trace/0af7651916cd43dd8448eb211c80319c' },
-  ],
-} as unknown as Summary;
-
-describe('the Observability tab', () => {
-  test('every recent request opens its trace in the trace view; external links only when configured', () => {
-    render(<RequestsTable s={summary} traceLink={(id, text) => <a href={`/api-observability/traces/${id}`} data-testid="obs-trace-view">{text}</a>} />);
-    const links = screen.getAllByTestId('obs-trace-view');
-    assert.deepEqual(links.map((a) => a.getAttribute('href')), [`/api-observability/traces/${TRACE_ID}`, '/api-observability/traces/0af7651916cd43dd8448eb211c80319c']);
-    assert.equal(screen.queryAllByTestId('obs-trace-grafana').length, 0);
-    assert.deepEqual(screen.getAllByTestId('obs-trace-jaeger').map((a) => a.getAttribute('href')), ['https://jaeger.example/trace/0af7651916cd43dd8448eb211c80319c']);
-  });
-
-  test('the figures state their window, and why it is shorter than the range\'s for young data', () => {
-    render(<WindowNote s={summary} />);
-    const text = screen.getByTestId('obs-window').textContent ?? '';
-    assert.match(text, /Rates over 3m7s windows: now, and every 1h over the last 7d\./);
-    assert.match(text, /The data starts at .*, so the window is its age rather than the range's\./);
-    cleanup();
-    render(<WindowNote s={{ ...summary, range: { key: '1h', start: 0, end: 3600, stepSeconds: 60, window: '2m', windowSeconds: 120 } }} />);
-    assert.equal(screen.getByTestId('obs-window').textContent, 'Rates over 2m windows: now, and every 1m over the last 1h.');
   });
 });
