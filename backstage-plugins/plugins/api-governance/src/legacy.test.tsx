@@ -9,37 +9,18 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { cleanup, screen, waitFor } from '@testing-library/react';
-import type { Entity } from '@backstage/catalog-model';
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { EntityProvider, catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, mockApis, renderInTestApp } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { Route, Routes } from 'react-router-dom';
 import { SWRConfig } from 'swr';
 import { ApiGovernancePage, EntityGovernanceCard, EntityGovernanceContent, apiGovernanceApiRef, apiGovernancePlugin } from './legacy';
 import { rootRouteRef } from './plugin';
 import { FakeApi, req } from './testUtils/fixtures';
+import { apis, entity, routes } from './testUtils/backstage-fixtures';
 
 afterEach(() => cleanup());
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'API',
-  metadata: { name: 'orders', namespace: 'default' },
-  spec: { type: 'openapi', lifecycle: 'production', owner: 'orders-team', definition: '{}' },
-};
 const APPROVE = 'api-governance.promotion.approve';
-
-function apis(fake: FakeApi, allowed: (name: string) => boolean) {
-  return [
-    [apiGovernanceApiRef, fake],
-    [permissionApiRef, mockApis.permission({ authorize: (r) => (allowed(r.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY) })],
-    [identityApiRef, mockApis.identity({ userEntityRef: 'user:default/carla.pm' })],
-    [catalogApiRef, { getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({ items: entityRefs.map(() => entity) }) }],
-  ] as const;
-}
-const routes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
 
 describe('legacy frontend system', () => {
   test('a legacy plugin with the id, API factory and approvals route of the new system\'s', () => {
