@@ -93,7 +93,7 @@ before(async () => {
     remoteWriteUrl: `${prometheus.url}/api/v1/write`,
     // No trace store: only the span metrics matter here.
     tracesOtlpEndpoint: `127.0.0.1:${nowhere}`,
-    kongTargets: [`127.0.0.1:${gPort}`],
+    gatewayTargets: { kong: [`127.0.0.1:${gPort}`] },
     scrapeInterval: '1s',
     env: { SPANMETRICS_FLUSH_INTERVAL: '1s', OTELCOL_SELF_METRICS_LEVEL: 'none' },
     logDir: path.join(dir, 'logs'),

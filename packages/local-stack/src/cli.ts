@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROM } from '@api-observatory/telemetry-contract';
+import { GATEWAYS, PROM } from '@api-observatory/telemetry-contract';
+import type { GatewayChoice } from '@api-observatory/traffic-simulator';
 import { repoRoot } from './paths';
 import { BACKSTAGE_KEYCLOAK_REALM } from './backstage';
 import { keycloakInstall, keycloakSampleUsers } from './keycloak';
@@ -89,8 +90,9 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const gateway = values.gateway ?? 'both';
-  if (gateway !== 'kong' && gateway !== 'apisix' && gateway !== 'both') fail(`--gateway must be kong, apisix or both, got ${JSON.stringify(gateway)}`);
+  const choices: readonly GatewayChoice[] = [...GATEWAYS, 'both'];
+  const gateway = choices.find((c) => c === (values.gateway ?? 'both'));
+  if (!gateway) fail(`--gateway must be ${choices.slice(0, -1).join(', ')} or both, got ${JSON.stringify(values.gateway)}`);
   const canary = values.canary ?? 'healthy';
   const scenario = canaryScenario(canary);
   if (!scenario) fail(`--canary must be one of ${CANARY_NAMES.join(', ')}, got ${JSON.stringify(canary)}`);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { GATEWAYS, type Gateway } from '@api-observatory/telemetry-contract';
 import { startProcess, httpOk, type ManagedProcess } from './process';
 import { repoRoot, toolPath } from './paths';
 
@@ -11,8 +12,8 @@ export interface CollectorOptions {
   remoteWriteUrl: string;
   /** OTLP/gRPC endpoint of the trace store (host:port). */
   tracesOtlpEndpoint: string;
-  kongTargets?: string[];
-  apisixTargets?: string[];
+  /** host:port of each gateway's metrics endpoint the collector scrapes (its per-gateway receiver). */
+  gatewayTargets?: Partial<Record<Gateway, string[]>>;
   scrapeInterval?: string;
   /** Debug exporter verbosity: basic | normal | detailed. */
   debugVerbosity?: 'basic' | 'normal' | 'detailed';
@@ -47,11 +48,12 @@ export function collectorEnv(o: CollectorOptions): NodeJS.ProcessEnv {
     OTELCOL_SELF_METRICS_LEVEL: 'detailed',
     PROMETHEUS_REMOTE_WRITE_URL: o.remoteWriteUrl,
     TRACES_OTLP_ENDPOINT: o.tracesOtlpEndpoint,
-    KONG_METRICS_TARGETS: JSON.stringify(o.kongTargets ?? []),
-    APISIX_METRICS_TARGETS: JSON.stringify(o.apisixTargets ?? []),
-    // The simulator serves both flavours at /metrics; real APISIX uses its own path (the config's default).
-    KONG_METRICS_PATH: '/metrics',
-    APISIX_METRICS_PATH: '/metrics',
+    // <GATEWAY>_METRICS_TARGETS / _PATH per gateway of the contract (collector/README.md): the simulator
+    // serves every flavour at /metrics; a real gateway may use its own path (the config's default).
+    ...Object.fromEntries(GATEWAYS.flatMap((g) => [
+      [`${g.toUpperCase()}_METRICS_TARGETS`, JSON.stringify(o.gatewayTargets?.[g] ?? [])],
+      [`${g.toUpperCase()}_METRICS_PATH`, '/metrics'],
+    ])),
     GATEWAY_SCRAPE_INTERVAL: o.scrapeInterval ?? '15s',
     DEBUG_VERBOSITY: o.debugVerbosity ?? 'basic',
     ...o.env,

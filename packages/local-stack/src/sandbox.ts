@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPONENT_JOBS } from '@api-observatory/telemetry-contract';
-import type { ScenarioName } from '@api-observatory/traffic-simulator';
+import type { GatewayChoice, ScenarioName } from '@api-observatory/traffic-simulator';
 import { backstageKeycloakConfig, startBackstage, type RunningBackstage } from './backstage';
 import { startKafka, type RunningKafka } from './kafka';
 import { partnerApplications, startKeycloak, type RunningKeycloak } from './keycloak';
@@ -76,7 +76,7 @@ export function sandboxBackstageConfig(u: SandboxUrls): Record<string, unknown> 
 }
 
 export interface SandboxOptions {
-  gateway: 'kong' | 'apisix' | 'both';
+  gateway: GatewayChoice;
   rps: number;
   seed: number;
   scenario: ScenarioName;

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPONENT_JOBS } from '@api-observatory/telemetry-contract';
-import { startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
+import { simulatedMetricsPorts, startLiveSimulator, type LiveOptions, type LiveSimulator } from '@api-observatory/traffic-simulator';
 import { startAlertmanager, type RunningAlertmanager } from './alertmanager';
 import { catalogGateways } from './catalog-gateways';
 import { startCanaryGate, type RunningCanaryGate } from './canary-gate';
@@ -127,11 +127,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     let prometheus = await startPrometheus(promOpts);
     started.push({ stop: () => prometheus.stop() });
 
-    const simGateways = o.simulator?.gateway;
     // Ports for the simulator are chosen first so the collector can scrape them from its first interval.
-    const kongTargets = simGateways === 'kong' || simGateways === 'both' ? [`127.0.0.1:${simPort}`] : [];
-    const apisixPort = simGateways === 'both' ? simPort! + 1 : simPort!;
-    const apisixTargets = simGateways === 'apisix' || simGateways === 'both' ? [`127.0.0.1:${apisixPort}`] : [];
+    const simPorts = o.simulator ? simulatedMetricsPorts(o.simulator.gateway, simPort!) : {};
+    const gatewayTargets = Object.fromEntries(Object.entries(simPorts).map(([g, port]) => [g, [`127.0.0.1:${port}`]]));
 
     const collector = await startCollector({
       otlpGrpcPort: cGrpc!,
@@ -140,8 +138,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       selfMetricsPort: cSelf!,
       remoteWriteUrl: `${prometheus.url}/api/v1/write`,
       tracesOtlpEndpoint: jaeger.otlpGrpcEndpoint,
-      kongTargets,
-      apisixTargets,
+      gatewayTargets,
       scrapeInterval: o.scrapeInterval ?? '15s',
       logDir,
       ...o.collector,
@@ -163,7 +160,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
 
     let simulator: LiveSimulator | undefined;
     if (o.simulator) {
-      const apiGateways = o.simulator.apiGateways ?? (simGateways === 'both' ? catalogGateways() : undefined);
+      const apiGateways = o.simulator.apiGateways ?? (o.simulator.gateway === 'both' ? catalogGateways() : undefined);
       const later = o.simulatorLater ? await o.simulatorLater : {};
       simulator = await startLiveSimulator({ ...o.simulator, ...later, apiGateways, port: simPort!, otlpEndpoint: collector.otlpHttpEndpoint });
       started.push({ stop: () => simulator!.stop() });

@@ -44,7 +44,7 @@ export {
 } from './otlp-spans';
 export { pushTraces, tracesUrl } from './otlp-exporter';
 export { GroundTruth, COUNT_DIMENSIONS, dimensionsOf, type Summary, type TraceRecord, type BreakdownRow } from './ground-truth';
-export { startLiveSimulator, PortInUseError, type LiveOptions, type LiveSimulator, type GatewayChoice } from './live';
+export { startLiveSimulator, simulatedGateways, simulatedMetricsPorts, PortInUseError, type LiveOptions, type LiveSimulator, type GatewayChoice } from './live';
 export { writeBackfill, consumerCountries, unidentifiedSpanShare, type BackfillOptions, type BackfillResult, type BackfillProgress } from './backfill';
 export { main as runCli, USAGE } from './cli';
 export { TRUSTED_TOKEN_ISSUER_PATTERN, obtainToken, consumerFromToken, tenantAndPlan, type ConsumerCredential, type ConsumerToken } from './partner-tokens';

@@ -10,6 +10,16 @@ import { diurnalFactor, TrafficGenerator, type TrafficOptions } from './traffic'
 
 export type GatewayChoice = Gateway | 'both';
 
+/** The gateways a choice simulates, in the order their /metrics ports follow the base port. */
+export function simulatedGateways(choice: GatewayChoice): Gateway[] {
+  return choice === 'both' ? [...GATEWAYS] : [choice];
+}
+
+/** Where each simulated gateway's /metrics listens for a base port: the first there, the next on port + 1. */
+export function simulatedMetricsPorts(choice: GatewayChoice, basePort: number): Partial<Record<Gateway, number>> {
+  return Object.fromEntries(simulatedGateways(choice).map((g, i) => [g, basePort + i]));
+}
+
 export interface LiveOptions extends Partial<TrafficOptions> {
   gateway: GatewayChoice;
   /** Version profile per gateway (`{ kong: '2.8' }`); a gateway not listed plays its newest profile. */
@@ -94,7 +104,7 @@ function close(server: Server): Promise<void> {
 }
 
 export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimulator> {
-  const gateways: Gateway[] = options.gateway === 'both' ? [...GATEWAYS] : [options.gateway];
+  const gateways = simulatedGateways(options.gateway);
   const host = options.host ?? '127.0.0.1';
   const basePort = options.port ?? 9542;
   const rps = options.rps ?? 50;
@@ -143,7 +153,7 @@ export async function startLiveSimulator(options: LiveOptions): Promise<LiveSimu
           res.end('not found\n');
         }
       });
-      const wanted = basePort === 0 ? 0 : basePort + i;
+      const wanted = basePort === 0 ? 0 : simulatedMetricsPorts(options.gateway, basePort)[g]!;
       const port = await listen(server, wanted, host);
       servers.push(server);
       metricsUrls[g] = `http://${host.includes(':') ? `[${host}]` : host}:${port}${metricsPath}`;
