@@ -18,7 +18,7 @@ import { REPO_ROOT, alignToWorkspace, type FreshApp } from './app';
 import { ensureCreateApp, scaffold, diskBytes, CACHE_ROOT, yarn, installKey, CREATE_APP_VERSION } from './scaffold';
 import { readSteps } from './install-guide';
 import { startLocalRegistry } from './registry';
-import { applyGroup, pointScopeAt, startFreshBackend, testConfig } from './run';
+import { applyGroup, pointScopeAt, startFreshBackend, testConfig, unpackBundle } from './run';
 import { freePort } from '../harness';
 
 interface Figures {
@@ -71,6 +71,8 @@ async function measure(label: string, withPack: boolean, tarballs: string): Prom
     const env = { PROMETHEUS_URL: 'http://127.0.0.1:9', JAEGER_URL: 'http://127.0.0.1:9' };
     const build = await timed(async () => {
       await yarn(ca, appDir, ['build:backend'], log, env);
+      // The backend runs from packages/*/dist as the template's Dockerfile unpacks them from the bundle.
+      await unpackBundle(app);
     });
     const port = await freePort();
     const config = testConfig(port, {});
@@ -78,6 +80,7 @@ async function measure(label: string, withPack: boolean, tarballs: string): Prom
     (config.auth as Record<string, unknown>).providers = { guest: { dangerouslyAllowOutsideDevelopment: true } };
     const first = await timed(async () => {
       const backend = await startFreshBackend(app, { name: `bench-${label}`, logDir, port, config, env });
+      if (backend.child.exitCode !== null) throw new Error(`${label}: the backend exited (${backend.child.exitCode}); log ${backend.logFile}:\n${backend.tail()}`);
       const res = await fetch(`${backend.baseUrl}/catalog`);
       const html = await res.text();
       if (!res.ok || !html.includes('<div id="root">')) throw new Error(`first page: ${res.status}`);
