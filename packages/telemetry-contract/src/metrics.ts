@@ -92,7 +92,8 @@ export const METRICS = {
     type: 'histogram',
     unit: 's',
     description: 'Request latency from gateway spans; exemplars link to traces.',
-    labels: [...WORKLOAD, 'statusClass'],
+    // The exact status stays: a failed request's exemplar row shows its code.
+    labels: [...WORKLOAD, 'statusCode', 'statusClass'],
     source: 'span-metrics',
   },
   /** Canary gate: 1 on the series of the latest decision, 0 on the others (a state set). */

@@ -272,8 +272,8 @@ function groupStreams(streams: readonly CallStream[], key: (s: CallStream) => st
 const requestsKey = (s: CallStream) => `${s.metricConsumer}|${s.code}`;
 const bandwidthKey = (s: CallStream) => s.metricConsumer;
 const spanKey = (s: CallStream) => `${s.code}|${s.spanConsumer}|${s.plan}|${s.tenant}|${s.country}`;
-/** The span latency histogram has no business dimensions and no exact status (contract trafficDuration). */
-const spanDurationKey = (s: CallStream) => statusClassOf(s.code);
+/** The span latency histogram has no business dimensions (contract trafficDuration); it keeps the exact status. */
+const spanDurationKey = (s: CallStream) => String(s.code);
 
 function labelString(pairs: ReadonlyArray<readonly [string, string]>): string {
   return `{${pairs.map(([k, v]) => `${k}="${escapeExpositionValue(v)}"`).join(',')}}`;
