@@ -49,12 +49,12 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     series: metricSelector('requests', { [A]: a, [V]: version, [ROLE]: role, [L.gateway.label]: gw, [RT]: r, [L.statusCode.label]: String(code), [SC]: statusClassOf(code), [L.consumer.label]: 'web' }),
     values: per(perMinute),
   });
-  // Span-derived latency: 2xx calls of two consumers on the route (summed by the rule), and 5xx calls
-  // with other latencies that the success-latency series must leave out. Cumulative per minute at
-  // 0.1 / 0.5 / 2.5 / +Inf: 2xx 300 / 540 / 594 / 600 (10 calls/s), 5xx 0 / 0 / 60 / 60.
+  // Span-derived latency (the collector's histogram: no consumer): 2xx calls of two codes on the route
+  // (summed by the rule), and 5xx calls with other latencies that the success-latency series must leave
+  // out. Cumulative per minute at 0.1 / 0.5 / 2.5 / +Inf: 2xx 300 / 540 / 594 / 600 (10 calls/s), 5xx 0 / 0 / 60 / 60.
   const spanBounds = ['0.1', '0.5', '2.5', '+Inf'] as const;
-  const spanBucket = (consumer: string, code: number, le: string, perMinute: number): InputSeries => ({
-    series: metricSelector('trafficDuration', { [A]: api, [RT]: route, [L.consumer.label]: consumer, [L.statusCode.label]: String(code), [SC]: statusClassOf(code), le }, 'bucket'),
+  const spanBucket = (code: number, le: string, perMinute: number): InputSeries => ({
+    series: metricSelector('trafficDuration', { [A]: api, [RT]: route, [L.statusCode.label]: String(code), [SC]: statusClassOf(code), le }, 'bucket'),
     values: per(perMinute),
   });
   const ok2xx = [300, 540, 594, 600];
@@ -78,7 +78,7 @@ export function recordingTestGroups(config: SloConfig): TestGroup[] {
     req(api, 503, 30, route),
     req(api, 503, 30, route, 'v2', 'canary'),
     req(other, 200, 300, `${other}-get`),
-    ...spanBounds.flatMap((le, i) => [spanBucket('web', 200, le, ok2xx[i]! / 2), spanBucket('mobile', 200, le, ok2xx[i]! / 2), spanBucket('web', 500, le, err5xx[i]!)]),
+    ...spanBounds.flatMap((le, i) => [spanBucket(200, le, ok2xx[i]! / 2), spanBucket(201, le, ok2xx[i]! / 2), spanBucket(500, le, err5xx[i]!)]),
     { series: metricSelector('bandwidth', { [A]: api, [L.gateway.label]: gw, [L.direction.label]: 'ingress' }), values: per(6000) },
     { series: metricSelector('trafficCalls', { [A]: api, [L.plan.label]: 'pro', [L.consumer.label]: 'web', [L.country.label]: 'DE' }), values: per(600) },
     { series: metricSelector('trafficCalls', { [A]: other, [L.plan.label]: 'free', [L.consumer.label]: 'mobile', [L.country.label]: 'FR' }), values: per(120) },
