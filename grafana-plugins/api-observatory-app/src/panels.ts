@@ -90,8 +90,6 @@ export function panelSpec(page: string, key: string, p: CatalogPanel): PanelSpec
  * Every panel of every page of the registry (the app's, unless given), by page id: what the scenes render,
  * the recorder records and the tests check.
  */
-export function pagePanels(): Record<PageId, PanelSpec[]>;
-export function pagePanels<R extends Readonly<Record<string, PageDef>>>(registry: R): Record<keyof R & string, PanelSpec[]>;
-export function pagePanels(registry: Readonly<Record<string, PageDef>> = PAGE_REGISTRY): Record<string, PanelSpec[]> {
-  return Object.fromEntries(Object.entries(registry).map(([id, def]) => [id, catalogueEntries(def.catalogue).map(([key, p]) => panelSpec(id, key, p))]));
+export function pagePanels<R extends Readonly<Record<string, PageDef>> = typeof PAGE_REGISTRY>(registry: R = PAGE_REGISTRY as unknown as R): Record<keyof R & string, PanelSpec[]> {
+  return Object.fromEntries(Object.entries(registry).map(([id, def]) => [id, catalogueEntries(def.catalogue).map(([key, p]) => panelSpec(id, key, p))])) as Record<keyof R & string, PanelSpec[]>;
 }

@@ -25,9 +25,7 @@ import { pageVariables, timeRange } from './variables';
 export { PAGE_ORDER };
 
 /** The scene of one page: its variables, time range, controls and the catalogue's panels. */
-export function pageScene(id: PageId, settings: AppSettings): EmbeddedScene;
-export function pageScene(id: string, settings: AppSettings, registry: Registry): EmbeddedScene;
-export function pageScene(id: string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): EmbeddedScene {
+export function pageScene(id: PageId | string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): EmbeddedScene {
   const def = registry[id];
   if (!def) {
     throw new Error(`no page ${JSON.stringify(id)} in the page registry (${Object.keys(registry).join(', ')})`);
@@ -57,9 +55,7 @@ export function pageScene(id: string, settings: AppSettings, registry: Registry 
   });
 }
 
-export function appPage(id: PageId, settings: AppSettings): SceneAppPage;
-export function appPage(id: string, settings: AppSettings, registry: Registry): SceneAppPage;
-export function appPage(id: string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): SceneAppPage {
+export function appPage(id: PageId | string, settings: AppSettings, registry: Registry = PAGE_REGISTRY): SceneAppPage {
   const def = registry[id];
   if (!def) {
     throw new Error(`no page ${JSON.stringify(id)} in the page registry (${Object.keys(registry).join(', ')})`);
