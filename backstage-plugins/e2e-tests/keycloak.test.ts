@@ -118,7 +118,7 @@ describe('sign-in through Keycloak; governance roles follow Keycloak groups', { 
    * opens Keycloak's login page in a popup, where the user types their password (and, at the first sign-in,
    * the new one Keycloak asks for, as the demo passwords are temporary).
    */
-  async function signIn(username: string, url: string): Promise<Session> {
+  async function signIn(username: string, url: string, appTimeoutMs = UI_TIMEOUT): Promise<Session> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);
@@ -149,7 +149,7 @@ describe('sign-in through Keycloak; governance roles follow Keycloak groups', { 
       await popup.locator('#kc-passwd-update-form [type="submit"]').click();
       await closed;
     }
-    await page.locator('[data-testid="sidebar-root"]').first().waitFor({ state: 'attached' });
+    await page.locator('[data-testid="sidebar-root"]').first().waitFor({ state: 'attached', timeout: appTimeoutMs });
     return session;
   }
 
@@ -180,8 +180,21 @@ describe('sign-in through Keycloak; governance roles follow Keycloak groups', { 
   });
 
   test("users and groups come from Keycloak: the realm's users are catalog users with their Keycloak id", { skip }, async () => {
-    // Any Backstage token reads the catalog; the service's own is not at hand, so wait for a sign-in to work.
-    const emma = await signIn('emma.orders', `${backstage.baseUrl}/catalog/default/api/orders/governance`);
+    // Any Backstage token reads the catalog; the service's own is not at hand, so wait for a sign-in to work:
+    // until the catalog has read Keycloak's users once, the sign-in resolver finds no user (on a machine
+    // where Keycloak has just imported its realms, that first read can come after Backstage is up).
+    const deadline = Date.now() + 120_000;
+    let emma: Session;
+    for (;;) {
+      try {
+        emma = await signIn('emma.orders', `${backstage.baseUrl}/catalog/default/api/orders/governance`, 20_000);
+        break;
+      } catch (e) {
+        await sessions.pop()?.context.close().catch(() => undefined);
+        if (Date.now() > deadline) throw e;
+        await sleep(2_000);
+      }
+    }
     const identity = await emma.identity();
     assert.equal(identity.userEntityRef, 'user:default/emma.orders');
     assert.ok(identity.ownershipEntityRefs.includes('group:default/orders-team'), JSON.stringify(identity.ownershipEntityRefs));
