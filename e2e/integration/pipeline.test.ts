@@ -103,24 +103,27 @@ describe('gateway metrics', () => {
     // (that read 951 ms against 228 and 197 ms per gateway). The contract reads the span histogram across
     // gateways and each gateway's own per gateway; a mixture's quantile lies between its parts' (within
     // the interpolation of the bucket that holds it: a factor 1.6 either way here).
+    // Every query at one instant: rates over a sliding window differ from one evaluation time to the next.
+    const at = new Date();
+    const query = (q: string) => prom.query(q, at);
     const served = mapOf(await prom.query(`count by (api) (${sum(metricSelector('requests'), ['api', 'gateway'])})`), ['api']);
     const apis = [...served].filter(([, n]) => n === GATEWAYS.length).map(([api]) => api);
     assert.ok(apis.length > 0, `no API was served by both gateways: ${JSON.stringify(Object.fromEntries(served))}`);
     for (const api of apis) {
       for (const q of [0.5, 0.95, 0.99]) {
-        const per = mapOf(await prom.query(latencyQuantile(q, 'request', { filter: { api }, by: ['gateway'], window: '5m' })), ['gateway']);
+        const per = mapOf(await query(latencyQuantile(q, 'request', { filter: { api }, by: ['gateway'], window: '5m' })), ['gateway']);
         assert.deepEqual([...per.keys()].sort(), [...GATEWAYS].sort(), `${api}: a quantile per gateway`);
-        const [both] = [...mapOf(await prom.query(latencyQuantile(q, 'request', { filter: { api }, window: '5m' })), []).values()];
+        const [both] = [...mapOf(await query(latencyQuantile(q, 'request', { filter: { api }, window: '5m' })), []).values()];
         const lo = Math.min(...per.values());
         const hi = Math.max(...per.values());
         assert.ok(both !== undefined && both >= lo / 1.6 && both <= hi * 1.6, `${api} p${q * 100}: ${both} s over both gateways, per gateway ${JSON.stringify(Object.fromEntries(per))}`);
       }
       // Counts at the bounds both gateways share add up exactly (the latency SLI's input).
-      const inf = mapOf(await prom.query(`${gatewayLatencyBucketRate('request', { filter: { api }, window: '5m' })}`), ['le']);
-      const perGw = mapOf(await prom.query(sum(`rate(${metricSelector('requestDuration', { api, le: '+Inf' }, 'bucket')}[5m])`, ['gateway'])), ['gateway']);
+      const inf = mapOf(await query(`${gatewayLatencyBucketRate('request', { filter: { api }, window: '5m' })}`), ['le']);
+      const perGw = mapOf(await query(sum(`rate(${metricSelector('requestDuration', { api, le: '+Inf' }, 'bucket')}[5m])`, ['gateway'])), ['gateway']);
       const total = [...perGw.values()].reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(inf.get('+Inf')! - total) < 1e-9 * Math.max(1, total), `${api}: +Inf bucket ${inf.get('+Inf')} vs the gateways' ${total}`);
-      const gwBounds = await Promise.all(GATEWAYS.map(async (g) => new Set(mapOf(await prom.query(`group by (le) (${metricSelector('requestDuration', { api, gateway: g }, 'bucket')})`), ['le']).keys())));
+      const gwBounds = await Promise.all(GATEWAYS.map(async (g) => new Set(mapOf(await query(`group by (le) (${metricSelector('requestDuration', { api, gateway: g }, 'bucket')})`), ['le']).keys())));
       const shared = [...gwBounds[0]!].filter((le) => gwBounds[1]!.has(le)).sort();
       assert.deepEqual([...inf.keys()].sort(), shared, `${api}: only the bounds both gateways have`);
       assert.ok(shared.length < gwBounds[0]!.size || shared.length < gwBounds[1]!.size, 'the two gateways have different bounds (else this test proves nothing)');
