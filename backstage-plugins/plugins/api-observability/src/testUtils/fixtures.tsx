@@ -5,7 +5,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider } from '@backstage/test-utils';
-import type { FiringAlerts, Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
+import type { FiringAlert, FiringAlerts, Summary, TraceView } from '@api-observatory/backstage-plugin-api-observability-common';
 import type { ApiObservabilityApi } from '../api/client';
 import { apiObservabilityApiRef } from '../api/ref';
 
@@ -84,3 +84,16 @@ export const inEntity = (api: ApiObservabilityApi, el: JSX.Element, current: Ent
     <EntityProvider entity={current}>{el}</EntityProvider>
   </TestApiProvider>
 );
+
+/** A firing alert of the orders API as the backend's alert inbox answers it; `over` changes fields. */
+export const firingAlert = (over: Partial<FiringAlert> = {}): FiringAlert => ({
+  fingerprint: 'ab12',
+  alertname: 'ApiAvailabilityFastBurn',
+  severity: 'page',
+  summary: 'orders: availability error budget burning 14.4× too fast',
+  description: 'More than 0.72% of orders requests were answered 5xx',
+  runbookUrl: 'https://example.org/RUNBOOK.md#apiavailabilityfastburn',
+  startsAt: '2026-12-07T05:00:00.000Z',
+  labels: { api: 'orders' },
+  ...over,
+});

@@ -6,23 +6,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render, screen, within } from '@testing-library/react';
-import type { FiringAlert } from '@api-observatory/backstage-plugin-api-observability-common';
 import { FiringAlertsTable } from './FiringAlertsTable';
+import { firingAlert } from '../../testUtils/fixtures';
 
 afterEach(() => cleanup());
 
 const HOSTILE = '<img src=x onerror="globalThis.pwned=1">';
-const alert = (over: Partial<FiringAlert>): FiringAlert => ({
-  fingerprint: 'ab12',
-  alertname: 'ApiAvailabilityFastBurn',
-  severity: 'page',
-  summary: 'orders: availability error budget burning 14.4× too fast',
-  description: 'More than 0.72% of orders requests were answered 5xx',
-  runbookUrl: 'https://example.org/RUNBOOK.md#apiavailabilityfastburn',
-  startsAt: '2026-12-07T05:00:00.000Z',
-  labels: { api: 'orders' },
-  ...over,
-});
+const alert = firingAlert;
 
 test('no firing alert: the table renders nothing', () => {
   const { container } = render(<FiringAlertsTable alerts={[]} />);

@@ -6,27 +6,18 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
-import type { FiringAlert, Summary } from '@api-observatory/backstage-plugin-api-observability-common';
+import type { Summary } from '@api-observatory/backstage-plugin-api-observability-common';
 import { ObservabilityContent } from './ObservabilityContent';
 import { legacyTraceRouteRef } from '../../routes';
 import { ObservabilityApiError } from '../../api/client';
-import { TRACE_ID, fakeApi, inEntity, summary } from '../../testUtils/fixtures';
+import { TRACE_ID, fakeApi, firingAlert, inEntity, summary } from '../../testUtils/fixtures';
 
 afterEach(() => cleanup());
 
 // The tab links each request's trace to where the app mounted the trace page.
 const mountedRoutes = { '/traces/:traceId': legacyTraceRouteRef };
 
-const firing: FiringAlert = {
-  fingerprint: 'ab12',
-  alertname: 'ApiAvailabilityFastBurn',
-  severity: 'page',
-  summary: 'orders: availability error budget burning 14.4× too fast',
-  description: 'More than 0.72% of orders requests were answered 5xx',
-  runbookUrl: 'https://example.org/RUNBOOK.md#apiavailabilityfastburn',
-  startsAt: '2026-12-07T05:00:00.000Z',
-  labels: { api: 'orders' },
-};
+const firing = firingAlert();
 
 test('the last hour first: the API and gateway, its figures and requests; another range loads that range', async () => {
   const { api, calls } = fakeApi({
