@@ -8,7 +8,7 @@ import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import type { FreshApp } from './app';
 import { applyFileStep, commands, type Step } from './install-guide';
-import { CACHE_ROOT, copyDir, diskBytes, hashFiles, listFiles, run, yarn } from './scaffold';
+import { CACHE_ROOT, childEnv, copyDir, diskBytes, hashFiles, listFiles, run, yarn } from './scaffold';
 
 const BACKSTAGE_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -182,8 +182,7 @@ export async function startFreshBackend(app: FreshApp, o: { name: string; logDir
   const configFile = path.join(app.appDir, `app-config.${o.name}.yaml`);
   writeFileSync(configFile, stringifyYaml(o.config));
   const out = createWriteStream(logFile);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...app.ca.env, ...o.env, NODE_ENV: 'production' };
-  delete env.NODE_TEST_CONTEXT;
+  const env: NodeJS.ProcessEnv = { ...childEnv(), ...app.ca.env, ...o.env, NODE_ENV: 'production' };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['packages/backend', '--config', 'app-config.yaml', '--config', 'app-config.production.yaml', '--config', configFile], { cwd: app.appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(out, { end: false });

@@ -28,13 +28,31 @@ export const CACHE_ROOT = path.join(process.env.XDG_CACHE_HOME || path.join(os.h
 
 export type Template = 'default' | 'legacy';
 
+/**
+ * This process's environment without what a parent npm or test runner injects. Under `npm run`, npm exports
+ * `npm_config_nodedir` (its own Node's prefix), `npm_config_node_gyp`, `NODE`, `npm_node_execpath` and a
+ * node-gyp shim on PATH: yarn and node-gyp inside the app read them and compiled native modules
+ * (better-sqlite3) against npm's Node instead of the one that runs the app.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD' || k === 'NODE_TEST_CONTEXT') continue;
+    env[k] = v;
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((d) => d && !d.endsWith(path.join('run-script', 'lib', 'node-gyp-bin')))
+    .join(path.delimiter);
+  return env;
+}
+
 /** Runs a command, its output appended to `log`; rejects with the log's tail on a non-zero exit. */
 export function run(cmd: string, args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; log: string }): Promise<void> {
   mkdirSync(path.dirname(o.log), { recursive: true });
   const out = createWriteStream(o.log, { flags: 'a' });
   out.write(`\n$ (${o.cwd}) ${cmd} ${args.join(' ')}\n`);
-  const env = { ...process.env, ...o.env };
-  delete env.NODE_TEST_CONTEXT;
+  const env = { ...childEnv(), ...o.env };
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(out, { end: false });
@@ -82,7 +100,7 @@ export async function ensureCreateApp(log: string): Promise<CreateApp> {
   writeFileSync(shim, `#!/bin/sh\n# yarn as @backstage/create-app ${CREATE_APP_VERSION} ships it; an app's own yarnPath takes over inside the app.\nexec node "${path.join(releases, release)}" "$@"\n`);
   chmodSync(shim, 0o755);
   const env: NodeJS.ProcessEnv = {
-    PATH: `${shimDir}:${process.env.PATH}`,
+    PATH: `${shimDir}:${path.dirname(process.execPath)}:${childEnv().PATH}`,
     YARN_GLOBAL_FOLDER: path.join(CACHE_ROOT, 'yarn'),
     YARN_NPM_REGISTRY_SERVER: npmRegistry().replace(/\/$/, ''),
     // CI=true would make yarn refuse any lockfile change; a scaffolded app's lockfile is always new.
@@ -90,8 +108,9 @@ export async function ensureCreateApp(log: string): Promise<CreateApp> {
     YARN_ENABLE_TELEMETRY: '0',
     YARN_ENABLE_PROGRESS_BARS: 'false',
     YARN_ENABLE_GLOBAL_CACHE: 'true',
-    // better-sqlite3 and other native modules compile against the project's Node headers (no downloads).
-    npm_config_nodedir: process.env.npm_config_nodedir ?? path.dirname(path.dirname(process.execPath)),
+    // better-sqlite3 and other native modules compile against the headers of the Node that runs the app
+    // (no downloads), never a nodedir inherited from a parent npm.
+    npm_config_nodedir: path.dirname(path.dirname(process.execPath)),
   };
   return { dir: pkg, bin: path.join(dir, 'node_modules', '.bin', 'backstage-create-app'), shimDir, env };
 }
