@@ -5,6 +5,13 @@
  *
  *   npm run bench:pipeline                                   # defaults below
  *   npm run bench:pipeline -- --rps 1000 --seconds 30 --sweep 500,1000,2500 --consumers 10,100,1000
+ *   npm run bench:pipeline -- --only layouts                 # table 1 only
+ *   npm run bench:pipeline -- --only layouts --layouts b,c   # some layouts only
+ *   npm run bench:pipeline -- --self-metrics DIR             # keep each collector's own metrics (level detailed) at the end of its run
+ *
+ * The collectors' own metrics are at level basic (the receivers' span counts the drain waits on); the shipped
+ * configs default to none. Level detailed (--self-metrics) adds per-call timings to every component, which
+ * costs most where calls are small (the Kafka replicas get one message, about two spans, per call).
  *
  * A simulated request gives about two spans (Kong's server span and, when proxied, its kong.balancer
  * child), so --rps 1000 is about 2,000 spans/s.
@@ -12,7 +19,9 @@
  * 1. Layouts at --rps for --seconds each: (a) a bare OTLP pass-through collector (otlp in, otlp to the trace
  *    store, nothing else), (b) the pack's full single collector (collector/config.yaml), (c) the
  *    load-balancing tier (front + two backends running config.yaml), (d) the Kafka tier (agent + two gateway
- *    replicas; the broker's own CPU is not counted). Ratios are against (a).
+ *    replicas; the broker's own CPU is not counted). Ratios are against (a). Per-core throughput (spans per
+ *    CPU-second of all the layout's collectors) is given against (b): CPU per span of (b) over the layout's.
+ *    For the tiers, CPU per span is also split between the front or agent and the replicas.
  * 2. Rate sweep: (b) at each rate of --sweep (requests/s) for --sweep-seconds.
  * 3. Consumers: (b) at --rps with each number of --consumers, and once more with the most consumers and
  *    --low-limit as SPANMETRICS_CARDINALITY_LIMIT, so the limit engages.
@@ -27,7 +36,7 @@
  * bucket series, the most of either for one API, the overflow series (otel_metric_overflow="true"), and the
  * calls counted (overflow included) against the server spans pushed.
  */
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +57,9 @@ const { values: args } = parseArgs({
     consumers: { type: 'string', default: '10,100,1000' },
     'low-limit': { type: 'string', default: '2000' },
     flush: { type: 'string', default: '15' },
+    only: { type: 'string' },
+    'self-metrics': { type: 'string' },
+    layouts: { type: 'string', default: 'a,b,c,d' },
   },
 });
 const positive = (name: string, v: string): number => {
@@ -63,6 +75,12 @@ const SWEEP_SECONDS = positive('sweep-seconds', args['sweep-seconds']!);
 const CONSUMERS = list('consumers', args.consumers!).map(Math.round);
 const LOW_LIMIT = Math.round(positive('low-limit', args['low-limit']!));
 const FLUSH_S = positive('flush', args.flush!);
+const TABLES = ['layouts', 'sweep', 'consumers'] as const;
+const ONLY = (args.only ?? TABLES.join(',')).split(',').map((x) => x.trim());
+const LAYOUTS = args.layouts!.split(',').map((x) => x.trim());
+for (const l of LAYOUTS) if (!['a', 'b', 'c', 'd'].includes(l)) throw new RangeError(`--layouts takes a comma-separated list of a, b, c, d; got ${JSON.stringify(l)}`);
+const SELF_METRICS_LEVEL = args['self-metrics'] ? 'detailed' : 'basic';
+for (const t of ONLY) if (!(TABLES as readonly string[]).includes(t)) throw new RangeError(`--only takes a comma-separated list of ${TABLES.join(', ')}; got ${JSON.stringify(t)}`);
 // The last flush, then the batch processor's 2 s, the remote write and Prometheus' ingestion.
 const DRAIN_MS = (FLUSH_S + 8) * 1000;
 /** How long a drain waits for the pipeline's collectors to take every span before it gives up (and says so). */
@@ -107,6 +125,8 @@ interface Row {
   spans: number;
   serverSpans: number;
   cpuS: number;
+  /** CPU of the entry collector when it is not one of the workers (tier front or agent). */
+  entryCpuS?: number;
   peakMiB: number;
   refused: number;
   callSeries: number;
@@ -136,7 +156,7 @@ async function main(): Promise<void> {
     'extensions: {health_check: {endpoint: "${env:HEALTH_CHECK_ENDPOINT}"}}',
     'service:',
     '  extensions: [health_check]',
-    '  telemetry: {metrics: {level: detailed, readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: "${env:OTELCOL_SELF_METRICS_PORT}"}}}}]}}',
+    '  telemetry: {metrics: {level: "${env:OTELCOL_SELF_METRICS_LEVEL}", readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: "${env:OTELCOL_SELF_METRICS_PORT}"}}}}]}}',
     '  pipelines: {traces: {receivers: [otlp], exporters: [otlp_grpc/traces]}}',
     '',
   ].join('\n'));
@@ -144,6 +164,7 @@ async function main(): Promise<void> {
   const env = (run: string, extra: NodeJS.ProcessEnv = {}) => ({
     ...replicaEnv({ remoteWriteUrl: `${prometheus.url}/api/v1/write`, tracesOtlpEndpoint: jaeger.otlpGrpcEndpoint, extra: { TIER_RUN: run } }),
     SPANMETRICS_FLUSH_INTERVAL: `${FLUSH_S}s`,
+    OTELCOL_SELF_METRICS_LEVEL: SELF_METRICS_LEVEL,
     ...extra,
   });
   // One collector: its span-metric series need no instance label (the shared config's default).
@@ -152,25 +173,28 @@ async function main(): Promise<void> {
     return { entry: c, workers: [c], all: [c] };
   };
 
-  const layouts: Array<{ name: string; start: Layout }> = [
+  const layouts: Array<{ key: string; name: string; start: Layout }> = [
     {
+      key: 'a',
       name: '(a) bare OTLP pass-through',
       async start(run) {
-        const c = await startTierCollector({ name: run, configs: [bare], env: { TRACES_OTLP_ENDPOINT: jaeger.otlpGrpcEndpoint }, logDir });
+        const c = await startTierCollector({ name: run, configs: [bare], env: { TRACES_OTLP_ENDPOINT: jaeger.otlpGrpcEndpoint, OTELCOL_SELF_METRICS_LEVEL: SELF_METRICS_LEVEL }, logDir });
         return { entry: c, workers: [c], all: [c] };
       },
     },
-    { name: '(b) full single collector', start: single() },
+    { key: 'b', name: '(b) full single collector', start: single() },
     {
+      key: 'c',
       name: '(c) load-balancing tier (1+2)',
       async start(run) {
         const backends = [];
         for (const i of [1, 2]) backends.push(await startTierCollector({ name: `${run}-backend-${i}`, configs: [TIER_CONFIGS.shared, runLabel], env: env(run), logDir }));
-        const front = await startTierCollector({ name: `${run}-front`, configs: [TIER_CONFIGS.loadBalancing], env: { LB_BACKENDS: `[${backends.map((b) => b.otlpGrpcEndpoint).join(', ')}]` }, logDir });
+        const front = await startTierCollector({ name: `${run}-front`, configs: [TIER_CONFIGS.loadBalancing], env: { LB_BACKENDS: `[${backends.map((b) => b.otlpGrpcEndpoint).join(', ')}]`, OTELCOL_SELF_METRICS_LEVEL: SELF_METRICS_LEVEL }, logDir });
         return { entry: front, workers: backends, all: [front, ...backends] };
       },
     },
     {
+      key: 'd',
       name: '(d) Kafka tier (1+2, broker not counted)',
       async start(run) {
         kafka = await startKafka({ brokers: 1, dataDir: path.join(dir, 'kafka'), logDir, heap: '256m' });
@@ -182,7 +206,7 @@ async function main(): Promise<void> {
         const kenv = { KAFKA_BROKERS: `[${kafka.brokers.join(', ')}]`, KAFKA_TRACES_TOPIC: topic, KAFKA_GROUP_ID: 'bench' };
         const gws = [];
         for (const i of [1, 2]) gws.push(await startTierCollector({ name: `${run}-gateway-${i}`, configs: [TIER_CONFIGS.shared, TIER_CONFIGS.kafkaGateway, runLabel], env: env(run, kenv), logDir }));
-        const agent = await startTierCollector({ name: `${run}-agent`, configs: [TIER_CONFIGS.kafkaAgent], env: kenv, logDir });
+        const agent = await startTierCollector({ name: `${run}-agent`, configs: [TIER_CONFIGS.kafkaAgent], env: { ...kenv, OTELCOL_SELF_METRICS_LEVEL: SELF_METRICS_LEVEL }, logDir });
         return { entry: agent, workers: gws, all: [agent, ...gws] };
       },
     },
@@ -203,8 +227,14 @@ async function main(): Promise<void> {
       // then the last span-metric flush and its export; the same window for all after that.
       const settledS = await settle(workers, summary.totals.spansPushed, SETTLE_LIMIT_MS);
       await sleep(DRAIN_MS);
-      const cpuS = all.reduce((a, c, k) => a + cpuSeconds(c.process().pid) - cpu0[k]!, 0);
+      const cpuEach = all.map((c, k) => cpuSeconds(c.process().pid) - cpu0[k]!);
+      const cpuS = cpuEach.reduce((a, x) => a + x, 0);
+      const entryAt = workers.includes(entry) ? -1 : all.indexOf(entry);
       const peakMiB = all.reduce((a, c) => a + peakRssMiB(c.process().pid), 0);
+      if (args['self-metrics']) {
+        mkdirSync(args['self-metrics'], { recursive: true });
+        for (const c of all) writeFileSync(path.join(args['self-metrics'], `${c.name}.prom`), await (await fetch(`http://${c.selfMetricsTarget}/metrics`)).text());
+      }
       let refused = summary.totals.pushErrors + summary.totals.spansDropped;
       for (const c of all) refused += await selfMetric(c, 'otelcol_receiver_refused_spans');
       const calls = `${PROM.trafficCalls}{run="${run}"}`;
@@ -215,6 +245,7 @@ async function main(): Promise<void> {
         spans: summary.totals.spansPushed,
         serverSpans: summary.totals.requests,
         cpuS,
+        ...(entryAt >= 0 ? { entryCpuS: cpuEach[entryAt]! } : {}),
         peakMiB,
         refused,
         callSeries: await scalar(`count(${calls})`),
@@ -236,11 +267,13 @@ async function main(): Promise<void> {
   const sweepRows: Row[] = [];
   const consumerRows: Array<Row & { consumers: number; limit: string }> = [];
   try {
-    for (const l of layouts) layoutRows.push(await measure(l.name, l.start, { rps: RPS, seconds: SECONDS }));
-    for (const rps of SWEEP) sweepRows.push(await measure(`(b) at ${rps} requests/s`, single(), { rps, seconds: SWEEP_SECONDS }));
-    for (const n of CONSUMERS) consumerRows.push({ ...(await measure(`(b) with ${n} consumers`, single(), { rps: RPS, seconds: SWEEP_SECONDS, consumers: n })), consumers: n, limit: 'shipped' });
-    const most = Math.max(...CONSUMERS);
-    consumerRows.push({ ...(await measure(`(b) with ${most} consumers, limit ${LOW_LIMIT}`, single({ SPANMETRICS_CARDINALITY_LIMIT: String(LOW_LIMIT) }), { rps: RPS, seconds: SWEEP_SECONDS, consumers: most })), consumers: most, limit: String(LOW_LIMIT) });
+    if (ONLY.includes('layouts')) for (const l of layouts.filter((x) => LAYOUTS.includes(x.key))) layoutRows.push(await measure(l.name, l.start, { rps: RPS, seconds: SECONDS }));
+    if (ONLY.includes('sweep')) for (const rps of SWEEP) sweepRows.push(await measure(`(b) at ${rps} requests/s`, single(), { rps, seconds: SWEEP_SECONDS }));
+    if (ONLY.includes('consumers') && CONSUMERS.length > 0) {
+      for (const n of CONSUMERS) consumerRows.push({ ...(await measure(`(b) with ${n} consumers`, single(), { rps: RPS, seconds: SWEEP_SECONDS, consumers: n })), consumers: n, limit: 'shipped' });
+      const most = Math.max(...CONSUMERS);
+      consumerRows.push({ ...(await measure(`(b) with ${most} consumers, limit ${LOW_LIMIT}`, single({ SPANMETRICS_CARDINALITY_LIMIT: String(LOW_LIMIT) }), { rps: RPS, seconds: SWEEP_SECONDS, consumers: most })), consumers: most, limit: String(LOW_LIMIT) });
+    }
   } finally {
     if (kafka) await kafka.stop();
     await prometheus.stop();
@@ -249,7 +282,7 @@ async function main(): Promise<void> {
   }
 
   const perSpan = (r: Row) => (r.cpuS / r.spans) * 1e6;
-  const base = layoutRows[0]!;
+  const us = (cpuS: number, r: Row) => ((cpuS / r.spans) * 1e6).toFixed(1);
   const table = (head: string[], rows: string[][]) => {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     console.log(head.map((h, i) => (i === 0 ? h.padEnd(w[i]!) : h.padStart(w[i]!))).join('  '));
@@ -257,30 +290,43 @@ async function main(): Promise<void> {
   };
   const counted = (r: Row) => (r.serverSpans > 0 ? `${((r.callsCounted / r.serverSpans) * 100).toFixed(1)} %` : '-');
 
-  console.log(`\n1. Layouts: ${RPS} requests/s for ${SECONDS} s each (simulator, kong, seed 42), span metrics flushed every ${FLUSH_S} s;`);
-  console.log('   CPU = user + system of the layout\'s collector processes over the run and its drain; ratios against (a);');
-  console.log('   counted = calls in Prometheus (overflow series included) / server spans pushed');
-  table(
-    ['layout', 'spans', 'spans/s', 'CPU µs/span', 'x (a)', 'peak MiB', 'x (a)', 'refused', 'calls series', 'duration bucket series', 'counted'],
-    layoutRows.map((r, i) => [
-      r.label, String(r.spans), (r.spans / r.seconds).toFixed(0), perSpan(r).toFixed(1), (perSpan(r) / perSpan(base)).toFixed(2),
-      r.peakMiB.toFixed(0), (r.peakMiB / base.peakMiB).toFixed(2), String(r.refused), String(r.callSeries), String(r.durationSeries), i === 0 ? '-' : counted(r),
-    ]),
-  );
-  console.log(`\n2. Rate sweep: (b) for ${SWEEP_SECONDS} s per rate; cores = CPU seconds (run and drain) / run seconds`);
-  table(
-    ['run', 'spans', 'spans/s', 'CPU µs/span', 'cores', 'peak MiB', 'refused', 'counted'],
-    sweepRows.map((r) => [r.label, String(r.spans), (r.spans / r.seconds).toFixed(0), perSpan(r).toFixed(1), (r.cpuS / r.seconds).toFixed(2), r.peakMiB.toFixed(0), String(r.refused), counted(r)]),
-  );
-  console.log(`\n3. Span-metric series by consumers: (b) at ${RPS} requests/s for ${SWEEP_SECONDS} s; per API = the API with the most;`);
-  console.log('   counted = calls in Prometheus (overflow series included) / server spans pushed');
-  table(
-    ['consumers', 'limit', 'calls series', 'max per API', 'duration bucket series', 'max per API', 'overflow series', 'counted', 'CPU µs/span', 'refused'],
-    consumerRows.map((r) => [
-      String(r.consumers), r.limit, String(r.callSeries), String(r.maxCallSeriesPerApi), String(r.durationSeries), String(r.maxDurationSeriesPerApi),
-      String(r.overflowSeries), counted(r), perSpan(r).toFixed(1), String(r.refused),
-    ]),
-  );
+  if (layoutRows.length > 0) {
+    const base = layoutRows.find((r) => r.label.startsWith('(a)'));
+    const full = layoutRows.find((r) => r.label.startsWith('(b)'));
+    const ratio = (x: number | undefined, digits: number) => (x === undefined ? '-' : x.toFixed(digits));
+    console.log(`\n1. Layouts: ${RPS} requests/s for ${SECONDS} s each (simulator, kong, seed 42), span metrics flushed every ${FLUSH_S} s;`);
+    console.log('   CPU = user + system of the layout\'s collector processes over the run and its drain; ratios against (a);');
+    console.log('   per core vs (b) = spans per CPU-second of the layout / those of (b) (goal for the tiers: >= 80 %);');
+    console.log('   front / agent and replicas = the tier\'s CPU per span split between its entry collector and its two replicas;');
+    console.log('   counted = calls in Prometheus (overflow series included) / server spans pushed');
+    table(
+      ['layout', 'spans', 'spans/s', 'CPU µs/span', 'x (a)', 'per core vs (b)', 'front / agent', 'replicas', 'peak MiB', 'x (a)', 'refused', 'calls series', 'duration bucket series', 'counted'],
+      layoutRows.map((r) => [
+        r.label, String(r.spans), (r.spans / r.seconds).toFixed(0), perSpan(r).toFixed(1), ratio(base && perSpan(r) / perSpan(base), 2),
+        full ? `${((perSpan(full) / perSpan(r)) * 100).toFixed(0)} %` : '-',
+        r.entryCpuS === undefined ? '-' : us(r.entryCpuS, r), r.entryCpuS === undefined ? '-' : us(r.cpuS - r.entryCpuS, r),
+        r.peakMiB.toFixed(0), ratio(base && r.peakMiB / base.peakMiB, 2), String(r.refused), String(r.callSeries), String(r.durationSeries), r === base ? '-' : counted(r),
+      ]),
+    );
+  }
+  if (sweepRows.length > 0) {
+    console.log(`\n2. Rate sweep: (b) for ${SWEEP_SECONDS} s per rate; cores = CPU seconds (run and drain) / run seconds`);
+    table(
+      ['run', 'spans', 'spans/s', 'CPU µs/span', 'cores', 'peak MiB', 'refused', 'counted'],
+      sweepRows.map((r) => [r.label, String(r.spans), (r.spans / r.seconds).toFixed(0), perSpan(r).toFixed(1), (r.cpuS / r.seconds).toFixed(2), r.peakMiB.toFixed(0), String(r.refused), counted(r)]),
+    );
+  }
+  if (consumerRows.length > 0) {
+    console.log(`\n3. Span-metric series by consumers: (b) at ${RPS} requests/s for ${SWEEP_SECONDS} s; per API = the API with the most;`);
+    console.log('   counted = calls in Prometheus (overflow series included) / server spans pushed');
+    table(
+      ['consumers', 'limit', 'calls series', 'max per API', 'duration bucket series', 'max per API', 'overflow series', 'counted', 'CPU µs/span', 'refused'],
+      consumerRows.map((r) => [
+        String(r.consumers), r.limit, String(r.callSeries), String(r.maxCallSeriesPerApi), String(r.durationSeries), String(r.maxDurationSeriesPerApi),
+        String(r.overflowSeries), counted(r), perSpan(r).toFixed(1), String(r.refused),
+      ]),
+    );
+  }
 }
 
 main().catch((e) => {
