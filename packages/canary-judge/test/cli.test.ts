@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import type { SampleQuery } from '../src';
 const PKG = join(__dirname, '..');
 const ex = (f: string) => join(PKG, 'examples', f);
 const tmp = mkdtempSync(join(tmpdir(), 'canary-gate-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A port that nothing listens on (bound, read, closed). */
 function closedPort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_GATE_CONFIG, DEFAULT_GATE_CONFIG_INPUT, ValidationError, loadGateConfig, parseGateConfig, validateGateConfig } from '../src';
@@ -89,11 +89,12 @@ test('every problem is reported at once', () => {
   assert.equal(msgs.length, 4, JSON.stringify(msgs));
 });
 
-test('YAML and JSON both load; NaN and Infinity in YAML are rejected with the field path', () => {
+test('YAML and JSON both load; NaN and Infinity in YAML are rejected with the field path', (t) => {
   const yamlText = 'metrics:\n  - name: error_ratio\n    direction: increase\n    critical: true\n    tolerance: { relative: 0.1 }\n';
   const jsonText = JSON.stringify({ metrics: [{ name: 'error_ratio', direction: 'increase', critical: true, tolerance: { relative: 0.1 } }] });
   assert.deepEqual(parseGateConfig(yamlText), parseGateConfig(jsonText));
   const dir = mkdtempSync(join(tmpdir(), 'canary-judge-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'gate.yml'), yamlText);
   writeFileSync(join(dir, 'gate.json'), jsonText);
   assert.deepEqual(loadGateConfig(join(dir, 'gate.yml')), loadGateConfig(join(dir, 'gate.json')));

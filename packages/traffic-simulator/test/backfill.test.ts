@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { LABEL_NAMES, METRICS, PROM, promName, UNAUTHENTICATED_CONSUMER, UNKNOWN_DIMENSION } from '@api-observatory/telemetry-contract';
 import { writeBackfill, type BackfillOptions, type BackfillResult } from '../src/backfill';
 import { checkHistogram, key, parseExposition } from './helpers/exposition-parser';
 
 const PROMTOOL = join(__dirname, '..', '..', '..', '.tools', 'bin', 'promtool');
 const START = Date.UTC(2026, 10, 28, 12, 0, 0);
+/** Every file this suite writes lives here, removed at the end. */
+const TMP = mkdtempSync(join(tmpdir(), 'sim-backfill-'));
+after(() => rmSync(TMP, { recursive: true, force: true }));
 
 async function toFile(o: BackfillOptions): Promise<{ path: string; text: string; result: BackfillResult }> {
-  const dir = await mkdtemp(join(tmpdir(), 'sim-backfill-'));
+  const dir = await mkdtemp(join(TMP, 'om-'));
   const path = join(dir, 'backfill.om');
   const out = createWriteStream(path);
   const result = await writeBackfill(out, o);
@@ -145,7 +148,7 @@ describe('backfill (OpenMetrics for promtool)', () => {
       return;
     }
     const { path } = await toFile({ ...SMALL, gateways: ['kong', 'apisix'] });
-    const out = await mkdtemp(join(tmpdir(), 'sim-tsdb-'));
+    const out = await mkdtemp(join(TMP, 'tsdb-'));
     const r = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', path, out], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /BLOCK ULID/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,8 +79,9 @@ describe('CLI usage errors exit 2 with one line naming the flag', () => {
 });
 
 describe('CLI runs', () => {
-  it('live: stops cleanly on SIGTERM and writes the summary file', async () => {
+  it('live: stops cleanly on SIGTERM and writes the summary file', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'sim-cli-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'summary.json');
     const r = await cli(['live', '--gateway', 'kong', '--port', '0', '--otlp-endpoint', 'none', '--rps', '200', '--progress-interval', '200ms', '--summary-file', file], {
       untilStderr: /requests=[1-9]\d*/,
@@ -102,8 +103,9 @@ describe('CLI runs', () => {
     assert.match(r.stderr, /serving apisix 3\.11\.0 metrics at .*\/apisix\/prometheus\/metrics/);
   });
 
-  it('backfill: writes OpenMetrics ending with # EOF and reports progress', async () => {
+  it('backfill: writes OpenMetrics ending with # EOF and reports progress', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'sim-cli-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'out.om');
     const r = await cli(['backfill', '--gateway', 'apisix', '--out', file, '--start', '-10m', '--end', 'now', '--step', '60s', '--apis', '1', '--consumers', '2']);
     assert.equal(r.code, 0, r.stderr);

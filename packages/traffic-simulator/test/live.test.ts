@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -11,9 +11,10 @@ import { parseExposition, sumBy } from './helpers/exposition-parser';
 import { startReceiver } from './helpers/otlp-receiver';
 
 describe('live simulator', () => {
-  it('serves both gateways, pushes spans and reports ground truth that matches the expositions', async () => {
+  it('serves both gateways, pushes spans and reports ground truth that matches the expositions', async (t) => {
     const receiver = await startReceiver();
     const dir = await mkdtemp(join(tmpdir(), 'sim-live-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const summaryFile = join(dir, 'summary.json');
     const progress: string[] = [];
     let summary: Summary | undefined;
