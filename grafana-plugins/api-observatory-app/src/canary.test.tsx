@@ -7,7 +7,7 @@
  */
 import React from 'react';
 import { execFileSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { render, screen, act } from '@testing-library/react';
@@ -65,6 +65,8 @@ function judgeCli(doc: unknown): { code: number; out: { decision: string; verdic
   } catch (e) {
     const err = e as { status: number; stdout: string };
     return { code: err.status, out: JSON.parse(err.stdout) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
