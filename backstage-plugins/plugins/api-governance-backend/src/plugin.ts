@@ -11,7 +11,7 @@ import { KafkaRelay, readKafkaRelayConfig } from './service/kafka-relay';
 import { eventsServiceBacklog, kafkaBacklog, registerOutboxMetrics } from './service/metrics';
 import { EventOutbox } from './service/outbox';
 import { createRouter } from './service/router';
-import { useSqliteWal } from './service/sqlite';
+import { keepSqliteStatements, useSqliteWal } from './service/sqlite';
 import { GovernanceStore } from './service/store';
 
 export const MIGRATIONS_DIR = resolvePackagePath('@api-observatory/backstage-plugin-api-governance-backend', 'migrations');
@@ -42,6 +42,7 @@ export const apiGovernancePlugin = createBackendPlugin({
         const settings = readGovernanceConfig(config);
         const db = await database.getClient();
         await useSqliteWal(db);
+        keepSqliteStatements(db);
         if (!database.migrations?.skip) await db.migrate.latest({ directory: MIGRATIONS_DIR });
         permissionsRegistry.addPermissions(apiGovernancePermissions);
         const store = new GovernanceStore(db);

@@ -378,7 +378,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     enforce(decision, report);
     const why = overridden ? `override: ${overrideReason}${reason ? ` / ${reason}` : ''}` : reason;
-    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version, reason: why, override: overridden, gates: report, policy: decision }, idem);
+    const out = await store.transition({ id: request.id, action, actor, expectedVersion: version, reason: why, override: overridden, gates: report, policy: decision, current: request }, idem);
     if (!out.replayed) logger.info(`promotion ${request.id} (${request.entityRef}): ${action} by ${actor}${overridden ? ' (gate override)' : ''}`);
     return send(res, out, span);
     });

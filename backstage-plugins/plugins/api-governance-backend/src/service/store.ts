@@ -269,43 +269,58 @@ export class GovernanceStore {
     });
   }
 
+  /**
+   * `current`: the request as the caller read it, which saves reading it again inside the transaction:
+   * the UPDATE matches only the version and state it was read at, and every change bumps the version,
+   * so a matched row is the row that was read. A row that moved on is read again to name the conflict.
+   */
   async transition(input: {
     id: string; action: PromotionAction; actor: string; expectedVersion?: number; reason: string | null; override: boolean; gates: GateReport | null;
-    policy?: RecordedDecision;
+    policy?: RecordedDecision; current?: PromotionRequest;
   }, idem?: Idempotency) {
     const { from, to } = TRANSITIONS[input.action];
-    return this.idempotent(idem, async (trx) => {
-      const row = await trx(REQUESTS).where({ id: input.id }).first();
-      if (!row) throw new Error(`request ${input.id} vanished`);
-      const current = toRequest(row);
+    const refuse = (current: PromotionRequest) => {
       if (input.expectedVersion !== undefined && current.version !== input.expectedVersion) {
-        throw new ConflictError('VERSION_CONFLICT', `request ${input.id} is at version ${current.version} (state ${current.state}), not ${input.expectedVersion}: it changed since you read it`, current);
+        return new ConflictError('VERSION_CONFLICT', `request ${input.id} is at version ${current.version} (state ${current.state}), not ${input.expectedVersion}: it changed since you read it`, current);
       }
       if (current.state !== from) {
-        throw new ConflictError('INVALID_TRANSITION', `cannot ${input.action} a request in state ${current.state} (only from ${from})`, current);
+        return new ConflictError('INVALID_TRANSITION', `cannot ${input.action} a request in state ${current.state} (only from ${from})`, current);
       }
+      return undefined;
+    };
+    return this.idempotent(idem, async (trx) => {
+      const read = async () => {
+        const row = await trx(REQUESTS).where({ id: input.id }).first();
+        if (!row) throw new Error(`request ${input.id} vanished`);
+        return toRequest(row);
+      };
+      const current = input.current ?? await read();
+      const refused = refuse(current);
+      if (refused) throw refused;
       const now = new Date().toISOString();
       const next = current.version + 1;
       const patch: Row = { state: to, version: next, updated_at: now };
+      const updated: PromotionRequest = { ...current, state: to, version: next, updatedAt: now };
       if (input.action === 'approve' || input.action === 'reject') {
-        patch.decided_by = input.actor;
-        patch.decision_reason = input.reason;
-        patch.overridden = input.override;
+        patch.decided_by = updated.decidedBy = input.actor;
+        patch.decision_reason = updated.decisionReason = input.reason;
+        patch.overridden = updated.overridden = input.override;
       }
       const gates = input.gates ? JSON.stringify(input.gates) : null;
-      if (gates) patch.gates = gates;
+      if (gates) {
+        patch.gates = gates;
+        updated.gates = input.gates;
+      }
       const n = await trx(REQUESTS).where({ id: input.id, version: current.version, state: from }).update(patch);
       if (n !== 1) {
-        const now2 = toRequest((await trx(REQUESTS).where({ id: input.id }).first())!);
-        throw new ConflictError('VERSION_CONFLICT', `request ${input.id} was changed concurrently (now ${now2.state}, version ${now2.version})`, now2);
+        const now2 = await read();
+        throw refuse(now2) ?? new ConflictError('VERSION_CONFLICT', `request ${input.id} was changed concurrently (now ${now2.state}, version ${now2.version})`, now2);
       }
       await trx(AUDIT).insert({
         request_id: input.id, actor: input.actor, at: now, action: input.action, from_state: from, to_state: to,
         reason: input.reason, override: input.override, evidence: gates, request_version: next,
         ...policyColumns(input.policy),
       });
-      // The row as read in this transaction with the update applied (the WHERE on id, version and state matched it).
-      const updated = toRequest({ ...row, ...patch });
       await recordEvent(trx, promotionEvent(updated, { action: input.action, previousState: from, actor: input.actor, reason: input.reason, overridden: input.override, gates: input.gates, at: now }));
       return { status: 200, body: updated };
     }).catch((e) => {

@@ -24,6 +24,7 @@ import { DEFAULT_CONFIG, type GovernanceConfig } from '../config';
 import { GateEvaluator, type CanarySource, type SloSource } from '../gates';
 import type { PolicyEngine } from '../policy-engine';
 import { createRouter } from '../router';
+import { keepSqliteStatements } from '../sqlite';
 import { GovernanceStore } from '../store';
 
 export const logger: LoggerService = { error() {}, warn() {}, info() {}, debug() {}, child() { return logger; } };
@@ -234,6 +235,8 @@ export async function sqliteDb(file?: string): Promise<TestDb> {
   const dir = file ? undefined : mkdtempSync(path.join(os.tmpdir(), 'gov-sqlite-'));
   const filename = file ?? path.join(dir!, 'governance.sqlite');
   const knex = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
+  // As the plugin runs it (plugin.ts).
+  keepSqliteStatements(knex);
   await knex.migrate.latest({ directory: MIGRATIONS_DIR });
   return { knex, label: `sqlite file`, close: async () => { await knex.destroy(); if (dir) rmSync(dir, { recursive: true, force: true }); } };
 }

@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
 import { OpaPolicyEngine } from '../opa-policy';
+import { keepSqliteStatements } from '../sqlite';
 import { ENTITIES, migrate, serve, sqliteDb, TEST_CONFIG, VALID_OPENAPI } from './fixtures';
 
 const LOAD_ENTITY = (i: number) => `api:default/load-${i}`;
@@ -105,6 +106,7 @@ async function main() {
       client: 'better-sqlite3', connection: { filename: target }, useNullAsDefault: true,
       pool: { afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => { for (const p of pragmas) conn.pragma(p); done(null, conn); } },
     });
+    keepSqliteStatements(knex);
     await migrate(knex);
   } else if (kind === 'pg' && target) {
     const e = process.env;
