@@ -29,6 +29,14 @@ test('loadbalancing.yaml validates', { skip }, () => {
   assert.equal(r.status, 0, r.output);
 });
 
+test('loadbalancing.yaml takes a compression to the backends and refuses an unknown one, naming the setting', { skip }, () => {
+  const ok = validate([loadBalancingPath], { ...VALIDATE_ENV, LB_BACKENDS_COMPRESSION: 'zstd' });
+  assert.equal(ok.status, 0, ok.output);
+  const bad = validate([loadBalancingPath], { ...VALIDATE_ENV, LB_BACKENDS_COMPRESSION: 'lzma' });
+  assert.notEqual(bad.status, 0, 'validated with compression lzma');
+  assert.match(bad.output, /compression.*lzma/);
+});
+
 test('config.yaml validates with the load-balancing backends setting for span-metric dimensions', { skip }, () => {
   const r = validate([configPath], { ...VALIDATE_ENV, SPANMETRICS_EXCLUDE_DIMENSIONS: '[service.name, span.name, span.kind, status.code]' });
   assert.equal(r.status, 0, r.output);
