@@ -50,7 +50,9 @@ function keepStatements(conn: SqliteConnection): SqliteConnection {
  * dozen distinct SQL strings (values are bound, never inlined), so each is prepared once per
  * connection. A kept statement is reused only through knex's `all` / `run`, which finish before
  * returning, so two queries never share a running statement; SQLite re-prepares a statement itself
- * after a schema change (migrations). Other clients are left alone. Returns whether it applies.
+ * after a schema change (migrations). The one setting knex changes on a statement, per-query
+ * `safeIntegers`, is used by nothing on this database. Other clients are left alone. Returns whether it
+ * applies.
  */
 export function keepSqliteStatements(db: Knex): boolean {
   if (String(db.client.config.client) !== 'better-sqlite3') return false;
