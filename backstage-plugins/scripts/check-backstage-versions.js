@@ -1,15 +1,30 @@
 #!/usr/bin/env node
 // Checks that the install holds ONE Backstage release: every @backstage/* package in the root lockfile
 // has a single version, and every @backstage/* dependency of this workspace's packages names the installed
-// one: pinned exactly by the private packages (dev app, backend), as a caret range from it by the published
-// plugins (so an app on a later release of the same line installs them without a second copy; their
-// devDependencies may be either).
+// one: pinned exactly by the private packages (dev app, backend). The published plugins declare the releases
+// they support: a caret on the oldest supported release's version (its release manifest,
+// e2e-tests/fresh-app/release-manifest-<release>.json, which the fresh-app test runs them on), joined by
+// `|| ^<installed>` when the installed version is on a later line; the installed version must satisfy it.
+// Their devDependencies may be either form.
 // Run after `npm install` / `npm ci`: node backstage-plugins/scripts/check-backstage-versions.js
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
+/** Whether version `v` satisfies `^base` (x.y.z only, as npm reads a caret: same major, or same minor under 1). */
+function caret(v, base) {
+  const [a, b] = [v, base].map((x) => x.split('.').map(Number));
+  const line = b[0] > 0 ? 1 : b[1] > 0 ? 2 : 3;
+  for (let i = 0; i < line; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
+}
+const satisfies = (v, range) => range.split(' || ').some((r) => caret(v, r.replace(/^\^/, '')));
+
 const workspace = path.resolve(__dirname, '..');
+const OLDEST = path.join(workspace, 'e2e-tests', 'fresh-app', 'release-manifest-1.55.0.json');
+const oldest = JSON.parse(fs.readFileSync(OLDEST, 'utf8'));
+const oldestVersions = new Map(oldest.packages.map((p) => [p.name, p.version]));
 const lock = JSON.parse(fs.readFileSync(path.join(workspace, '..', 'package-lock.json'), 'utf8'));
 const versions = new Map();
 for (const [where, meta] of Object.entries(lock.packages ?? {})) {
@@ -36,12 +51,19 @@ for (const dir of [workspace, ...dirs]) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       if (!name.startsWith('@backstage/')) continue;
       const installed = [...(versions.get(name) ?? [])];
-      const form = pkg.private ? /^\d+\.\d+\.\d+$/ : field === 'devDependencies' ? /^\^?\d+\.\d+\.\d+$/ : /^\^\d+\.\d+\.\d+$/;
-      if (field !== 'peerDependencies' && !form.test(range)) {
-        problems.push(`${pkg.name}: ${field}.${name} is "${range}"; ${pkg.private ? 'pin the exact release version' : 'use ^ and the release version'}`);
+      const published = !pkg.private && field !== 'devDependencies';
+      const form = pkg.private ? /^\d+\.\d+\.\d+$/ : published ? /^\^(\d+\.\d+\.\d+)( \|\| \^\d+\.\d+\.\d+)?$/ : /^\^?\d+\.\d+\.\d+$/;
+      const m = form.exec(range);
+      if (field !== 'peerDependencies' && !m) {
+        problems.push(`${pkg.name}: ${field}.${name} is "${range}"; ${pkg.private ? 'pin the exact release version' : `use ^<${oldest.releaseVersion} version>, with || ^<installed version> when that is a later line`}`);
       }
       if (installed.length === 0) problems.push(`${pkg.name}: ${name} is not installed (run npm install from the repository root)`);
-      else if (field !== 'peerDependencies' && !installed.includes(range.replace(/^[\^~]/, ''))) {
+      else if (published && m) {
+        if (!installed.every((v) => satisfies(v, range))) problems.push(`${pkg.name}: ${field}.${name} is ${range}, installed ${installed.join(', ')}`);
+        const want = oldestVersions.get(name);
+        if (want === undefined) problems.push(`${pkg.name}: ${name} is not in Backstage ${oldest.releaseVersion} (${path.relative(workspace, OLDEST)})`);
+        else if (m[1] !== want) problems.push(`${pkg.name}: ${field}.${name} is ${range}; the oldest supported release ${oldest.releaseVersion} has ${want}`);
+      } else if (field !== 'peerDependencies' && m && !installed.includes(range.replace(/^[\^~]/, ''))) {
         problems.push(`${pkg.name}: ${field}.${name} pins ${range}, installed ${installed.join(', ')}`);
       }
     }
