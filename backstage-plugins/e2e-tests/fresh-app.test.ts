@@ -5,8 +5,10 @@
  * lines (fresh-app/install-guide.ts), are built for production (`yarn build:backend`, the template's
  * Dockerfile path) and their backend serves the built frontend. No workspace link, no `source` condition.
  *
- * 1. default template (new frontend system), aligned to this workspace's release with
- *    `backstage-cli versions:bump`, against the local stack (simulator, collector, Prometheus, Jaeger):
+ * 1. default template (new frontend system) at both ends of the releases the packages declare: aligned to
+ *    this workspace's release (1.57.1) with `backstage-cli versions:bump`, and as generated (1.55.0) with
+ *    every `@backstage/*` package held at its 1.55.0 version (our packages then run on the app's own
+ *    Backstage packages, no second copy); each against the local stack (simulator, collector, Prometheus, Jaeger):
  *    Chromium shows the orders API's Observability tab with live numbers, a failed request's trace whose
  *    spans are Jaeger's, an AsyncAPI definition in our viewer, the validator's errors on the invalid sample
  *    API, and a promotion requested (emma.orders, governance card), approved (carla.pm, approvals inbox)
@@ -20,19 +22,19 @@
  *
  * Caches (fresh-app/scaffold.ts): create-app and yarn's package cache, each app's node_modules keyed by
  * its install inputs, and production builds keyed by a hash of every build input (the lockfile carries our
- * tarballs' checksums, so a changed plugin rebuilds). Cold (empty caches): install and build of two apps.
+ * tarballs' checksums, so a changed plugin rebuilds). Cold (empty caches): install and build of three apps.
  *
  *   node --conditions=source --import tsx --test --test-concurrency=1 backstage-plugins/e2e-tests/fresh-app.test.ts
  *   FRESH_APP_TARBALLS=.pack/npm node … (tarballs of an earlier `npm run pack`, not packed again)
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '@api-observatory/local-stack';
-import { REPO_ROOT, prepareFreshApp, type FreshApp } from './fresh-app/app';
+import { RELEASE_1_55_MANIFEST, REPO_ROOT, prepareFreshApp, type FreshApp } from './fresh-app/app';
 import { readSteps } from './fresh-app/install-guide';
 import { startLocalRegistry, type LocalRegistry } from './fresh-app/registry';
 import { FORWARDED_USER_HEADER, addProxySignIn, applyGroup, buildForProduction, pointScopeAt, startFreshBackend, testConfig, type BuildResult, type FreshBackend } from './fresh-app/run';
@@ -77,12 +79,12 @@ async function installAndBuild(app: FreshApp, registry: LocalRegistry, groups: s
   pointScopeAt(app, registry.url);
   dropCachedTarballs();
   const steps = readSteps();
-  await timed(`${app.template}: INSTALL.md steps`, async () => {
+  await timed(`${app.template} ${app.release}: INSTALL.md steps`, async () => {
     for (const g of groups) await applyGroup(app, steps, g);
   });
   assert.deepEqual(registry.misses.filter((n) => n.startsWith('@api-observatory/')), [], 'every @api-observatory package the app asked for was packed');
   await addProxySignIn(app);
-  return timed(`${app.template}: production build`, () => buildForProduction(app, {}));
+  return timed(`${app.template} ${app.release}: production build`, () => buildForProduction(app, {}));
 }
 
 /** A browser context signed in as `user` by the proxy header; the app's sign-in page resolves it. */
@@ -154,6 +156,54 @@ async function waitForApis(backend: FreshBackend, user: string, names: string[])
   }
 }
 
+/** node_modules folders of the app where yarn installs packages (the root and each workspace package). */
+function nodeModulesDirs(appDir: string): string[] {
+  return [path.join(appDir, 'node_modules'), ...['app', 'backend'].map((p) => path.join(appDir, 'packages', p, 'node_modules'))].filter((d) => existsSync(d));
+}
+
+/**
+ * The `@backstage/*` packages one of our installed packages got a copy of its own of, beside the app's.
+ * Backstage packages must exist once, so on a supported release this is empty.
+ */
+function ownBackstageCopies(appDir: string): string[] {
+  const out: string[] = [];
+  for (const dir of nodeModulesDirs(appDir)) {
+    const scope = path.join(dir, '@api-observatory');
+    if (!existsSync(scope)) continue;
+    for (const pkg of readdirSync(scope)) {
+      const nested = path.join(scope, pkg, 'node_modules', '@backstage');
+      if (existsSync(nested)) for (const d of readdirSync(nested)) out.push(`@api-observatory/${pkg} has its own @backstage/${d}`);
+    }
+  }
+  return out;
+}
+
+/** Installed `@backstage/*` packages whose version is not the one the release manifest names. */
+function offReleaseVersions(appDir: string, manifestFile: string): string[] {
+  const release = new Map((JSON.parse(readFileSync(manifestFile, 'utf8')) as { packages: Array<{ name: string; version: string }> }).packages.map((p) => [p.name, p.version]));
+  const out: string[] = [];
+  for (const dir of nodeModulesDirs(appDir)) {
+    const scope = path.join(dir, '@backstage');
+    if (!existsSync(scope)) continue;
+    for (const d of readdirSync(scope)) {
+      const { version } = JSON.parse(readFileSync(path.join(scope, d, 'package.json'), 'utf8')) as { version: string };
+      const want = release.get(`@backstage/${d}`);
+      if (want && want !== version) out.push(`@backstage/${d} ${version} (release: ${want}) in ${path.relative(appDir, dir)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The default-template app at both ends of the releases the packages declare: the newest (this workspace's
+ * release, the generated app bumped to it) and the oldest (the generated 1.55.0 app with every `@backstage/*`
+ * package held at its version in that release, as a lockfile from when 1.55 was current holds them).
+ */
+const DEFAULT_RELEASES = [
+  { variant: 'aligned', release: '1.57.1', what: 'the workspace release 1.57.1 (newest supported)' },
+  { variant: 'pinned', release: '1.55.0', what: 'release 1.55.0 as a user of that release has it (oldest supported)' },
+] as const;
+
 // Only Chromium is needed: the apps build their own frontend (the dev app's bundle plays no part).
 const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
@@ -188,16 +238,16 @@ describe('the pack in fresh Backstage apps, installed from the packed tarballs',
     console.log(`fresh-app timings (s): ${JSON.stringify(timings)}`);
   });
 
-  describe('default template (new frontend system) at the workspace release, against the local stack', () => {
+  for (const r of DEFAULT_RELEASES) describe(`default template (new frontend system) at ${r.what}, against the local stack`, () => {
     let app: FreshApp;
     let build: BuildResult;
     let stack: Stack;
     let backend: FreshBackend;
 
     before(async () => {
-      app = await timed('default: scaffold, bump, install', () => prepareFreshApp({ template: 'default', variant: 'aligned', name: 'default-aligned', logDir: LOG_DIR }));
+      app = await timed(`default ${r.release}: scaffold, bump, install`, () => prepareFreshApp({ template: 'default', variant: r.variant, name: `default-${r.variant}`, logDir: LOG_DIR }));
       build = await installAndBuild(app, registry, ['backend', 'frontend']);
-      stack = await timed('default: local stack', () =>
+      stack = await timed(`default ${r.release}: local stack`, () =>
         startStack({
           name: 'fresh-app-stack',
           scrapeInterval: '2s',
@@ -206,9 +256,9 @@ describe('the pack in fresh Backstage apps, installed from the packed tarballs',
         }),
       );
       const port = await freePort();
-      backend = await timed('default: backend start', () =>
+      backend = await timed(`default ${r.release}: backend start`, () =>
         startFreshBackend(app, {
-          name: 'default-aligned',
+          name: `default-${r.variant}`,
           logDir: LOG_DIR,
           port,
           // No canary-gate server and no SLO series here: those gates are shown but not required, as in the
@@ -236,14 +286,16 @@ describe('the pack in fresh Backstage apps, installed from the packed tarballs',
       app?.stash();
     });
 
-    test('the app is the workspace release, installed from the tarballs', () => {
-      assert.equal(app.release, '1.57.1');
+    test(`the app is Backstage ${r.release}, installed from the tarballs`, () => {
+      assert.equal(app.release, r.release);
       assert.ok(build.appBytes > 0);
-      console.log(`default: release ${app.release}, node_modules ${app.warm ? 'warm' : 'cold'}, build ${build.cached ? 'cached' : 'fresh'} (${build.seconds.toFixed(0)} s)`);
+      assert.deepEqual(ownBackstageCopies(app.appDir), [], 'our packages use the app\'s Backstage packages');
+      if (r.variant === 'pinned') assert.deepEqual(offReleaseVersions(app.appDir, RELEASE_1_55_MANIFEST), [], `every Backstage package at its ${r.release} version`);
+      console.log(`default ${r.variant}: release ${app.release}, node_modules ${app.warm ? 'warm' : 'cold'}, build ${build.cached ? 'cached' : 'fresh'} (${build.seconds.toFixed(0)} s)`);
     });
 
     test('Observability tab: live numbers; a failed request opens its trace, whose spans are the ones Jaeger holds', async () => {
-      await steps('default-observability', backend, async (contexts, at) => {
+      await steps(`default-${r.variant}-observability`, backend, async (contexts, at) => {
         at('open the orders Observability tab');
         const page = await signedInPage(browser!, contexts, backend.baseUrl, 'emma.orders', '/catalog/default/api/orders/observability');
         const rps = page.getByTestId('obs-rps');
@@ -269,7 +321,7 @@ describe('the pack in fresh Backstage apps, installed from the packed tarballs',
     });
 
     test('an AsyncAPI definition is rendered by our viewer; the invalid API shows the validator errors', async () => {
-      await steps('default-definitions', backend, async (contexts, at) => {
+      await steps(`default-${r.variant}-definitions`, backend, async (contexts, at) => {
         at('AsyncAPI definition');
         const page = await signedInPage(browser!, contexts, backend.baseUrl, 'emma.orders', '/catalog/default/api/notification-events/definition');
         const viewer = page.locator('[data-testid="asyncapi-viewer"]');
@@ -285,7 +337,7 @@ describe('the pack in fresh Backstage apps, installed from the packed tarballs',
     });
 
     test('a promotion requested on the governance card by emma.orders, approved in the inbox and promoted by carla.pm', async () => {
-      await steps('default-governance', backend, async (contexts, at) => {
+      await steps(`default-${r.variant}-governance`, backend, async (contexts, at) => {
         at('emma requests promotion');
         const emma = await signedInPage(browser!, contexts, backend.baseUrl, 'emma.orders', '/catalog/default/api/orders');
         const emmaCard = emma.getByTestId('governance-card');

@@ -12,10 +12,36 @@ export const BACKSTAGE_ROOT = path.join(REPO_ROOT, 'backstage-plugins');
 
 /**
  * `as-generated`: the app exactly as create-app writes it (Backstage 1.55.0, caret ranges resolved today);
+ * `pinned`: the same app with every `@backstage/*` package held at its version in the 1.55.0 release, as
+ * the lockfile of a user who made the app while 1.55 was current holds them;
  * `aligned`: the same app after `backstage-cli versions:bump` to this workspace's release (backstage.json),
  * with the release manifest made of the @backstage/* versions this workspace's lockfile holds.
  */
-export type Variant = 'as-generated' | 'aligned';
+export type Variant = 'as-generated' | 'pinned' | 'aligned';
+
+/**
+ * Backstage's release manifest of 1.55.0 (the release create-app 0.9.2 generates), as its release-manifest
+ * service publishes it: every package of the release at its version.
+ */
+export const RELEASE_1_55_MANIFEST = path.join(__dirname, 'release-manifest-1.55.0.json');
+
+/**
+ * Holds every `@backstage/*` package of a release at its version, transitive ones included: yarn
+ * `resolutions` in the app's root package.json. The generated app's caret ranges alone resolve today's
+ * newest versions, which no longer start together (a 1.57-line plugin-signals-backend needs a newer
+ * backend-defaults than the template names). Returns the release.
+ */
+export function pinToRelease(appDir: string, manifestFile = RELEASE_1_55_MANIFEST): string {
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { releaseVersion: string; packages: Array<{ name: string; version: string }> };
+  const backstageJson = JSON.parse(readFileSync(path.join(appDir, 'backstage.json'), 'utf8')) as { version: string };
+  if (backstageJson.version !== manifest.releaseVersion) throw new Error(`${appDir} is Backstage ${backstageJson.version}, the manifest ${manifestFile} is ${manifest.releaseVersion}`);
+  const file = path.join(appDir, 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { resolutions?: Record<string, string> };
+  pkg.resolutions = { ...pkg.resolutions };
+  for (const p of manifest.packages) if (p.name.startsWith('@backstage/')) pkg.resolutions[p.name] = p.version;
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  return manifest.releaseVersion;
+}
 
 export interface FreshApp {
   ca: CreateApp;
@@ -70,6 +96,7 @@ export async function prepareFreshApp(o: { template: Template; variant: Variant;
   await scaffold(ca, o.template, appDir, log);
   let label = `${o.template}-${o.variant}`;
   if (o.variant === 'aligned') label += `-${await alignToWorkspace(ca, appDir, log)}`;
+  if (o.variant === 'pinned') label += `-${pinToRelease(appDir)}`;
   const key = installKey(appDir, label);
   const warm = restoreInstall(key, appDir);
   await yarn(ca, appDir, ['install'], log);
