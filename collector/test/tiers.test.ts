@@ -26,6 +26,14 @@ test('config.yaml + kafka-gateway.yaml (+ kafka-lag.yaml) validate', { skip }, (
   }
 });
 
+test('kafka-agent.yaml takes a producer compression and refuses an unknown one, naming the setting', { skip }, () => {
+  const ok = validate([agentPath], { ...ENV, KAFKA_COMPRESSION: 'zstd' });
+  assert.equal(ok.status, 0, ok.output);
+  const bad = validate([agentPath], { ...ENV, KAFKA_COMPRESSION: 'lzma' });
+  assert.notEqual(bad.status, 0, 'validated with compression lzma');
+  assert.match(bad.output, /compression.*lzma/);
+});
+
 test('without KAFKA_BROKERS the Kafka tiers refuse to start, naming the setting', { skip }, () => {
   const { KAFKA_BROKERS: _, ...noBrokers } = ENV;
   for (const configs of [[agentPath], [configPath, gatewayPath]]) {
