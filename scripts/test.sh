@@ -33,7 +33,10 @@ echo "[test] unit and integration tests"
 # Tests skip only when a tool they need is missing; here setup has installed everything, so a skip is a
 # failure (it would hide a part that was never exercised).
 log="$root/.tools/logs/test-node.log"
-node --conditions=source --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout=600000 \
+# --test-timeout bounds each test file (the runner runs every file as one test): 30 minutes, because the
+# fresh-app file installs and builds three Backstage apps, over 10 minutes on empty caches; the other files
+# take at most about 2 and time out on their own waits long before this.
+node --conditions=source --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout=1800000 \
   'packages/*/test/**/*.test.ts' 'alerts/test/**/*.test.ts' 'dashboards/test/**/*.test.ts' 'collector/test/**/*.test.ts' 'e2e/integration/**/*.test.ts' 'e2e/compose/**/*.test.ts' \
   'backstage-plugins/plugins/api-observability*/src/**/*.test.ts' 'backstage-plugins/plugins/catalog-backend-module-api-validator/src/**/*.test.ts' 'backstage-plugins/plugins/api-governance-backend/src/**/*.test.ts' 'backstage-plugins/packages/backend/src/**/*.test.ts' 'backstage-plugins/e2e-tests/**/*.test.ts' \
   'mixin/test/**/*.test.ts' 'scripts/*.test.ts' 'grafana-plugins/api-observatory-app/scripts/**/*.test.ts' | tee "$log"
