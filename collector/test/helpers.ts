@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -52,6 +53,18 @@ export function validate(configs: string[], env: Record<string, string> = VALIDA
   const args = ['validate', ...collectorArgs(configs)];
   const r = spawnSync(otelcolPath, args, { env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/**
+ * A compression variable of a config: a codec the component knows validates, an unknown one is refused by
+ * `otelcol validate` with an error naming the setting and the value.
+ */
+export function assertCompressionSetting(configs: string[], env: Record<string, string>, variable: string): void {
+  const ok = validate(configs, { ...env, [variable]: 'zstd' });
+  assert.equal(ok.status, 0, ok.output);
+  const bad = validate(configs, { ...env, [variable]: 'lzma' });
+  assert.notEqual(bad.status, 0, `validated with ${variable}=lzma`);
+  assert.match(bad.output, /compression.*lzma/);
 }
 
 export function tempDir(prefix: string): { dir: string; cleanup(): void } {
