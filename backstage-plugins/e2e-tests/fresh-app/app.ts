@@ -11,13 +11,13 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const BACKSTAGE_ROOT = path.join(REPO_ROOT, 'backstage-plugins');
 
 /**
- * `as-generated`: the app exactly as create-app writes it (Backstage 1.55.0, caret ranges resolved today);
- * `pinned`: the same app with every `@backstage/*` package held at its version in the 1.55.0 release, as
- * the lockfile of a user who made the app while 1.55 was current holds them;
+ * `pinned`: the app create-app writes (Backstage 1.55.0) with every `@backstage/*` package held at its
+ * version in that release, as the lockfile of a user who made the app while 1.55 was current holds them
+ * (its caret ranges resolved today do not start, with or without the pack);
  * `aligned`: the same app after `backstage-cli versions:bump` to this workspace's release (backstage.json),
  * with the release manifest made of the @backstage/* versions this workspace's lockfile holds.
  */
-export type Variant = 'as-generated' | 'pinned' | 'aligned';
+export type Variant = 'pinned' | 'aligned';
 
 /**
  * Backstage's release manifest of 1.55.0 (the release create-app 0.9.2 generates), as its release-manifest
